@@ -1,0 +1,1 @@
+"""The `boardless` command line: parse, build, run, exit code."""

@@ -1,0 +1,88 @@
+"""User settings, read from `settings.toml` in the config directory."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from tui.core.errors import ConfigError
+from tui.core.locations import settings_file
+from tui.core.tomlio import line_of_key, read_toml
+
+THEMES = ("paper", "ink")
+ENGINES = ("auto", "vosk", "whisper", "pocketsphinx", "off")
+
+
+@dataclass
+class Settings:
+    """Everything a user can set; every field has a sensible default."""
+
+    theme: str = "paper"
+    """Outline theme: "paper" (light) or "ink" (dark)."""
+    engine: str = "auto"
+    """Speech engine: auto, vosk, whisper, pocketsphinx or off."""
+    device: str | None = None
+    """Microphone: index or part of its name; None is the system default."""
+    vosk_model: str | None = None
+    """Path to an unpacked Vosk model directory."""
+    whisper_model: str | None = None
+    """Path to a CTranslate2 Whisper model directory, or a model name in the HF cache."""
+    record_audio: bool = False
+    """Keep the session's audio as a 16 kHz mono WAV in the session directory."""
+    speak_probes: bool = False
+    """Speak interviewer probes aloud with espeak-ng when it is installed."""
+    layout: str = "netflix-l5"
+    """Layout used when none is given."""
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read settings; a missing file gives the defaults, a bad one a ConfigError."""
+    path = path or settings_file()
+    if not path.exists():
+        return Settings()
+    data = read_toml(path)
+    return settings_from_dict(data, path)
+
+
+def settings_from_dict(data: dict[str, Any], path: Path) -> Settings:
+    """Validate a parsed settings table."""
+    known = {f.name: f for f in fields(Settings)}
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(
+                path, f"unknown setting {key!r}; known: {', '.join(known)}", line_of_key(text, key)
+            )
+        default = getattr(Settings(), key)
+        expected: tuple[type, ...] = (bool,) if isinstance(default, bool) else (str,)
+        if not isinstance(value, expected) or (expected == (str,) and isinstance(value, bool)):
+            if key == "device" and isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            else:
+                raise ConfigError(
+                    path, f"{key} must be a {expected[0].__name__}", line_of_key(text, key)
+                )
+        values[key] = value
+    settings = Settings(**values)
+    if settings.theme not in THEMES:
+        raise ConfigError(path, f"theme must be one of {', '.join(THEMES)}", line_of_key(text, "theme"))
+    if settings.engine not in ENGINES:
+        raise ConfigError(
+            path, f"engine must be one of {', '.join(ENGINES)}", line_of_key(text, "engine")
+        )
+    return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write settings atomically (creating the config directory) and return the path."""
+    path = path or settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {k: v for k, v in asdict(settings).items() if v is not None}
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,59 @@
+"""Read TOML files, turning syntax errors into one-line ConfigErrors with a line number."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from tui.core.errors import ConfigError
+
+_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse `path` as TOML; any failure becomes a ConfigError naming the file and line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(path, "no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(path, "is a directory, expected a .toml file") from None
+    except OSError as error:
+        raise ConfigError(path, f"cannot read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(path, "not UTF-8 text; save the file as UTF-8", line) from None
+    return parse_toml_text(text, path)
+
+
+def parse_toml_text(text: str, path: object) -> dict[str, Any]:
+    """Parse TOML text; syntax errors become ConfigErrors with the line TOML reports."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _LINE.search(message)
+        line = int(match.group(1)) if match else None
+        detail = _LINE.sub("", message).strip()
+        raise ConfigError(path, f"invalid TOML: {detail}", line) from None
+
+
+def line_of_key(text: str, key: str, occurrence: int = 0) -> int | None:
+    """Best-effort line number where `key =` (or a `[key]` table) appears in TOML text."""
+    pattern = re.compile(
+        rf"^\s*(?:{re.escape(key)}\s*=|\[\[?\s*(?:[\w.\-]+\.)?{re.escape(key)}\s*\]\]?)",
+        re.MULTILINE,
+    )
+    matches = list(pattern.finditer(text))
+    if len(matches) <= occurrence:
+        return None
+    return text.count("\n", 0, matches[occurrence].start()) + 1
