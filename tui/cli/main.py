@@ -14,11 +14,7 @@ from tui.cli.parser import OneLineParser
 from tui.core.errors import BoardlessError
 
 #: Each module has `register(subparsers, common)`; its parsers set `func(args) -> int`.
-COMMAND_MODULES = [
-    "tui.cli.layouts_cmd",
-    "tui.cli.prompts_cmd",
-    "tui.cli.sessions_cmd",
-    "tui.cli.export_cmd",
+COMMAND_MODULES: list[str] = [
 ]
 
 
