@@ -1,0 +1,1 @@
+"""Audio capture and offline speech recognition: sources, resampling, engines, models."""
