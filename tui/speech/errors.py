@@ -1,0 +1,21 @@
+"""Speech errors: each is one line the user can act on; the app keeps running without captions."""
+
+from __future__ import annotations
+
+from tui.core.errors import BoardlessError
+
+
+class SpeechError(BoardlessError):
+    """Speech recognition cannot run (engine missing, failed to start)."""
+
+
+class ModelError(SpeechError):
+    """A speech model is missing, broken or could not be fetched."""
+
+
+class AudioFileError(SpeechError):
+    """An audio file that cannot be read (missing, empty, truncated, unsupported)."""
+
+
+class DeviceError(SpeechError):
+    """No usable audio input: PortAudio missing, no device, or the device failed."""
