@@ -1,0 +1,160 @@
+"""A live session: stamps events with time and sequence, folds them, logs them, lets observers
+(the coach) react. Live use, replay, reports and tests all go through `Session.apply`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from tui import __version__
+from tui.core.clock import Clock, SessionClock
+from tui.core.eventlog import LOG_NAME, LogWriter, read_log
+from tui.core.events import Event, make_event
+from tui.core.layouts import Layout, layout_to_dict
+from tui.core.prompts import Prompt, prompt_to_dict
+from tui.core.state import SessionState, fold
+
+NewEvent = tuple[str, dict[str, Any]]
+#: Events after which the log is fsynced at once.
+DURABLE_TYPES = frozenset({"phase_entered", "round_ended", "session_closed", "timer_paused"})
+
+
+class Observer(Protocol):
+    """Something that reacts to events (and to time passing) with more events."""
+
+    def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
+        """Called after `event` was folded into `state`."""
+
+    def tick(self, t: float, state: SessionState) -> list[NewEvent]:
+        """Called as time passes with no event, at session time `t`."""
+
+
+class Session:
+    """One practice session bound to a directory, a clock and (optionally) a log writer."""
+
+    def __init__(
+        self,
+        state: SessionState,
+        clock: SessionClock,
+        directory: Path | None = None,
+        writer: LogWriter | None = None,
+    ) -> None:
+        self.state = state
+        self.clock = clock
+        self.directory = directory
+        self.writer = writer
+        self.observers: list[Observer] = []
+        self.listeners: list[Callable[[Event], None]] = []
+        self.warnings: list[str] = []
+        self._seq = state.last_seq
+
+    # ---- construction -----------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        layout: Layout,
+        prompt: Prompt,
+        clock: Clock,
+        directory: Path | None = None,
+        engine: str = "off",
+        on_disk_error: Callable[[str | None], None] | None = None,
+    ) -> Session:
+        """Start a new session; with a directory, its log is written there."""
+        session_clock = SessionClock(clock, 0.0)
+        first = make_event(
+            "session_started", 0.0, seq=1, wall=_iso(clock),
+            layout=layout_to_dict(layout), prompt=prompt_to_dict(prompt), engine=engine,
+            app_version=__version__,
+        )
+        writer = None
+        if directory is not None:
+            writer = LogWriter(directory / LOG_NAME, session_clock.now, on_disk_error)
+            writer.append(first)
+            writer.sync()
+        return cls(SessionState.from_start(first), session_clock, directory, writer)
+
+    @classmethod
+    def resume(
+        cls,
+        directory: Path,
+        clock: Clock,
+        on_disk_error: Callable[[str | None], None] | None = None,
+    ) -> Session:
+        """Reopen a session directory: fold its log, continue its clock, append to it."""
+        loaded = read_log(directory / LOG_NAME)
+        state = fold(loaded.events)
+        session_clock = SessionClock(clock, state.last_t)
+        writer = LogWriter(directory / LOG_NAME, session_clock.now, on_disk_error)
+        if loaded.warnings:
+            _drop_torn_tail(directory / LOG_NAME)
+        session = cls(state, session_clock, directory, writer)
+        session.warnings.extend(loaded.warnings)
+        session.emit("session_resumed")
+        return session
+
+    # ---- events -----------------------------------------------------------------------------
+    def now(self) -> float:
+        """Session time in seconds."""
+        return self.clock.now()
+
+    def emit(self, type_: str, **data: Any) -> Event:
+        """Stamp, fold, log and observe one new event; observers' events follow it."""
+        self._seq += 1
+        event = make_event(type_, self.now(), seq=self._seq, wall=_iso(self.clock), **data)
+        self.apply(event)
+        return event
+
+    def emit_all(self, items: list[NewEvent]) -> list[Event]:
+        """Emit several (type, fields) pairs in order."""
+        return [self.emit(kind, **fields) for kind, fields in items]
+
+    def apply(self, event: Event) -> None:
+        """Fold an already-stamped event, log it, tell listeners and observers."""
+        self._seq = max(self._seq, event.seq)
+        self.state.apply(event)
+        if self.writer is not None:
+            self.writer.append(event)
+            if event.type in DURABLE_TYPES:
+                self.writer.sync()
+        for listener in self.listeners:
+            listener(event)
+        for observer in self.observers:
+            self.emit_all(observer.observe(event, self.state))
+
+    def tick(self) -> list[Event]:
+        """Let observers react to time passing; call about once a second."""
+        out: list[Event] = []
+        now = self.now()
+        for observer in self.observers:
+            out.extend(self.emit_all(observer.tick(now, self.state)))
+        if self.writer is not None:
+            self.writer.sync()
+        return out
+
+    def close(self, reason: str = "quit") -> None:
+        """Record a clean close and make the log durable."""
+        if not self.state.closed:
+            self.emit("session_closed", reason=reason)
+        if self.writer is not None:
+            self.writer.close()
+
+    @property
+    def log_path(self) -> Path | None:
+        return None if self.directory is None else self.directory / LOG_NAME
+
+
+def _iso(clock: SessionClock | Clock) -> str:
+    stamp = clock.wall()
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """Cut a damaged last line so new events start on a clean line."""
+    data = path.read_bytes()
+    keep = data.rfind(b"\n", 0, len(data) - 1 if data.endswith(b"\n") else len(data)) + 1
+    if data.endswith(b"\n"):
+        # the damaged line is complete but invalid: it is the last full line
+        keep = data.rfind(b"\n", 0, len(data) - 1) + 1
+    with open(path, "rb+") as handle:
+        handle.truncate(keep)

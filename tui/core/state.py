@@ -1,0 +1,190 @@
+"""Session state as a fold over events: phases, outline, transcript, flags, checklist, probes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.core.events import Event
+from tui.core.layouts import Layout, layout_from_dict
+from tui.core.outline import Outline
+from tui.core.phases import PhaseTracker
+from tui.core.prompts import Prompt, prompt_from_dict
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A final caption line as folded from the log."""
+
+    t: float
+    text: str
+    start: float
+    end: float
+    phase: str | None
+    words: tuple[tuple[str, float, float], ...] = ()
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A coach flag raised at session time `t`."""
+
+    t: float
+    code: str
+    phase: str | None
+    message: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A checklist item covered at session time `t`."""
+
+    t: float
+    phase: str
+    item: str
+    source: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Probe:
+    """An interviewer probe and, once closed, when."""
+
+    id: str
+    text: str
+    phase: str | None
+    asked_t: float
+    answer_s: float
+    closed_t: float | None = None
+    close_reason: str | None = None
+
+
+@dataclass
+class SessionState:
+    """Everything the screen, report and export need, built only from events."""
+
+    layout: Layout
+    prompt: Prompt
+    engine: str
+    started_wall: str
+    app_version: str = ""
+    phases: PhaseTracker = field(init=False)
+    outline: Outline = field(default_factory=Outline)
+    captions: list[Caption] = field(default_factory=list)
+    partial: str = ""
+    flags: list[Flag] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)
+    probes: dict[str, Probe] = field(default_factory=dict)
+    captions_state: str = "off"
+    captions_message: str = ""
+    audio_path: str | None = None
+    closed: bool = False
+    last_t: float = 0.0
+    last_seq: int = 0
+    event_count: int = 0
+
+    def __post_init__(self) -> None:
+        self.phases = PhaseTracker(self.layout)
+
+    @classmethod
+    def from_start(cls, event: Event) -> SessionState:
+        """Create the state from a `session_started` event."""
+        state = cls(
+            layout=layout_from_dict(event["layout"]),
+            prompt=prompt_from_dict(event["prompt"]),
+            engine=event.get("engine", "off"),
+            started_wall=event.wall,
+            app_version=event.get("app_version", ""),
+        )
+        state._count(event)
+        return state
+
+    @property
+    def ended(self) -> bool:
+        return self.phases.ended
+
+    @property
+    def current_phase_id(self) -> str | None:
+        phase = self.phases.current_phase
+        return None if phase is None else phase.id
+
+    def ticked(self, phase_id: str) -> set[str]:
+        """Checklist item ids covered in `phase_id`."""
+        return {tick.item for tick in self.ticks if tick.phase == phase_id}
+
+    def apply(self, event: Event) -> None:
+        """Fold one event into the state."""
+        self._count(event)
+        kind = event.type
+        if kind in ("timer_started", "timer_paused", "phase_entered", "round_ended"):
+            self.phases.apply(event)
+        elif kind.startswith("note_") or kind.startswith("outline_"):
+            self.outline.apply(event)
+        elif kind == "caption":
+            self._caption(event)
+        elif kind == "captions_status":
+            self.captions_state, self.captions_message = event["state"], event["message"]
+        elif kind == "flag_raised":
+            self.flags.append(Flag(event.t, event["code"], event["phase"], event["message"],
+                                   event["severity"]))
+        elif kind == "checklist_ticked":
+            if event["item"] not in self.ticked(event["phase"]):
+                self.ticks.append(Tick(event.t, event["phase"], event["item"], event["source"],
+                                       event["evidence"]))
+        elif kind == "probe_asked":
+            self.probes[event["id"]] = Probe(event["id"], event["text"], event["phase"], event.t,
+                                             float(event["answer_s"]))
+        elif kind == "probe_closed":
+            probe = self.probes.get(event["id"])
+            if probe is not None and probe.closed_t is None:
+                self.probes[probe.id] = Probe(probe.id, probe.text, probe.phase, probe.asked_t,
+                                              probe.answer_s, event.t, event["reason"])
+        elif kind == "audio_recorded":
+            self.audio_path = event["path"]
+        elif kind == "session_resumed":
+            self.phases.apply(event)
+            self.closed = False
+            self.partial = ""
+        elif kind == "session_closed":
+            self.closed = True
+            self.partial = ""
+
+    def _count(self, event: Event) -> None:
+        self.last_t = max(self.last_t, event.t)
+        self.last_seq = max(self.last_seq, event.seq)
+        self.event_count += 1
+
+    def _caption(self, event: Event) -> None:
+        if not event["final"]:
+            self.partial = event["text"]
+            return
+        self.partial = ""
+        text = event["text"].strip()
+        if not text:
+            return
+        self.captions.append(Caption(
+            t=event.t, text=text, start=float(event["start"]), end=float(event["end"]),
+            phase=self.current_phase_id, words=_words(event["words"]), delay=float(event["delay"]),
+        ))
+
+
+def _words(raw: Any) -> tuple[tuple[str, float, float], ...]:
+    out = []
+    for item in raw or ():
+        if isinstance(item, (list, tuple)) and len(item) >= 3:
+            out.append((str(item[0]), float(item[1]), float(item[2])))
+        elif isinstance(item, dict) and {"text", "start", "end"} <= item.keys():
+            out.append((str(item["text"]), float(item["start"]), float(item["end"])))
+    return tuple(out)
+
+
+def fold(events: Iterable[Event]) -> SessionState:
+    """Build the state from a whole log (the first event must be `session_started`)."""
+    iterator = iter(events)
+    first = next(iterator)
+    state = SessionState.from_start(first)
+    for event in iterator:
+        state.apply(event)
+    return state

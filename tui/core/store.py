@@ -1,0 +1,115 @@
+"""Session directories: naming, finding, listing, and resolving the SESSION argument."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from tui.core.errors import BoardlessError, UsageError
+from tui.core.eventlog import LOG_NAME, read_log
+from tui.core.locations import sessions_dir
+from tui.core.state import SessionState, fold
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def new_session_dir(started: datetime, prompt_id: str, root: Path | None = None) -> Path:
+    """Create and return a fresh, uniquely named session directory."""
+    root = root or sessions_dir()
+    slug = _SLUG.sub("-", prompt_id.lower()).strip("-")[:40] or "session"
+    base = f"{started:%Y%m%d-%H%M%S}-{slug}"
+    root.mkdir(parents=True, exist_ok=True)
+    for n in range(1000):
+        candidate = root / (base if n == 0 else f"{base}-{n + 1}")
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise BoardlessError(f"cannot create a session directory under {root}")
+
+
+def resolve_session(arg: str, root: Path | None = None) -> Path:
+    """Turn SESSION (a directory, an events.jsonl path, or a session id or unique id prefix)
+    into the path of its events.jsonl."""
+    path = Path(arg).expanduser()
+    if path.is_file():
+        return path
+    if path.is_dir():
+        log = path / LOG_NAME
+        if log.is_file():
+            return log
+        raise UsageError(f"{path} is not a session directory (no {LOG_NAME} in it)")
+    root = root or sessions_dir()
+    exact = root / arg / LOG_NAME
+    if "/" not in arg and exact.is_file():
+        return exact
+    matches = sorted(p for p in root.glob(f"{glob_escape(arg)}*") if (p / LOG_NAME).is_file())
+    if len(matches) == 1:
+        return matches[0] / LOG_NAME
+    if len(matches) > 1:
+        names = ", ".join(p.name for p in matches[:5])
+        raise UsageError(f"session {arg!r} is ambiguous: {names}")
+    raise UsageError(
+        f"no session {arg!r}: give a session directory, an events.jsonl file or an id from "
+        "'boardless sessions list'"
+    )
+
+
+def glob_escape(text: str) -> str:
+    """Escape glob wildcards in a user-typed id prefix."""
+    return re.sub(r"([*?\[\]])", r"[\1]", text)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One row of `boardless sessions list`."""
+
+    id: str
+    path: Path
+    started: str
+    layout_id: str
+    prompt_id: str
+    prompt_title: str
+    ended: bool
+    used_s: float
+    notes: int
+    flags: int
+    state: SessionState | None = None
+    problem: str | None = None
+
+
+def list_sessions(root: Path | None = None, keep_state: bool = False) -> list[SessionSummary]:
+    """Every session under the data directory, oldest first; unreadable ones are listed with
+    the problem instead of failing the whole listing."""
+    root = root or sessions_dir()
+    if not root.is_dir():
+        return []
+    out: list[SessionSummary] = []
+    for directory in sorted(p for p in root.iterdir() if (p / LOG_NAME).is_file()):
+        try:
+            state = fold(read_log(directory / LOG_NAME).events)
+        except BoardlessError as error:
+            out.append(SessionSummary(directory.name, directory, "", "", "", "", False, 0.0, 0, 0,
+                                      problem=str(error)))
+            continue
+        out.append(summarise(directory, state, keep_state))
+    return out
+
+
+def summarise(directory: Path, state: SessionState, keep_state: bool = False) -> SessionSummary:
+    """Summary row for one folded session."""
+    return SessionSummary(
+        id=directory.name, path=directory, started=state.started_wall,
+        layout_id=state.layout.id, prompt_id=state.prompt.id, prompt_title=state.prompt.title,
+        ended=state.ended, used_s=state.phases.total_elapsed(state.last_t),
+        notes=len(state.outline), flags=len(state.flags), state=state if keep_state else None,
+    )
+
+
+def latest_unfinished(root: Path | None = None) -> SessionSummary | None:
+    """The most recent session whose round never ended (to offer a resume)."""
+    candidates = [s for s in list_sessions(root) if s.problem is None and not s.ended]
+    return candidates[-1] if candidates else None
