@@ -15,6 +15,8 @@ from tui.core.errors import BoardlessError
 
 #: Each module has `register(subparsers, common)`; its parsers set `func(args) -> int`.
 COMMAND_MODULES: list[str] = [
+    "tui.cli.layouts_cmd",
+    "tui.cli.prompts_cmd",
 ]
 
 
