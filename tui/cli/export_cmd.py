@@ -1,0 +1,52 @@
+"""`boardless export SESSION`: write a session's outline, phases, flags and transcript as Markdown."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.core.export import GROUPINGS, export_session, render_markdown, debrief_lines
+from tui.core.eventlog import read_log
+from tui.core.state import fold
+from tui.core.store import resolve_session
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `export` command."""
+    parser = subparsers.add_parser(
+        "export",
+        parents=[common],
+        help="export a session as Markdown",
+        description="Export a session as CommonMark: prompt, layout, each phase's planned window "
+        "against actual time, the outline as nested lists under phase (or layer) headings, the "
+        "flags, the debrief and optionally the transcript. The same log always gives the same "
+        "bytes. Without -o the file is written as session.md in the session directory.",
+    )
+    parser.add_argument(
+        "session", metavar="SESSION",
+        help="a session directory, its events.jsonl, or a session id (see 'boardless sessions list')",
+    )
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="write here instead ('-' prints to standard output)")
+    parser.add_argument("--by", choices=GROUPINGS, default="phase",
+                        help="group the outline under phase headings (default) or layer headings")
+    parser.add_argument("--transcript", action=argparse.BooleanOptionalAction, default=True,
+                        help="include the caption transcript (default: yes)")
+    parser.add_argument("--timestamps", action=argparse.BooleanOptionalAction, default=True,
+                        help="show when each note, flag and caption happened (default: yes)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Resolve the session, export it, print where it went."""
+    log_path = resolve_session(args.session)
+    if args.output is not None and str(args.output) == "-":
+        events = read_log(log_path).events
+        sys.stdout.write(render_markdown(fold(events), args.by, args.transcript, args.timestamps,
+                                         debrief_lines(events)))
+        return 0
+    out = export_session(log_path, args.output, args.by, args.transcript, args.timestamps)
+    print(out)
+    return 0

@@ -1,0 +1,199 @@
+"""Markdown export of a session: phases planned vs actual, the outline, flags, transcript.
+
+The output is CommonMark and stable: the same log always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tui.core.durations import format_clock, format_minutes
+from tui.core.eventlog import read_log
+from tui.core.events import Event
+from tui.core.markdown_text import heading, inline
+from tui.core.markers import KIND_WORDS
+from tui.core.outline import Note
+from tui.core.phases import Window
+from tui.core.state import SessionState, fold
+
+EXPORT_NAME = "session.md"
+GROUPINGS = ("phase", "layer")
+WINDOW_WORDS = {
+    Window.PENDING: "not reached",
+    Window.BELOW_MIN: "under the minimum",
+    Window.IN_WINDOW: "inside the window",
+    Window.OVER_MAX: "over the maximum",
+}
+
+
+def render_markdown(
+    state: SessionState,
+    by: str = "phase",
+    transcript: bool = True,
+    timestamps: bool = True,
+    debrief: list[str] | None = None,
+) -> str:
+    """The whole export as one Markdown string ending in a newline."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {GROUPINGS}")
+    lines: list[str] = [f"# {heading(state.prompt.title)}", ""]
+    lines += _summary(state)
+    lines += _phase_table(state)
+    lines += ["## Outline", ""]
+    lines += _outline_by_phase(state, timestamps) if by == "phase" else _outline_by_layer(state, timestamps)
+    lines += _flags(state, timestamps)
+    if debrief:
+        lines += debrief
+        if lines[-1] != "":
+            lines.append("")
+    if transcript:
+        lines += _transcript(state, timestamps)
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def export_session(
+    log_path: Path,
+    out: Path | None = None,
+    by: str = "phase",
+    transcript: bool = True,
+    timestamps: bool = True,
+) -> Path:
+    """Read a session log, render it and write the Markdown (default: beside the log)."""
+    events = read_log(log_path).events
+    text = render_markdown(fold(events), by, transcript, timestamps, debrief_lines(events))
+    out = out or log_path.parent / EXPORT_NAME
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    return out
+
+
+def debrief_lines(events: list[Event]) -> list[str]:
+    """The coach's debrief section for these events, when the report module is present."""
+    builder = _report_builder()
+    return builder(events) if builder else []
+
+
+def _report_builder() -> Callable[[list[Event]], list[str]] | None:
+    try:
+        from tui.core.report import build_report, report_markdown
+    except ImportError:
+        return None
+    return lambda events: report_markdown(build_report(events))
+
+
+def _summary(state: SessionState) -> list[str]:
+    layout = state.layout
+    lines = [f"> {inline(state.prompt.text)}", ""]
+    rows = [
+        ("Layout", f"{inline(layout.title)} ({inline(layout.id)}, {format_minutes(layout.total_s)})"),
+        ("Prompt", f"{inline(state.prompt.id)} ({inline(state.prompt.domain)})"),
+        ("Started", inline(state.started_wall or "unknown")),
+        ("Time used", f"{format_clock(state.phases.total_elapsed(state.last_t))} of "
+                      f"{format_clock(layout.total_s)}"),
+        ("Round", "ended" if state.ended else "not finished"),
+        ("Captions", inline(state.engine)),
+    ]
+    lines += [f"- **{label}:** {value}" for label, value in rows]
+    return lines + [""]
+
+
+def _phase_table(state: SessionState) -> list[str]:
+    now = state.last_t
+    tracker = state.phases
+    lines = ["## Phases", "", "| Phase | Planned | Actual | Result |", "| --- | --- | --- | --- |"]
+    for phase in state.layout.phases:
+        marks = [WINDOW_WORDS[tracker.window(phase.id, now)]]
+        if tracker.skipped(phase.id):
+            marks = ["skipped"]
+        elif tracker.rushed(phase.id, now):
+            marks.append("rushed")
+        planned = f"{format_minutes(phase.min_s)}–{format_minutes(phase.max_s)}"
+        lines.append(
+            f"| {inline(phase.title)} | {planned} | {format_clock(tracker.elapsed(phase.id, now))} "
+            f"| {', '.join(marks)} |"
+        )
+    return lines + [""]
+
+
+def _note_line(note: Note, depth: int, timestamps: bool) -> str:
+    word = KIND_WORDS.get(note.kind)
+    text = inline(note.text) or "(empty)"
+    body = f"{word}: {text}" if word else text
+    if timestamps:
+        body += f" *({format_clock(note.created_t)})*"
+    return "  " * depth + "- " + body
+
+
+def _subtree(state: SessionState, root: Note, base: int, timestamps: bool) -> list[str]:
+    lines = []
+    for note_id in state.outline.walk_ids(root.id):
+        note = state.outline.notes[note_id]
+        depth = state.outline.depth(note_id) - state.outline.depth(root.id) + base
+        lines.append(_note_line(note, depth, timestamps))
+    return lines
+
+
+def _outline_by_phase(state: SessionState, timestamps: bool) -> list[str]:
+    titles = {phase.id: phase.title for phase in state.layout.phases}
+    order = [phase.id for phase in state.layout.phases]
+    groups: dict[str | None, list[Note]] = {}
+    for root_id in state.outline.roots:
+        note = state.outline.notes[root_id]
+        key = note.phase if note.phase in titles else None
+        groups.setdefault(key, []).append(note)
+    if not groups:
+        return ["No notes were written.", ""]
+    lines: list[str] = []
+    for key in [*order, None]:
+        if key not in groups:
+            continue
+        lines += [f"### {heading(titles[key]) if key else 'Before the round'}", ""]
+        for note in groups[key]:
+            lines += _subtree(state, note, 0, timestamps)
+        lines.append("")
+    return lines
+
+
+def _outline_by_layer(state: SessionState, timestamps: bool) -> list[str]:
+    if not state.outline.roots:
+        return ["No notes were written.", ""]
+    lines: list[str] = []
+    for root_id in state.outline.roots:
+        root = state.outline.notes[root_id]
+        word = KIND_WORDS.get(root.kind)
+        title = inline(root.text) or "(empty)"
+        lines += [f"### {word + ': ' if word else ''}{heading(root.text) if root.text else title}", ""]
+        children = [state.outline.notes[c] for c in root.children]
+        for child in children:
+            lines += _subtree(state, child, 0, timestamps)
+        if not children:
+            lines.append("No details under this layer.")
+        lines.append("")
+    return lines
+
+
+def _flags(state: SessionState, timestamps: bool) -> list[str]:
+    lines = ["## Flags", ""]
+    if not state.flags:
+        return lines + ["No flags were raised.", ""]
+    titles = {phase.id: phase.title for phase in state.layout.phases}
+    for flag in state.flags:
+        where = titles.get(flag.phase or "", "whole round")
+        stamp = f"{format_clock(flag.t)} · " if timestamps else ""
+        lines.append(f"- {stamp}{inline(where)} · **{inline(flag.code)}**: {inline(flag.message)}")
+    return lines + [""]
+
+
+def _transcript(state: SessionState, timestamps: bool) -> list[str]:
+    lines = ["## Transcript", ""]
+    if not state.captions:
+        return lines + ["No speech was captioned.", ""]
+    for caption in state.captions:
+        stamp = f"{format_clock(caption.t)} " if timestamps else ""
+        lines.append(f"- {stamp}{inline(caption.text)}")
+    return lines + [""]
