@@ -1,0 +1,36 @@
+"""Shared fixtures: isolated data/config directories and ready-made sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.clock import FakeClock
+from tui.core.layouts import find_layout
+from tui.core.prompts import find_prompt
+from tui.core.session import Session
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data and config directory."""
+    data = tmp_path / "data"
+    config = tmp_path / "config"
+    monkeypatch.setenv("BOARDLESS_DATA_DIR", str(data))
+    monkeypatch.setenv("BOARDLESS_CONFIG_DIR", str(config))
+    return tmp_path
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def session(tmp_path: Path, clock: FakeClock) -> Session:
+    """A netflix-l5 session on a FakeClock writing to tmp_path/session."""
+    directory = tmp_path / "session"
+    directory.mkdir()
+    return Session.create(find_layout("netflix-l5"), find_prompt("video-streaming-cdn"), clock,
+                          directory)

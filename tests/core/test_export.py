@@ -1,0 +1,122 @@
+"""Markdown export: valid CommonMark with the outline's nesting, stable bytes, options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from tui.core.clock import FakeClock
+from tui.core.eventlog import read_log
+from tui.core.export import export_session, render_markdown
+from tui.core.markers import parse_markers
+from tui.core.session import Session
+from tui.core.state import fold
+
+GOLDEN = Path(__file__).parent / "golden" / "export_by_phase.md"
+
+
+def add(session: Session, text: str, parent: str | None = None) -> str:
+    note_id = session.state.outline.next_id()
+    kind, clean = parse_markers(text)
+    session.emit("note_added", id=note_id, text=clean, kind=kind, parent=parent, index=-1,
+                 phase=session.state.current_phase_id)
+    return note_id
+
+
+def scripted(session: Session, clock: FakeClock) -> Path:
+    tracker = session.state.phases
+    session.emit_all(tracker.start_or_resume())
+    clock.advance(20)
+    add(session, "? how many concurrent viewers at peak")
+    session.emit("caption", text="how many concurrent viewers do we expect at peak", final=True,
+                 start=10.0, end=13.5, words=[], delay=0.4, engine="whisper")
+    clock.advance(340)
+    session.emit_all(tracker.next())
+    clock.advance(200)
+    add(session, "The hard part: start-up time under a flash crowd")
+    session.emit_all(tracker.next())
+    clock.advance(60)
+    client = add(session, "Client")
+    add(session, "-> player fetches manifest", client)
+    serving = add(session, "Online serving")
+    edge = add(session, "Edge cache", serving)
+    add(session, "! origin overload on a miss storm", edge)
+    add(session, "* tiered caching over a flat CDN", edge)
+    add(session, "~ prefetch next segments", serving)
+    add(session, "# not a heading | and *not* bold", serving)
+    session.emit("flag_raised", code="over_time", phase="requirements",
+                 message="Requirements ran past 7m", severity="warn")
+    clock.advance(30)
+    session.close()
+    assert session.log_path is not None
+    return session.log_path
+
+
+def list_depths(tokens: list[Token]) -> list[tuple[int, str]]:
+    """(nesting depth of the bullet list, inline text) for every list item's paragraph."""
+    out, depth = [], 0
+    for index, token in enumerate(tokens):
+        if token.type == "bullet_list_open":
+            depth += 1
+        elif token.type == "bullet_list_close":
+            depth -= 1
+        elif token.type == "inline" and tokens[index - 1].type == "paragraph_open" and depth:
+            out.append((depth, token.content))
+    return out
+
+
+def test_export_parses_with_the_outline_nesting(session: Session, clock: FakeClock) -> None:
+    log = scripted(session, clock)
+    text = render_markdown(fold(read_log(log).events), timestamps=False, transcript=False)
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings[:4] == ["Video streaming service and its CDN", "Phases", "Outline", "Requirements"]
+    assert "Architecture walkthrough" in headings and "Flags" in headings
+    items = list_depths(tokens)
+    walk = [(d, t) for d, t in items if t.startswith(("Client", "Flow", "Online", "Edge", "Risk",
+                                                      "Decision", "Async", "\\"))]
+    assert walk == [
+        (1, "Client"),
+        (2, "Flow: player fetches manifest"),
+        (1, "Online serving"),
+        (2, "Edge cache"),
+        (3, "Risk: origin overload on a miss storm"),
+        (3, "Decision: tiered caching over a flat CDN"),
+        (2, "Async: prefetch next segments"),
+        (2, "\\# not a heading \\| and \\*not\\* bold"),
+    ]
+    table_rows = sum(1 for t in tokens if t.type == "tr_open")
+    assert table_rows == 1 + len(session.state.layout.phases)
+
+
+def test_export_is_byte_identical_and_matches_golden(session: Session, clock: FakeClock,
+                                                     tmp_path: Path) -> None:
+    log = scripted(session, clock)
+    first = export_session(log, tmp_path / "a.md").read_bytes()
+    second = export_session(log, tmp_path / "b.md").read_bytes()
+    assert first == second
+    if not GOLDEN.exists():  # first run writes the golden file; commit it
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_bytes(first)
+    assert first == GOLDEN.read_bytes()
+
+
+def test_by_layer_and_no_transcript(session: Session, clock: FakeClock) -> None:
+    state = fold(read_log(scripted(session, clock)).events)
+    text = render_markdown(state, by="layer", transcript=False)
+    tokens = MarkdownIt("commonmark").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert "Client" in headings and "Online serving" in headings
+    assert "## Transcript" not in text
+    assert "## Transcript" in render_markdown(state)
+    assert "(0:" not in render_markdown(state, timestamps=False).split("## Flags")[0]
+
+
+def test_empty_session_exports_cleanly(session: Session) -> None:
+    text = render_markdown(session.state)
+    assert "No notes were written." in text and "No flags were raised." in text
+    with pytest.raises(ValueError):
+        render_markdown(session.state, by="colour")

@@ -1,0 +1,126 @@
+"""Sessions: resume continues the clock and state; a SIGKILLed writer loses at most a second."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tui.core.clock import FakeClock
+from tui.core.eventlog import read_log
+from tui.core.session import Session
+from tui.core.store import latest_unfinished, list_sessions, new_session_dir, resolve_session
+
+
+def test_resume_restores_phase_clock_outline_and_transcript(session: Session, clock: FakeClock) -> None:
+    session.emit_all(session.state.phases.start_or_resume())
+    clock.advance(90)
+    session.emit("note_added", id="n1", text="Edge", kind="note", parent=None, index=-1,
+                 phase="requirements")
+    session.emit("caption", text="what is the p99 target", final=True, start=1, end=2, words=[],
+                 delay=0.2, engine="pocketsphinx")
+    session.emit_all(session.state.phases.next())
+    clock.advance(30)
+    session.close()
+    assert session.directory is not None
+
+    later = FakeClock(t=10_000)  # the app was closed for hours: that gap does not count
+    resumed = Session.resume(session.directory, later)
+    state = resumed.state
+    assert state.current_phase_id == "framing"
+    assert state.phases.elapsed("requirements", resumed.now()) == 90
+    assert resumed.now() == 120  # continues from the last event's time
+    assert [n.text for n, _ in state.outline.walk()] == ["Edge"]
+    assert state.captions[0].text == "what is the p99 target"
+    assert not state.phases.running  # paused until the person resumes
+    resumed.emit_all(state.phases.start_or_resume())
+    later.advance(15)
+    assert state.phases.elapsed("framing", resumed.now()) == 15
+    resumed.close()
+    seqs = [e.seq for e in read_log(session.directory / "events.jsonl").events]
+    assert seqs == sorted(set(seqs))
+
+
+def test_store_names_lists_and_resolves(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from tui.core.layouts import find_layout
+    from tui.core.prompts import find_prompt
+
+    root = tmp_path / "data" / "sessions"
+    started = datetime(2026, 5, 1, 10, 0, tzinfo=timezone.utc)
+    first = new_session_dir(started, "Video Streaming CDN!", root)
+    second = new_session_dir(started, "Video Streaming CDN!", root)
+    assert first.name == "20260501-100000-video-streaming-cdn" and second.name.endswith("-2")
+    clock = FakeClock()
+    for directory in (first, second):
+        s = Session.create(find_layout("netflix-l5"), find_prompt("video-streaming-cdn"), clock,
+                           directory)
+        s.emit_all(s.state.phases.start_or_resume())
+        s.close()
+    rows = list_sessions(root)
+    assert [r.id for r in rows] == [first.name, second.name]
+    assert latest_unfinished(root).id == second.name
+    assert resolve_session(second.name, root) == second / "events.jsonl"
+    assert resolve_session(str(first), root) == first / "events.jsonl"
+    assert resolve_session(str(first / "events.jsonl"), root) == first / "events.jsonl"
+    import pytest
+
+    from tui.core.errors import UsageError
+
+    with pytest.raises(UsageError, match="ambiguous"):
+        resolve_session("20260501", root)
+    with pytest.raises(UsageError, match="no session"):
+        resolve_session("nothing-here", root)
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from tui.core.clock import SystemClock
+    from tui.core.layouts import find_layout
+    from tui.core.prompts import find_prompt
+    from tui.core.session import Session
+
+    session = Session.create(find_layout("netflix-l5"), find_prompt("video-streaming-cdn"),
+                             SystemClock(), Path(sys.argv[1]))
+    session.emit_all(session.state.phases.start_or_resume())
+    n = 0
+    while True:
+        n += 1
+        event = session.emit("note_added", id=f"n{n}", text="x" * 200, kind="note",
+                             parent=None, index=-1, phase="requirements")
+        print(event.seq, time.monotonic(), flush=True)
+        time.sleep(0.002)
+    """
+)
+
+
+def test_sigkill_loses_at_most_the_last_second(tmp_path: Path) -> None:
+    import time
+
+    directory = tmp_path / "killed"
+    directory.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(directory)], stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert child.stdout is not None
+    reported: list[tuple[int, float]] = []
+    for line in child.stdout:
+        seq, stamp = line.split()
+        reported.append((int(seq), float(stamp)))
+        if len(reported) >= 400:
+            break
+    killed_at = time.monotonic()
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    loaded = read_log(directory / "events.jsonl")
+    present = {event.seq for event in loaded.events}
+    older = [seq for seq, stamp in reported if stamp < killed_at - 1.0]
+    assert set(older) <= present
+    assert len(loaded.events) >= len(reported)  # flushed to the OS at once: nothing lost at all
