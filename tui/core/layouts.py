@@ -223,7 +223,9 @@ class _Parser:
                 )
         for key in required:
             if key not in table:
-                raise self.fail(f"{where}missing required key {key!r}; add {key} = ...", line_of(None))
+                raise self.fail(
+                    f"{where}missing required key {key!r}; add {key} = ...", line_of(None)
+                )
 
     def string(self, value: object, name: str, where: str, line: int | None, *, slug: bool = False,
                empty_ok: bool = False) -> str:
@@ -241,7 +243,9 @@ class _Parser:
 
     def strings(self, value: object, name: str, where: str, line: int | None) -> tuple[str, ...]:
         if not isinstance(value, list):
-            raise self.fail(f"{where}{name} must be a list of strings, not {_type_name(value)}", line)
+            raise self.fail(
+                f"{where}{name} must be a list of strings, not {_type_name(value)}", line
+            )
         out = []
         for index, entry in enumerate(value):
             if not isinstance(entry, str):
@@ -273,7 +277,9 @@ class _Parser:
             raise self.fail(f"{path} must be a finite number", line)
         if isinstance(value, (str, int, float, bool)):
             return value
-        raise self.fail(f"{path} is {_type_name(value)}; use a string, number, boolean, list or table", line)
+        raise self.fail(
+            f"{path} is {_type_name(value)}; use a string, number, boolean, list or table", line
+        )
 
     def layout(self, data: object) -> Layout:
         at = self.at
@@ -411,7 +417,8 @@ class _Parser:
                 f"{where}checklist[{index}] must be a table, not {_type_name(raw)}", line_of(None)
             )
         name = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
-        here = f"{where}checklist item {name!r}: " if name else f"{where}checklist item {index + 1}: "
+        label = repr(name) if name else str(index + 1)
+        here = f"{where}checklist item {label}: "
         self.check_keys(raw, ITEM_KEYS, ITEM_REQUIRED, here, line_of)
         item_id = self.string(raw["id"], "id", here, line_of("id"), slug=True)
         text = self.string(raw["text"], "text", here, line_of("text"))

@@ -64,7 +64,9 @@ class _BankParser(_Parser):
             return at.prompt(index, key)
 
         if not isinstance(raw, dict):
-            raise self.fail(f"prompts[{index}] must be a table, not {_type_name(raw)}", line_of(None))
+            raise self.fail(
+                f"prompts[{index}] must be a table, not {_type_name(raw)}", line_of(None)
+            )
         name = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
         where = f"prompt {name!r}: " if name else f"prompt {index + 1}: "
         self.check_keys(raw, PROMPT_KEYS, PROMPT_KEYS, where, line_of)
