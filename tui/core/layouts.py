@@ -521,11 +521,15 @@ def list_layouts() -> tuple[list[Layout], list[ConfigError]]:
 
 
 def _looks_like_path(text: str) -> bool:
-    return text.endswith(".toml") or "/" in text or "\\" in text or Path(text).is_file()
+    return text.endswith(".toml") or "/" in text or "\\" in text
 
 
 def find_layout(id_or_path: str) -> Layout:
-    """A layout by id (shipped or user) or by path to a .toml file; UsageError if unknown."""
+    """A layout by id (shipped or user) or by path; UsageError if unknown.
+
+    A value ending in ".toml" or containing a path separator is read as a file; anything else is
+    an id.
+    """
     if _looks_like_path(id_or_path):
         return load_layout_file(Path(id_or_path).expanduser())
     layouts, errors = list_layouts()
