@@ -1,0 +1,96 @@
+"""Shared pieces of the coach's observers: the flag helper, phase lookups, utterances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tui.core.coach.config import CoachConfig
+from tui.core.events import Event
+from tui.core.layouts import Layout, Phase
+from tui.core.state import SessionState
+
+NewEvent = tuple[str, dict[str, Any]]
+
+
+class CoachObserver:
+    """Base observer: reacts to nothing, and raises each flag cause at most once."""
+
+    def __init__(self, state: SessionState, config: CoachConfig) -> None:
+        self.layout: Layout = state.layout
+        self.config = config
+        self._raised: set[object] = set()
+
+    def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
+        """Called after `event` was folded into `state`."""
+        return []
+
+    def tick(self, t: float, state: SessionState) -> list[NewEvent]:
+        """Called as time passes."""
+        return []
+
+    def flag(self, cause: object, code: str, phase: str | None, message: str,
+             severity: str) -> list[NewEvent]:
+        """A `flag_raised` event, or nothing if this cause was already flagged. A phase that
+        is not in the layout is never named (it becomes None)."""
+        if cause in self._raised:
+            return []
+        self._raised.add(cause)
+        known = {p.id for p in self.layout.phases}
+        return [("flag_raised", {
+            "code": code, "phase": phase if phase in known else None, "message": message,
+            "severity": severity,
+        })]
+
+    def phase_of(self, phase_id: str | None) -> Phase | None:
+        """The layout phase with this id, or None."""
+        for phase in self.layout.phases:
+            if phase.id == phase_id:
+                return phase
+        return None
+
+
+def segment_of(layout: Layout, phase_id: str | None) -> int:
+    """Which round a phase belongs to: break phases separate rounds (back-to-back layouts)."""
+    segment = 0
+    for phase in layout.phases:
+        if phase.id == phase_id:
+            return segment
+        if phase.role == "break":
+            segment += 1
+    return segment
+
+
+def running_phase(state: SessionState) -> Phase | None:
+    """The phase whose clock is running now, or None (paused, not started, ended)."""
+    if state.ended or not state.phases.running:
+        return None
+    return state.phases.current_phase
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """Something the candidate said (a final caption) or wrote (a note), with its phase."""
+
+    t: float
+    text: str
+    source: str  # "speech" or "note"
+    phase: str | None
+    kind: str  # "caption" or the note's kind
+
+
+def utterance_of(event: Event, state: SessionState) -> Utterance | None:
+    """The utterance an event carries (final captions, added or edited notes), if any."""
+    if event.type == "caption":
+        text = str(event["text"]).strip()
+        if event["final"] and text:
+            return Utterance(event.t, text, "speech", state.current_phase_id, "caption")
+        return None
+    if event.type == "note_added":
+        phase = event.get("phase") or state.current_phase_id
+        return Utterance(event.t, str(event["text"]), "note", phase, str(event["kind"]))
+    if event.type == "note_edited":
+        note = state.outline.notes.get(event["id"])
+        phase = note.phase if note is not None and note.phase else state.current_phase_id
+        return Utterance(event.t, str(event["text"]), "note", phase, str(event["kind"]))
+    return None

@@ -1,0 +1,113 @@
+"""Delivery: words per minute (`pace`) and filler words per minute (`fillers`) over a rolling
+window of final captions, measured against talk time (caption durations)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.core.coach.base import CoachObserver, NewEvent, running_phase
+from tui.core.coach.config import CoachConfig
+from tui.core.coach.text import Phrases, count_fillers, words
+from tui.core.events import Event
+from tui.core.state import SessionState
+
+#: Talk time assumed for a caption without usable start/end times (neutral 150 wpm).
+NOMINAL_WPS = 2.5
+#: A caption longer than this is treated as having unusable times.
+MAX_CAPTION_S = 60.0
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """One final caption's delivery numbers."""
+
+    t: float
+    phase: str | None
+    words: int
+    seconds: float
+    fillers: tuple[str, ...]
+    engine: str
+
+
+def talk_seconds(event: Event, count: int) -> float:
+    """Seconds of talk in a caption: its end minus start, or an estimate when unusable."""
+    length = float(event["end"]) - float(event["start"])
+    if 0 < length <= MAX_CAPTION_S:
+        return length
+    return count / NOMINAL_WPS
+
+
+def is_whisper(engine: str) -> bool:
+    """Whisper-family engines drop most fillers, so counts from them are approximate."""
+    return "whisper" in engine.lower()
+
+
+class DeliveryObserver(CoachObserver):
+    """Keeps per-caption delivery numbers; flags pace and fillers once per phase each."""
+
+    def __init__(self, state: SessionState, config: CoachConfig) -> None:
+        super().__init__(state, config)
+        self.fillers = Phrases.of(config.strings("fillers", "words"))
+        self.not_after = config.table("fillers", "not_after")
+        self.spoken: list[Spoken] = []
+
+    def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
+        if event.type != "caption" or not event["final"] or not str(event["text"]).strip():
+            return []
+        tokens = words(str(event["text"]))
+        found = count_fillers(tokens, self.fillers, self.not_after)
+        engine = str(event["engine"]) or state.engine
+        item = Spoken(event.t, state.current_phase_id, len(tokens),
+                      talk_seconds(event, len(tokens)), tuple(found), engine)
+        self.spoken.append(item)
+        phase = running_phase(state)
+        if phase is None or phase.id != item.phase:
+            return []
+        return self._pace(phase.id, phase.role, phase.title, event.t) + self._fillers(
+            phase.id, phase.title, event.t, engine)
+
+    def _window(self, section: str, phase_id: str, t: float) -> list[Spoken]:
+        start = t - self.config.number(section, "window_s")
+        return [s for s in self.spoken if s.phase == phase_id and s.t > start]
+
+    def _pace(self, phase_id: str, role: str, title: str, t: float) -> list[NewEvent]:
+        cfg = self.config
+        if role in cfg.strings("pace", "exempt_roles"):
+            return []
+        recent = self._window("pace", phase_id, t)
+        seconds = sum(s.seconds for s in recent)
+        if seconds < cfg.number("pace", "min_speech_s") or seconds <= 0:
+            return []
+        wpm = sum(s.words for s in recent) / seconds * 60
+        low, high = cfg.number("pace", "min_wpm"), cfg.number("pace", "max_wpm")
+        if wpm > high:
+            return self.flag(("pace", phase_id, "fast"), "pace", phase_id,
+                             f"Speaking at about {round(wpm)} words a minute in {title}, above "
+                             f"{round(high)}; slow down so each point lands.",
+                             cfg.string("pace", "severity"))
+        if wpm < low:
+            return self.flag(("pace", phase_id, "slow"), "pace", phase_id,
+                             f"Speaking at about {round(wpm)} words a minute in {title}, below "
+                             f"{round(low)}; keep a steady flow of explanation.",
+                             cfg.string("pace", "severity"))
+        return []
+
+    def _fillers(self, phase_id: str, title: str, t: float, engine: str) -> list[NewEvent]:
+        cfg = self.config
+        recent = self._window("fillers", phase_id, t)
+        seconds = sum(s.seconds for s in recent)
+        if seconds < cfg.number("fillers", "min_speech_s") or seconds <= 0:
+            return []
+        count = sum(len(s.fillers) for s in recent)
+        rate = count / seconds * 60
+        if rate <= cfg.number("fillers", "max_per_minute"):
+            return []
+        common = max(sorted({f for s in recent for f in s.fillers}),
+                     key=lambda f: sum(s.fillers.count(f) for s in recent))
+        note = (" Whisper drops most fillers, so the real count is likely higher."
+                if is_whisper(engine) else "")
+        return self.flag(("fillers", phase_id), "fillers", phase_id,
+                         f"About {rate:.0f} filler words a minute in {title} (mostly "
+                         f"\"{common}\"), over {cfg.number('fillers', 'max_per_minute'):g}; "
+                         f"pause silently instead.{note}",
+                         cfg.string("fillers", "severity"))

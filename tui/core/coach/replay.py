@@ -1,0 +1,71 @@
+"""Replaying a log through the coach: the same input events always give the same coach events."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from tui.core.clock import FakeClock, SessionClock
+from tui.core.events import Event
+from tui.core.session import Observer, Session
+from tui.core.state import SessionState
+
+#: Event types the coach writes; everything else is input.
+OUTPUT_TYPES = frozenset({"flag_raised", "checklist_ticked", "probe_asked", "probe_closed"})
+
+
+@dataclass
+class Replay:
+    """A finished replay: the rebuilt session, the observers (with their statistics) and the
+    coach events they produced, in order."""
+
+    session: Session
+    observers: list[Observer]
+    outputs: list[Event]
+
+    @property
+    def state(self) -> SessionState:
+        return self.session.state
+
+
+def input_events(events: Sequence[Event]) -> list[Event]:
+    """The log without the coach's own events."""
+    return [event for event in events if event.type not in OUTPUT_TYPES]
+
+
+def replay(events: Sequence[Event],
+           factory: Callable[[SessionState], list[Observer]]) -> Replay:
+    """Feed a log's input events through a fresh session with observers from `factory`, on a
+    fake clock, calling tick at every whole second between events (before an event at the
+    same second). The first event must be `session_started`."""
+    inputs = input_events(events)
+    if not inputs or inputs[0].type != "session_started":
+        raise ValueError("a log must begin with session_started")
+    first = inputs[0]
+    clock = FakeClock(t=0.0, start_wall=_wall(first.wall))
+    session = Session(SessionState.from_start(first), SessionClock(clock, 0.0))
+    observers = factory(session.state)
+    session.observers.extend(observers)
+    outputs: list[Event] = []
+    session.listeners.append(lambda e: outputs.append(e) if e.type in OUTPUT_TYPES else None)
+    last = first.t
+    for event in inputs[1:]:
+        second = math.floor(last) + 1
+        while second <= event.t:
+            clock.t = float(second)
+            session.tick()
+            second += 1
+        clock.t = max(event.t, clock.t)
+        session.apply(event)
+        last = max(last, event.t)
+    return Replay(session, observers, outputs)
+
+
+def _wall(text: str) -> datetime:
+    try:
+        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime(2026, 1, 1, tzinfo=timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)

@@ -1,0 +1,73 @@
+"""Failure-mode talk, and `resilience_late` when none came before the resilience phase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.core.coach.base import CoachObserver, NewEvent, segment_of, utterance_of
+from tui.core.coach.config import CoachConfig
+from tui.core.coach.text import Phrases, words
+from tui.core.events import Event
+from tui.core.state import SessionState
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Failure-mode talk: a term said or written (risk notes count whatever their words)."""
+
+    t: float
+    phase: str | None
+    term: str
+    text: str
+    source: str
+
+
+class ResilienceObserver(CoachObserver):
+    """Records failure-mode talk; flags a resilience phase reached (or never reached) without
+    any before it in the same round."""
+
+    def __init__(self, state: SessionState, config: CoachConfig) -> None:
+        super().__init__(state, config)
+        self.terms = Phrases.of(config.strings("failure_talk", "terms"))
+        self.mentions: list[Mention] = []
+
+    def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
+        said = utterance_of(event, state)
+        if said is not None:
+            found = self.terms.find(words(said.text))
+            if said.kind == "risk" and not found:
+                found = ["risk note"]
+            for term in dict.fromkeys(found):
+                self.mentions.append(Mention(said.t, said.phase, term, said.text, said.source))
+            return []
+        if event.type == "phase_entered":
+            phase = self.phase_of(state.current_phase_id)
+            if phase is not None and phase.role == "resilience":
+                return self._check(phase.id, entered=True)
+        if event.type == "round_ended" and state.ended:
+            out: list[NewEvent] = []
+            for phase in self.layout.phases:
+                if phase.role == "resilience" and state.phases.records[phase.id].visits == 0:
+                    out += self._check(phase.id, entered=False)
+            return out
+        return []
+
+    def before(self, phase_id: str) -> list[Mention]:
+        """Mentions in the same round as `phase_id` made outside that phase."""
+        segment = segment_of(self.layout, phase_id)
+        return [m for m in self.mentions if m.phase != phase_id
+                and segment_of(self.layout, m.phase) == segment and m.phase is not None]
+
+    def _check(self, phase_id: str, entered: bool) -> list[NewEvent]:
+        need = self.config.number("failure_talk", "min_mentions")
+        if len(self.before(phase_id)) >= max(need, 1):
+            return []
+        title = self.layout.phase(phase_id).title
+        if entered:
+            message = (f"{title} began with no failure modes raised earlier; name what breaks, "
+                       "the fallbacks and timeouts while you design, before being asked.")
+        else:
+            message = (f"The round ended without {title} and without any failure-mode talk; "
+                       "raise what breaks and how it degrades during the walkthrough.")
+        return self.flag(("late", phase_id), "resilience_late", phase_id, message,
+                         self.config.string("failure_talk", "severity"))

@@ -1,0 +1,98 @@
+"""Silence: `dead_air` when nothing is said for too long while a phase runs and captions listen.
+
+Silence is measured from the last caption event (partial or final) or the start of the phase,
+only while the phase clock runs and the recognizer listens; a pause up to the thinking-pause
+length is normal and only long stretches are flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.core.coach.base import CoachObserver, NewEvent, running_phase
+from tui.core.coach.config import CoachConfig
+from tui.core.events import Event
+from tui.core.state import SessionState
+
+
+@dataclass(frozen=True)
+class Silence:
+    """A stretch without speech longer than a thinking pause."""
+
+    start: float
+    end: float
+    phase: str
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+class SilenceObserver(CoachObserver):
+    """Tracks silent stretches and flags the ones past the dead-air threshold."""
+
+    def __init__(self, state: SessionState, config: CoachConfig) -> None:
+        super().__init__(state, config)
+        self.silences: list[Silence] = []
+        self._since: float | None = None
+        self._phase: str | None = None
+
+    def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
+        out: list[NewEvent] = []
+        if event.type in ("caption", "phase_entered"):
+            out += self._close(event.t)
+        out += self._sync(event.t, state)
+        return out
+
+    def tick(self, t: float, state: SessionState) -> list[NewEvent]:
+        out = self._sync(t, state)
+        if self._since is not None and t - self._since > self._threshold():
+            out += self._flag(t)
+        return out
+
+    @property
+    def longest(self) -> Silence | None:
+        """The longest silence past a thinking pause, or None."""
+        return max(self.silences, key=lambda s: (s.length, -s.start), default=None)
+
+    def _threshold(self) -> float:
+        return self.config.number("dead_air", "threshold_s")
+
+    def _countable(self, state: SessionState) -> str | None:
+        phase = running_phase(state)
+        if phase is None or phase.role in self.config.strings("dead_air", "exempt_roles"):
+            return None
+        if state.captions_state not in self.config.strings("dead_air", "listening_states"):
+            return None
+        return phase.id
+
+    def _sync(self, t: float, state: SessionState) -> list[NewEvent]:
+        phase = self._countable(state)
+        out: list[NewEvent] = []
+        if phase != self._phase:
+            out += self._close(t)
+        if phase is not None and self._since is None:
+            self._since, self._phase = t, phase
+        return out
+
+    def _close(self, t: float) -> list[NewEvent]:
+        out: list[NewEvent] = []
+        if self._since is not None and self._phase is not None:
+            length = t - self._since
+            if length > self.config.number("dead_air", "thinking_pause_s"):
+                self.silences.append(Silence(self._since, t, self._phase))
+            if length > self._threshold():
+                out += self._flag(t)
+        self._since, self._phase = None, None
+        return out
+
+    def _flag(self, t: float) -> list[NewEvent]:
+        assert self._since is not None and self._phase is not None
+        title = self.layout.phase(self._phase).title
+        pause = self.config.number("dead_air", "thinking_pause_s")
+        return self.flag(
+            ("dead", self._since), "dead_air", self._phase,
+            f"{int(t - self._since)} s without a word in {title} (a thinking pause is up to "
+            f"{pause:g} s); think out loud: say what you are weighing.",
+            self.config.string("dead_air", "severity"),
+        )

@@ -1,0 +1,120 @@
+"""Word matching that survives recognizer output: lowercase, no punctuation, whole words only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+
+
+def words(text: str) -> list[str]:
+    """Lowercase word tokens; hyphens, slashes and punctuation split words ("p99" stays)."""
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def sentences(text: str) -> list[str]:
+    """Split a caption or note into sentences (recognizers often give one unpunctuated run)."""
+    return [part.strip() for part in _SENTENCE.findall(text) if part.strip()]
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Phrases matched as whole-word sequences. An entry "a|b c" lists spellings of one term;
+    matches report the first spelling as the term's name."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, items: Iterable[str]) -> Phrases:
+        """Compile entries (duplicates and empty spellings dropped; longest phrase first)."""
+        table: dict[tuple[str, ...], str] = {}
+        for item in items:
+            spellings = [tuple(words(part)) for part in item.split("|")]
+            spellings = [s for s in spellings if s]
+            if not spellings:
+                continue
+            name = " ".join(spellings[0])
+            for spelling in spellings:
+                table.setdefault(spelling, name)
+        order = sorted(table, key=lambda p: (-len(p), p))
+        return cls(tuple(order), tuple(table[p] for p in order))
+
+    def find(self, tokens: list[str]) -> list[str]:
+        """Names of every match in order of position (no overlaps, longest match wins)."""
+        return [name for name, _ in self.find_spans(tokens)]
+
+    def find_spans(self, tokens: list[str]) -> list[tuple[str, str]]:
+        """(term name, words as said) for every match, in order of position."""
+        out: list[tuple[str, str]] = []
+        index = 0
+        while index < len(tokens):
+            hit = self._at(tokens, index)
+            if hit is None:
+                index += 1
+                continue
+            out.append((self.names[hit], " ".join(self.phrases[hit])))
+            index += len(self.phrases[hit])
+        return out
+
+    def match_at(self, tokens: list[str], index: int) -> tuple[str, ...] | None:
+        """The longest phrase starting at `tokens[index]`, if any."""
+        hit = self._at(tokens, index)
+        return None if hit is None else self.phrases[hit]
+
+    def _at(self, tokens: list[str], index: int) -> int | None:
+        for number in self._by_first().get(tokens[index], ()):
+            phrase = self.phrases[number]
+            if tuple(tokens[index : index + len(phrase)]) == phrase:
+                return number
+        return None
+
+    def _by_first(self) -> dict[str, list[int]]:
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {}
+            for number, phrase in enumerate(self.phrases):
+                cached.setdefault(phrase[0], []).append(number)
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+    def first(self, text: str) -> str | None:
+        """The first term found in `text`, or None."""
+        found = self.find(words(text))
+        return found[0] if found else None
+
+
+def is_question(sentence: str, openers: Phrases, lead_ins: Phrases) -> bool:
+    """A sentence ending in "?" or opening (after lead-ins) with a question opener."""
+    if sentence.rstrip().endswith("?"):
+        return True
+    tokens = words(sentence)
+    index = 0
+    while index < len(tokens):
+        lead = lead_ins.match_at(tokens, index)
+        if lead is None:
+            break
+        index += len(lead)
+    return len(tokens) - index >= 2 and openers.match_at(tokens, index) is not None
+
+
+def count_fillers(tokens: list[str], fillers: Phrases, not_after: dict[str, tuple[str, ...]]
+                  ) -> list[str]:
+    """Filler words and phrases in `tokens`, skipping ones that follow a word that makes them
+    ordinary ("I'd like", "what kind of")."""
+    blocked = {tuple(words(k)): frozenset(v) for k, v in not_after.items()}
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        hit = fillers.match_at(tokens, index)
+        if hit is None:
+            index += 1
+            continue
+        previous = tokens[index - 1] if index else ""
+        if previous not in blocked.get(hit, frozenset()):
+            out.append(" ".join(hit))
+        index += len(hit)
+    return out

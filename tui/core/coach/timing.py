@@ -1,0 +1,101 @@
+"""Phase timing flags: `over_time`, `rushed` and `skipped`."""
+
+from __future__ import annotations
+
+from tui.core.coach.base import CoachObserver, NewEvent, running_phase
+from tui.core.coach.config import CoachConfig
+from tui.core.durations import format_clock, format_minutes
+from tui.core.events import Event
+from tui.core.layouts import Phase
+from tui.core.state import SessionState
+
+
+class TimingObserver(CoachObserver):
+    """Watches phase changes and the running clock against each phase's min-max window."""
+
+    def __init__(self, state: SessionState, config: CoachConfig) -> None:
+        super().__init__(state, config)
+        self._current: str | None = state.current_phase_id
+
+    def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
+        out: list[NewEvent] = []
+        if event.type == "phase_entered" and state.current_phase_id != self._current:
+            out += self._left(self._current, state.current_phase_id, event.t, state)
+            self._current = state.current_phase_id
+        elif event.type == "round_ended" and state.ended:
+            out += self._ended(event.t, state)
+        out += self.tick(event.t, state)
+        return out
+
+    def tick(self, t: float, state: SessionState) -> list[NewEvent]:
+        phase = running_phase(state)
+        if phase is None:
+            return []
+        spent = state.phases.elapsed(phase.id, t)
+        out: list[NewEvent] = []
+        if spent > phase.max_s:
+            nxt = self._next(phase.id)
+            hint = f"wrap up and move on to {nxt.title}" if nxt else "wrap up the round"
+            out += self.flag(
+                ("over", phase.id, 1), "over_time", phase.id,
+                f"{phase.title} has passed its {format_minutes(phase.max_s)} maximum; {hint}.",
+                self.config.string("over_time", "severity"),
+            )
+            if nxt is not None and spent > phase.max_s + nxt.min_s:
+                out += self.flag(
+                    ("over", phase.id, 2), "over_time", phase.id,
+                    f"{phase.title} has now also used {nxt.title}'s "
+                    f"{format_minutes(nxt.min_s)} minimum; the later phases will be squeezed.",
+                    self.config.string("over_time", "second_severity"),
+                )
+        return out
+
+    def _next(self, phase_id: str) -> Phase | None:
+        index = self.layout.index_of(phase_id)
+        return self.layout.phases[index + 1] if index + 1 < len(self.layout.phases) else None
+
+    def _left(self, old: str | None, new: str | None, t: float,
+              state: SessionState) -> list[NewEvent]:
+        if new is None:
+            return []
+        new_index = self.layout.index_of(new)
+        out: list[NewEvent] = []
+        if old is not None and self.layout.index_of(old) < new_index:
+            out += self._rushed(old, t, state, f"you moved on to {self.layout.phase(new).title}")
+        for phase in self.layout.phases[:new_index]:
+            if state.phases.records[phase.id].visits == 0:
+                out += self._skipped(phase.id, f"{self.layout.phase(new).title} began without it")
+        return out
+
+    def _ended(self, t: float, state: SessionState) -> list[NewEvent]:
+        out: list[NewEvent] = []
+        if self._current is not None:
+            out += self._rushed(self._current, t, state, "the round ended")
+        for phase in self.layout.phases:
+            if state.phases.records[phase.id].visits == 0:
+                out += self._skipped(phase.id, "the round ended before it began")
+        return out
+
+    def _rushed(self, phase_id: str, t: float, state: SessionState, why: str) -> list[NewEvent]:
+        phase = self.layout.phase(phase_id)
+        if phase.role in self.config.strings("rushed", "exempt_roles"):
+            return []
+        spent = state.phases.elapsed(phase_id, t)
+        if spent >= phase.min_s:
+            return []
+        return self.flag(
+            ("rushed", phase_id), "rushed", phase_id,
+            f"{phase.title} took {format_clock(spent)}, under its "
+            f"{format_minutes(phase.min_s)} minimum, when {why}; use the time the phase needs.",
+            self.config.string("rushed", "severity"),
+        )
+
+    def _skipped(self, phase_id: str, why: str) -> list[NewEvent]:
+        phase = self.layout.phase(phase_id)
+        if phase.role in self.config.strings("skipped", "exempt_roles"):
+            return []
+        return self.flag(
+            ("skipped", phase_id), "skipped", phase_id,
+            f"{phase.title} was skipped: {why}.",
+            self.config.string("skipped", "severity"),
+        )

@@ -1,0 +1,455 @@
+"""The debrief: a session's events replayed through the coach and summed up for the person.
+
+`build_report(events)` recomputes the coach's flags and ticks from the log's input events (so a
+hand-written log without flags gets them too, and the same log always gives the same report);
+`report_markdown(report)` renders it as CommonMark lines under a "## Debrief" heading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tui.core.coach import replay_coach
+from tui.core.coach.delivery import DeliveryObserver, Spoken, is_whisper
+from tui.core.coach.framing import FramingObserver
+from tui.core.coach.requirements import RequirementsObserver
+from tui.core.coach.resilience import ResilienceObserver
+from tui.core.coach.silence import SilenceObserver
+from tui.core.durations import format_clock, format_minutes
+from tui.core.events import Event
+from tui.core.markdown_text import inline
+from tui.core.phases import Window
+from tui.core.state import SessionState
+
+#: Flags in the order they matter most for "what to practise next", with the advice.
+PRACTICE: tuple[tuple[str, str], ...] = (
+    ("jumped_to_design", "Open with clarifying questions (scale, latency, freshness, read/write, "
+     "consistency, scope) and no components until you have asked a handful."),
+    ("no_core_challenge", "Say what makes the problem hard in one sentence (\"the core challenge "
+     "is ...\") before any architecture."),
+    ("skipped", "Reach every phase: {phases} {was} skipped; move on when a phase hits its "
+     "maximum."),
+    ("resilience_late", "Raise failure modes unprompted while you design: what breaks, the "
+     "fallback, the timeout, before the resilience phase."),
+    ("over_time", "Keep {phases} inside {its} window; glance at the phase bar and wrap up at the "
+     "maximum."),
+    ("rushed", "Give {phases} {its} minimum time; say what is still open before moving on."),
+    ("dead_air", "Think out loud through long pauses: say which options you are weighing."),
+    ("pace", "Steady your pace in {phases}: slower for the key points, no long stalls."),
+    ("fillers", "Replace filler words with a short silent pause."),
+)
+TOP_N = 3
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    """One phase: planned window against what happened."""
+
+    id: str
+    title: str
+    role: str
+    planned_min_s: float
+    planned_max_s: float
+    actual_s: float
+    window: str
+    skipped: bool
+    rushed: bool
+    words: int
+    talk_s: float
+    wpm: float | None
+    fillers: int
+    fillers_per_min: float | None
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """A flag on the timeline."""
+
+    t: float
+    code: str
+    phase: str | None
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """A clarifying question asked in a requirements phase."""
+
+    t: float
+    phase: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """A checklist item (a requirements dimension or another phase's item), covered or not."""
+
+    phase: str
+    id: str
+    text: str
+    covered: bool
+    t: float | None
+    source: str | None
+    evidence: str | None
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    """A sentence quoted from the session."""
+
+    t: float
+    phase: str | None
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    """Failure-mode talk, before or during a resilience phase."""
+
+    t: float
+    phase: str | None
+    term: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SilenceRow:
+    """The longest silence past a thinking pause."""
+
+    start: float
+    length_s: float
+    phase: str
+
+
+@dataclass(frozen=True)
+class ProbeRow:
+    """An interviewer probe that was asked."""
+
+    t: float
+    id: str
+    phase: str | None
+    text: str
+    closed: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the debrief shows; `to_dict()` is JSON-ready with a stable key order."""
+
+    prompt_id: str
+    prompt_title: str
+    layout_id: str
+    layout_title: str
+    started: str
+    engine: str
+    ended: bool
+    planned_s: float
+    used_s: float
+    phases: tuple[PhaseRow, ...]
+    flags: tuple[FlagRow, ...]
+    flag_counts: dict[str, int]
+    questions: tuple[QuestionRow, ...]
+    dimensions: tuple[ItemRow, ...]
+    checklist: tuple[ItemRow, ...]
+    core_challenge: QuoteRow | None
+    failures_before: tuple[FailureRow, ...]
+    failures_during: tuple[FailureRow, ...]
+    wpm: float | None
+    fillers: int
+    fillers_per_min: float | None
+    fillers_approximate: bool
+    longest_silence: SilenceRow | None
+    probes: tuple[ProbeRow, ...]
+    practice: tuple[str, ...]
+
+    @property
+    def codes(self) -> set[str]:
+        """Flag codes raised at least once."""
+        return {flag.code for flag in self.flags}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data in field order."""
+        return asdict(self)
+
+
+def build_report(events: Sequence[Event]) -> Report:
+    """Replay the log through the coach and sum it up."""
+    run = replay_coach(events)
+    state = run.state
+    observers = {type(o): o for o in run.observers}
+    delivery = observers[DeliveryObserver]
+    assert isinstance(delivery, DeliveryObserver)
+    flags = tuple(
+        FlagRow(_r(e.t), e["code"], e["phase"], e["severity"], e["message"])
+        for e in run.outputs if e.type == "flag_raised"
+    )
+    items = _items(state, [e for e in run.outputs if e.type == "checklist_ticked"])
+    requirement_phases = {p.id for p in state.layout.phases if p.role == "requirements"}
+    talk = [s for s in delivery.spoken if s.phase is not None]
+    words = sum(s.words for s in talk)
+    seconds = sum(s.seconds for s in talk)
+    filler_count = sum(len(s.fillers) for s in talk)
+    engines = {s.engine for s in talk} | {state.engine}
+    report = Report(
+        prompt_id=state.prompt.id, prompt_title=state.prompt.title,
+        layout_id=state.layout.id, layout_title=state.layout.title,
+        started=state.started_wall, engine=state.engine, ended=state.ended,
+        planned_s=_r(state.layout.total_s), used_s=_r(state.phases.total_elapsed(state.last_t)),
+        phases=_phase_rows(state, delivery.spoken),
+        flags=flags,
+        flag_counts=_counts(flags),
+        questions=_questions(observers[RequirementsObserver], requirement_phases),
+        dimensions=tuple(i for i in items if i.phase in requirement_phases),
+        checklist=items,
+        core_challenge=_core(observers[FramingObserver]),
+        failures_before=_failures(observers[ResilienceObserver], state, during=False),
+        failures_during=_failures(observers[ResilienceObserver], state, during=True),
+        wpm=_rate(words, seconds),
+        fillers=filler_count,
+        fillers_per_min=_rate(filler_count, seconds),
+        fillers_approximate=any(is_whisper(e) for e in engines),
+        longest_silence=_silence(observers[SilenceObserver]),
+        probes=_probes(state),
+        practice=(),
+    )
+    return _with_practice(report, state)
+
+
+def _r(value: float) -> float:
+    return round(float(value), 1)
+
+
+def _rate(count: int, seconds: float) -> float | None:
+    return round(count / seconds * 60, 1) if seconds >= 1 else None
+
+
+def _counts(flags: Sequence[FlagRow]) -> dict[str, int]:
+    from tui.core.coach import FLAG_CODES
+
+    return {code: sum(1 for f in flags if f.code == code) for code in FLAG_CODES}
+
+
+def _phase_rows(state: SessionState, spoken: Sequence[Spoken]) -> tuple[PhaseRow, ...]:
+    tracker, now = state.phases, state.last_t
+    rows = []
+    for phase in state.layout.phases:
+        mine = [s for s in spoken if s.phase == phase.id]
+        words = sum(s.words for s in mine)
+        seconds = sum(s.seconds for s in mine)
+        fillers = sum(len(s.fillers) for s in mine)
+        rows.append(PhaseRow(
+            id=phase.id, title=phase.title, role=phase.role, planned_min_s=_r(phase.min_s),
+            planned_max_s=_r(phase.max_s), actual_s=_r(tracker.elapsed(phase.id, now)),
+            window=tracker.window(phase.id, now).value, skipped=tracker.skipped(phase.id),
+            rushed=tracker.rushed(phase.id, now), words=words, talk_s=_r(seconds),
+            wpm=_rate(words, seconds), fillers=fillers, fillers_per_min=_rate(fillers, seconds),
+        ))
+    return tuple(rows)
+
+
+def _items(state: SessionState, ticks: Sequence[Event]) -> tuple[ItemRow, ...]:
+    first: dict[tuple[str, str], Event] = {}
+    for tick in ticks:
+        first.setdefault((tick["phase"], tick["item"]), tick)
+    rows = []
+    for phase in state.layout.phases:
+        for item in phase.checklist:
+            hit = first.get((phase.id, item.id))
+            rows.append(ItemRow(
+                phase=phase.id, id=item.id, text=item.text, covered=hit is not None,
+                t=_r(hit.t) if hit else None, source=hit["source"] if hit else None,
+                evidence=hit["evidence"] if hit else None,
+            ))
+    return tuple(rows)
+
+
+def _questions(observer: object, phases: set[str]) -> tuple[QuestionRow, ...]:
+    assert isinstance(observer, RequirementsObserver)
+    return tuple(QuestionRow(_r(q.t), q.phase, q.text, q.source)
+                 for q in observer.questions if q.phase in phases)
+
+
+def _core(observer: object) -> QuoteRow | None:
+    assert isinstance(observer, FramingObserver)
+    if not observer.statements:
+        return None
+    first = observer.statements[0]
+    return QuoteRow(_r(first.t), first.phase, first.text, first.source)
+
+
+def _failures(observer: object, state: SessionState, during: bool) -> tuple[FailureRow, ...]:
+    assert isinstance(observer, ResilienceObserver)
+    roles = {p.id: p.role for p in state.layout.phases}
+    rows = []
+    for m in observer.mentions:
+        if m.phase is None or m.phase not in roles:
+            continue
+        if (roles[m.phase] == "resilience") == during:
+            rows.append(FailureRow(_r(m.t), m.phase, m.term, m.text, m.source))
+    return tuple(rows)
+
+
+def _silence(observer: object) -> SilenceRow | None:
+    assert isinstance(observer, SilenceObserver)
+    longest = observer.longest
+    if longest is None:
+        return None
+    return SilenceRow(_r(longest.start), _r(longest.length), longest.phase)
+
+
+def _probes(state: SessionState) -> tuple[ProbeRow, ...]:
+    return tuple(ProbeRow(_r(p.asked_t), p.id, p.phase, p.text, p.close_reason)
+                 for p in sorted(state.probes.values(), key=lambda p: (p.asked_t, p.id)))
+
+
+def _with_practice(report: Report, state: SessionState) -> Report:
+    from dataclasses import replace
+
+    titles = {p.id: p.title for p in state.layout.phases}
+    advice: list[str] = []
+    for code, text in PRACTICE:
+        phases = list(dict.fromkeys(titles[f.phase] for f in report.flags
+                                    if f.code == code and f.phase in titles))
+        if not any(f.code == code for f in report.flags):
+            continue
+        many = len(phases) > 1
+        advice.append(text.format(phases=_join(phases) or "each phase",
+                                  was="were" if many else "was", its="their" if many else "its"))
+    missed = [i.id.replace("_", "/") for i in report.dimensions if not i.covered]
+    if len(advice) < TOP_N and missed:
+        advice.append(f"Cover the requirement dimensions you missed: {', '.join(missed)}.")
+    if not advice:
+        advice.append("No flags this time: try a harder prompt, or the back-to-back layout for "
+                      "stamina.")
+    return replace(report, practice=tuple(advice[:TOP_N]))
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def report_markdown(report: Report) -> list[str]:
+    """The debrief as CommonMark lines: "## Debrief" then level-3 sections; stable output."""
+    titles = {p.id: p.title for p in report.phases}
+
+    def where(phase: str | None) -> str:
+        return inline(titles.get(phase or "", "whole round"))
+
+    lines = ["## Debrief", ""]
+    lines += ["### Practise next", ""]
+    lines += [f"{n}. {inline(text)}" for n, text in enumerate(report.practice, start=1)] + [""]
+    lines += ["### Phases against plan", "",
+              "| Phase | Planned | Actual | Result | Words/min | Fillers/min |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    for row in report.phases:
+        result = _result(row)
+        lines.append(
+            f"| {inline(row.title)} | {format_minutes(row.planned_min_s)}–"
+            f"{format_minutes(row.planned_max_s)} | {format_clock(row.actual_s)} | {result} | "
+            f"{_num(row.wpm)} | {_num(row.fillers_per_min)} |")
+    lines.append("")
+    lines += ["### Flags on the timeline", ""]
+    if report.flags:
+        lines += [f"- {format_clock(f.t)} · {where(f.phase)} · **{inline(f.code)}** "
+                  f"({f.severity}): {inline(f.message)}" for f in report.flags]
+    else:
+        lines.append("No flags were raised.")
+    lines.append("")
+    lines += _questions_md(report, where)
+    lines += _dimensions_md(report, where)
+    lines += ["### Core challenge", ""]
+    if report.core_challenge:
+        quote = report.core_challenge
+        lines += [f"> {inline(quote.text)}", "",
+                  f"Said at {format_clock(quote.t)} in {where(quote.phase)}.", ""]
+    else:
+        lines += ["The core challenge was never stated.", ""]
+    lines += _failures_md(report, where)
+    lines += _delivery_md(report, where)
+    if report.probes:
+        lines += ["### Interviewer probes", ""]
+        lines += [f"- {format_clock(p.t)} · {where(p.phase)}: {inline(p.text)}"
+                  for p in report.probes]
+        lines.append("")
+    while lines and lines[-1] == "":
+        lines.pop()
+    return lines + [""]
+
+
+def _result(row: PhaseRow) -> str:
+    if row.skipped:
+        return "skipped"
+    words = {Window.PENDING.value: "not reached", Window.BELOW_MIN.value: "under the minimum",
+             Window.IN_WINDOW.value: "in window", Window.OVER_MAX.value: "over the maximum"}
+    marks = [words.get(row.window, row.window)]
+    if row.rushed:
+        marks.append("rushed")
+    return ", ".join(marks)
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def _questions_md(report: Report, where: Any) -> list[str]:
+    count = len(report.questions)
+    lines = ["### Clarifying questions", "",
+             f"{count} clarifying question{'' if count == 1 else 's'} asked.", ""]
+    lines += [f"{n}. {inline(q.text)} *({format_clock(q.t)}{', note' if q.source == 'note' else ''})*"
+              for n, q in enumerate(report.questions, start=1)]
+    return lines + ([""] if report.questions else [])
+
+
+def _dimensions_md(report: Report, where: Any) -> list[str]:
+    if not report.dimensions:
+        return []
+    covered = [d for d in report.dimensions if d.covered]
+    missed = [d for d in report.dimensions if not d.covered]
+    lines = ["### Requirements covered", ""]
+    for d in covered:
+        lines.append(f"- Covered: {inline(d.text)} at {format_clock(d.t or 0)} "
+                     f"(\"{inline(d.evidence or '')}\")")
+    for d in missed:
+        lines.append(f"- Missed: {inline(d.text)}")
+    return lines + [""]
+
+
+def _failures_md(report: Report, where: Any) -> list[str]:
+    lines = ["### Failure modes", ""]
+
+    def terms(rows: tuple[FailureRow, ...]) -> str:
+        return ", ".join(dict.fromkeys(inline(r.term) for r in rows)) or "none"
+
+    first = report.failures_before[0] if report.failures_before else None
+    lines.append(f"- Before the resilience phase: {len(report.failures_before)} "
+                 f"({terms(report.failures_before)})"
+                 + (f", first at {format_clock(first.t)} in {where(first.phase)}" if first else ""))
+    lines.append(f"- During the resilience phase: {len(report.failures_during)} "
+                 f"({terms(report.failures_during)})")
+    return lines + [""]
+
+
+def _delivery_md(report: Report, where: Any) -> list[str]:
+    lines = ["### Delivery", ""]
+    lines.append(f"- Words per minute of talk: {_num(report.wpm)}")
+    approx = " (approximate: Whisper drops most fillers)" if report.fillers_approximate else ""
+    lines.append(f"- Filler words: {report.fillers}, {_num(report.fillers_per_min)} a minute"
+                 f"{approx}")
+    silence = report.longest_silence
+    if silence:
+        lines.append(f"- Longest silence: {format_clock(silence.length_s)} in "
+                     f"{where(silence.phase)} at {format_clock(silence.start)}")
+    else:
+        lines.append("- Longest silence: no pause longer than a thinking pause")
+    return lines + [""]
