@@ -1,0 +1,157 @@
+"""Audio faults on a real PortAudio: no input device, PortAudio missing, the device lost and back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.speech.alsa_file_device import (
+    DEVICE,
+    alsa_env,
+    capture_pcm,
+    playback_only_pcm,
+    read_raw,
+    run_child,
+    speech_raw,
+)
+from tests.support import IN_CI
+from tui.speech.sources.microphone import PORTAUDIO_HINT
+
+LIST_INPUTS = """
+import json
+from tui.speech.sources.microphone import list_input_devices
+print(json.dumps([d.name for d in list_input_devices()]))
+"""
+
+NO_INPUT = """
+import json
+from tui.speech.errors import DeviceError
+from tui.speech.sources.microphone import MicrophoneSource
+try:
+    MicrophoneSource()
+    print(json.dumps("opened"))
+except DeviceError as error:
+    print(json.dumps(str(error)))
+"""
+
+
+def test_no_input_device_is_one_line(tmp_path: Path) -> None:
+    env, _ = alsa_env(tmp_path, playback_only_pcm("boardless_test_speaker"))
+    inputs = run_child(LIST_INPUTS, env)
+    if inputs and not IN_CI:
+        pytest.skip(f"this machine has sound cards with inputs: {inputs}")
+    assert inputs == []
+    message = run_child(NO_INPUT, env)
+    assert message == (
+        "no audio input device found: plug in a microphone (or use --audio FILE)"
+    )
+
+
+#: Python run as a machine without libportaudio2: ctypes cannot find the library, so
+#: importing sounddevice raises its real OSError.
+WITHOUT_PORTAUDIO = (
+    "import ctypes.util as u; find = u.find_library; "
+    "u.find_library = lambda name: None if 'portaudio' in name else find(name); "
+)
+
+
+def test_portaudio_missing_is_one_clear_line(tmp_path: Path) -> None:
+    code = WITHOUT_PORTAUDIO + (
+        "import json\n"
+        "from tui.speech.errors import DeviceError\n"
+        "from tui.speech.sources.microphone import MicrophoneSource\n"
+        "try:\n    MicrophoneSource()\nexcept DeviceError as error:\n"
+        "    print(json.dumps([str(error), type(error.__cause__).__name__]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert json.loads(done.stdout) == [PORTAUDIO_HINT, "OSError"]
+    cli = WITHOUT_PORTAUDIO + "from tui.cli.main import main; raise SystemExit(main(['devices']))"
+    done = subprocess.run([sys.executable, "-c", cli], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == f"boardless: error: {PORTAUDIO_HINT}\n"
+
+
+RECONNECT = """
+import json, pathlib, queue, threading, time
+import numpy as np
+import sounddevice as sd
+from tui.speech.sources.microphone import MicrophoneSource
+
+devices = pathlib.Path({devices!r})
+present = devices.read_text()
+states, listening, sleeps = [], threading.Event(), []
+
+def on_state(state):
+    states.append(state)
+    if state == "listening":
+        listening.set()
+
+def scripted_sleep(seconds):
+    # Each reconnect attempt waits here: the first finds the device unplugged, the second
+    # finds it back. No real time passes.
+    sleeps.append(seconds)
+    if len(sleeps) == 1:
+        while not out.empty():  # the stream is closed: forget what came before the loss
+            out.get_nowait()
+    devices.write_text("" if len(sleeps) == 1 else present)
+
+class FailingMicrophone(MicrophoneSource):
+    # Fails inside PortAudio's callback once, as a device error does: PortAudio aborts
+    # the stream on its own thread and calls the finished callback.
+    fail = threading.Event()
+
+    def _callback(self, indata, frames, time_info, status):
+        if self.fail.is_set():
+            self.fail.clear()
+            raise sd.CallbackAbort
+        super()._callback(indata, frames, time_info, status)
+
+source = FailingMicrophone({device!r}, on_state=on_state, sleep=scripted_sleep)
+out = queue.Queue(maxsize=50)
+source.start(out)
+first = out.get(timeout=5)
+listening.clear()
+FailingMicrophone.fail.set()
+assert listening.wait(20), states
+again = [out.get(timeout=5) for _ in range(50)]  # the queue filled up after the reconnect
+stopper = threading.Thread(target=source.stop)
+stopper.start()
+while out.get(timeout=5) is not None:
+    pass
+stopper.join()
+np.save({npy!r}, np.concatenate([b.data for b in again]))
+print(json.dumps({{"states": states, "sleeps": sleeps, "reconnects": source.reconnects,
+                  "first_rate": first.rate, "again_rate": again[0].rate,
+                  "marked": [bool(b.meta.get("reconnected")) for b in again]}}))
+"""
+
+
+def test_lost_device_is_reported_and_reconnected(tmp_path: Path) -> None:
+    raw = speech_raw(tmp_path, "Consistent hashing spreads the keys across the cache nodes.")
+    env, devices = alsa_env(tmp_path, capture_pcm(DEVICE, raw))
+    npy = tmp_path / "again.npy"
+    result = run_child(RECONNECT.format(devices=str(devices), device=DEVICE, npy=str(npy)), env)
+    assert result["states"] == [
+        "listening",
+        "lost: the audio stream stopped (device unplugged or failed)",
+        "reconnecting",
+        "lost: no audio input device found: plug in a microphone (or use --audio FILE)",
+        "reconnecting",
+        "listening",
+        "stopped",
+    ]
+    assert result["sleeps"] == [2.0, 2.0]
+    assert result["reconnects"] == 1
+    assert result["first_rate"] == result["again_rate"] == 44_100
+    assert result["marked"] == [True] + [False] * 49
+    # The device came back from the start of its input: capture resumed with its samples.
+    again = np.load(npy).reshape(-1)
+    expected = read_raw(raw)
+    size = min(again.size, expected.size)
+    assert np.array_equal(again[:size], expected[:size])

@@ -1,0 +1,23 @@
+"""One place that turns `--audio FILE` / `--device D` into an audio source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.speech.sources import AudioSource
+
+
+def make_source(
+    audio_file: Path | None, device: str | None, speed: float = 1.0
+) -> AudioSource:
+    """A file source when `audio_file` is given, else the microphone `device` (None: default).
+
+    Raises AudioFileError or DeviceError (one line) when the source cannot be used.
+    """
+    if audio_file is not None:
+        from tui.speech.sources.file_source import FileSource
+
+        return FileSource(audio_file, speed=speed)
+    from tui.speech.sources.microphone import MicrophoneSource
+
+    return MicrophoneSource(device)
