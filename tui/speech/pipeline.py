@@ -1,0 +1,427 @@
+"""The caption pipeline: audio source -> bounded queue -> recogniser thread -> callbacks.
+
+The engine (and its model) is built inside the recogniser thread, so a slow model load never
+blocks the caller; the thread posts "loading" then "ready". Blocks arrive at the source's native
+rate and are resampled to 16 kHz mono here. If a live source gets more than `max_backlog_s` of
+audio ahead of recognition, the oldest queued audio is skipped (counted, status "behind") until
+half of that is left; "caught_up" follows once the queue is nearly empty. `stop()` stops the
+source, feeds everything already queued through the engine and flushes it, so the last sentence
+is never lost. Engine failures become status "error" with one line; nothing is raised to the
+caller. Callbacks run on the recogniser thread (a Textual app should `post_message` from them).
+
+Times in the results are seconds of the source's stream: skipped or paused audio is accounted
+for, so they match the optional recording (which keeps every block, skipped ones included).
+"""
+
+from __future__ import annotations
+
+import bisect
+import collections
+import dataclasses
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tui.core.errors import BoardlessError
+from tui.speech.resample import Resampler
+from tui.speech.sources import AudioSource, is_realtime
+from tui.speech.types import ENGINE_RATE, AudioBlock, Engine, Recognition
+
+STATES = ("loading", "ready", "behind", "caught_up", "stopped", "error")
+GET_TIMEOUT = 0.1
+LEVEL_INTERVAL = 0.1
+
+
+@dataclass(frozen=True)
+class PipelineStatus:
+    """A change in the pipeline's state, with one line for the screen."""
+
+    state: str
+    message: str = ""
+
+
+@dataclass
+class PipelineStats:
+    """Counters, read after `stop()` (or live, approximately)."""
+
+    received_s: float = 0.0
+    """Audio seconds taken off the queue (16 kHz)."""
+    fed_s: float = 0.0
+    """Audio seconds fed to the engine."""
+    skipped_s: float = 0.0
+    """Audio seconds dropped because recognition was behind."""
+    paused_s: float = 0.0
+    """Audio seconds not recognised while paused."""
+    engine_s: float = 0.0
+    """Wall seconds spent inside engine calls."""
+    results: int = 0
+    """Recognitions delivered."""
+
+
+def one_line(error: BaseException) -> str:
+    """The first line of an exception's message, with its type when the message is empty."""
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+class _Timeline:
+    """Maps engine time (samples fed) to stream time, and results to block arrival times."""
+
+    def __init__(self) -> None:
+        self.fed = 0  # samples fed to the engine
+        self.stream = 0  # samples of the stream (fed + skipped + paused)
+        self._gap_at: list[int] = []  # engine sample positions where audio was left out
+        self._gap_offset: list[int] = []  # stream - engine samples after each gap
+        self._arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=8192)
+
+    def feed(self, samples: int, arrival: float) -> None:
+        self.fed += samples
+        self.stream += samples
+        self._arrivals.append((self.fed, arrival))
+
+    def skip(self, samples: int) -> None:
+        if self._gap_at and self._gap_at[-1] == self.fed:
+            self._gap_offset[-1] += samples
+        else:
+            self._gap_at.append(self.fed)
+            self._gap_offset.append(self.stream - self.fed + samples)
+        self.stream += samples
+
+    def to_stream(self, seconds: float) -> float:
+        index = bisect.bisect_left(self._gap_at, round(seconds * ENGINE_RATE)) - 1
+        offset = self._gap_offset[index] if index >= 0 else 0
+        return round(seconds + offset / ENGINE_RATE, 3)
+
+    def arrival_of(self, seconds: float) -> float | None:
+        """Arrival time of the block holding engine time `seconds` (the newest if beyond)."""
+        target = round(seconds * ENGINE_RATE)
+        found: float | None = None
+        for end, arrival in reversed(self._arrivals):  # results are near the newest audio
+            if end < target:
+                break
+            found = arrival
+        if found is None and self._arrivals:
+            found = self._arrivals[-1][1]
+        return found
+
+
+class CaptionPipeline:
+    """Runs one engine over one audio source on a background thread."""
+
+    def __init__(
+        self,
+        source: AudioSource,
+        engine_factory: Callable[[], Engine],
+        on_result: Callable[[Recognition], None],
+        on_status: Callable[[PipelineStatus], None],
+        on_level: Callable[[float], None] | None = None,
+        record_to: Path | None = None,
+        max_backlog_s: float = 3.0,
+        queue_blocks: int = 512,
+    ) -> None:
+        self.source = source
+        self.engine_factory = engine_factory
+        self.on_result = on_result
+        self.on_status = on_status
+        self.on_level = on_level
+        self.record_to = record_to
+        self.max_backlog_s = max_backlog_s
+        self.realtime = is_realtime(source)
+        self.engine_name = ""
+        self.stats = PipelineStats()
+        self.state = ""
+        self._queue: queue.Queue[AudioBlock | None] = queue.Queue(maxsize=queue_blocks)
+        self._stop_requested = threading.Event()
+        self._source_done = threading.Event()
+        self._paused = threading.Event()
+        self._source_lock = threading.Lock()
+        self._source_started = False
+        self._thread: threading.Thread | None = None
+        self._level_thread: threading.Thread | None = None
+        self._timeline = _Timeline()
+        self._resampler: Resampler | None = None
+        self._recorder: Any = None
+        self._behind = False
+        self._was_paused = False
+
+    # -- control (any thread) ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Spawn the recogniser thread; the engine loads there (status "loading", "ready")."""
+        if self._thread is not None:
+            raise RuntimeError("pipeline already started")
+        self._thread = threading.Thread(target=self._run, name="boardless-captions", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = 30.0) -> bool:
+        """Stop the source, recognise what is queued, flush; True once the thread finished."""
+        self._stop_requested.set()
+        with self._source_lock:
+            if self._source_started:
+                self._stop_source()
+            self._source_done.set()
+        return self.join(timeout)
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the recogniser thread; True when it has finished (or never started)."""
+        thread = self._thread
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    def pause(self) -> None:
+        """Stop recognising (the open utterance is finalised); audio is still recorded."""
+        self._paused.set()
+
+    def resume(self) -> None:
+        """Recognise again."""
+        self._paused.clear()
+
+    @property
+    def paused(self) -> bool:
+        """True between `pause()` and `resume()`."""
+        return self._paused.is_set()
+
+    @property
+    def running(self) -> bool:
+        """True while the recogniser thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- recogniser thread ---------------------------------------------------------------------
+
+    def _status(self, state: str, message: str = "") -> None:
+        self.state = state
+        self.on_status(PipelineStatus(state, message))
+
+    def _run(self) -> None:
+        self._status("loading", "loading the speech engine")
+        try:
+            engine = self.engine_factory()
+        except BoardlessError as error:
+            self._status("error", str(error))
+            return
+        except Exception as error:  # an engine library failing in its own way
+            self._status("error", f"speech engine failed to start: {one_line(error)}")
+            return
+        self.engine_name = getattr(engine, "name", "") or type(engine).__name__
+        try:
+            self._serve(engine)
+        except Exception as error:
+            message = f"captions stopped: {self.engine_name} failed: {one_line(error)}"
+            self._status("error", message + self._abandon_source())
+        finally:
+            self._close(engine)
+
+    def _serve(self, engine: Engine) -> None:
+        note = self._open_recorder()
+        with self._source_lock:
+            if self._stop_requested.is_set():
+                self._status("stopped", "stopped before audio started")
+                return
+            try:
+                self.source.start(self._queue)
+            except BoardlessError as error:
+                self._status("error", str(error))
+                return
+            except Exception as error:
+                self._status("error", f"audio source failed to start: {one_line(error)}")
+                return
+            self._source_started = True
+        self._start_level_thread()
+        self._status("ready", f"{self.engine_name} captions from {self.source.name}{note}")
+        self._loop(engine)
+        with self._source_lock:
+            self._stop_source()  # ended by itself (end of file): let its thread finish
+        self._finish(engine)
+        stats = self.stats
+        skipped = f", {stats.skipped_s:.1f} s skipped" if stats.skipped_s else ""
+        self._status("stopped", f"captions stopped after {stats.received_s:.1f} s of audio{skipped}")
+
+    def _loop(self, engine: Engine) -> None:
+        while True:
+            try:
+                block = self._queue.get(timeout=GET_TIMEOUT)
+            except queue.Empty:
+                if self._source_done.is_set():
+                    return  # stop() stopped the source and everything queued is done
+                continue
+            if block is None:
+                return
+            self._handle(engine, block)
+
+    def _handle(self, engine: Engine, block: AudioBlock) -> None:
+        pcm = self._convert(block)
+        if self.realtime and self._backlog_s(block) > self.max_backlog_s:
+            self._skip_backlog(pcm)
+            return
+        if self._paused.is_set():
+            if not self._was_paused:
+                self._was_paused = True
+                self._deliver(self._timed(engine.flush), time.monotonic())
+            self._timeline.skip(len(pcm))
+            self.stats.paused_s += len(pcm) / ENGINE_RATE
+            return
+        self._was_paused = False
+        self._feed(engine, pcm, block.arrival)
+        if self._behind and self._queued_s() <= min(0.5, self.max_backlog_s / 4):
+            self._behind = False
+            self._status("caught_up", "captions caught up")
+
+    def _convert(self, block: AudioBlock) -> np.ndarray:
+        data = block.data
+        channels = data.shape[1] if data.ndim == 2 else 1
+        if self._resampler is None or not self._resampler.matches(block.rate, channels):
+            if self._resampler is not None:
+                self._record(self._resampler.finish())
+            self._resampler = Resampler(block.rate, channels)
+        pcm = self._resampler.process(data)
+        self.stats.received_s += len(pcm) / ENGINE_RATE
+        self._record(pcm)
+        return pcm
+
+    def _feed(self, engine: Engine, pcm: np.ndarray, arrival: float) -> None:
+        if len(pcm) == 0:
+            return
+        set_backlog = getattr(engine, "set_backlog", None)
+        if set_backlog is not None:
+            set_backlog(self._queued_s())
+        self._timeline.feed(len(pcm), arrival)
+        self.stats.fed_s += len(pcm) / ENGINE_RATE
+        self._deliver(self._timed(engine.accept, pcm), time.monotonic())
+
+    def _timed(self, call: Callable[..., list[Recognition]], *args: Any) -> list[Recognition]:
+        began = time.perf_counter()
+        try:
+            return call(*args)
+        finally:
+            self.stats.engine_s += time.perf_counter() - began
+
+    def _deliver(self, results: list[Recognition], now: float) -> None:
+        timeline = self._timeline
+        for result in results:
+            arrival = timeline.arrival_of(result.end)
+            words = tuple(
+                dataclasses.replace(w, start=timeline.to_stream(w.start), end=timeline.to_stream(w.end))
+                for w in result.words
+            )
+            mapped = dataclasses.replace(
+                result,
+                start=timeline.to_stream(result.start),
+                end=timeline.to_stream(result.end),
+                words=words,
+                delay=round(max(0.0, now - arrival), 3) if arrival is not None else 0.0,
+                engine=result.engine or self.engine_name,
+            )
+            self.stats.results += 1
+            self.on_result(mapped)
+
+    def _backlog_s(self, block: AudioBlock) -> float:
+        return len(block.data) / block.rate + self._queued_s()
+
+    def _queued_s(self) -> float:
+        """Audio seconds waiting in the queue."""
+        with self._queue.mutex:
+            return sum(len(b.data) / b.rate for b in self._queue.queue if b is not None)
+
+    def _skip_backlog(self, pcm: np.ndarray) -> None:
+        """Drop the oldest audio (this block, then queued ones) down to half the limit."""
+        skipped = len(pcm)
+        target = self.max_backlog_s / 2
+        end_of_stream = False
+        while self._queued_s() > target:
+            try:
+                block = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if block is None:
+                end_of_stream = True
+                break
+            skipped += len(self._convert(block))
+        self._timeline.skip(skipped)
+        self.stats.skipped_s += skipped / ENGINE_RATE
+        self._behind = True
+        self._status(
+            "behind",
+            f"captions behind: skipped {skipped / ENGINE_RATE:.1f} s of audio "
+            f"({self.stats.skipped_s:.1f} s so far)",
+        )
+        if end_of_stream:
+            self._queue.put_nowait(None)  # room: this thread just took items out
+
+    def _finish(self, engine: Engine) -> None:
+        """End of stream: the resampler's tail, then the engine's final words."""
+        if self._resampler is not None:
+            tail = self._resampler.finish()
+            self._record(tail)
+            self.stats.received_s += len(tail) / ENGINE_RATE
+            if not self._paused.is_set():
+                self._feed(engine, tail, time.monotonic())
+        self._deliver(self._timed(engine.flush), time.monotonic())
+
+    # -- side jobs -----------------------------------------------------------------------------
+
+    def _open_recorder(self) -> str:
+        if self.record_to is None:
+            return ""
+        import soundfile as sf
+
+        try:
+            self.record_to.parent.mkdir(parents=True, exist_ok=True)
+            self._recorder = sf.SoundFile(
+                str(self.record_to), mode="w", samplerate=ENGINE_RATE, channels=1,
+                subtype="PCM_16", format="WAV",
+            )
+        except (OSError, RuntimeError) as error:
+            return f" (recording off: {one_line(error)})"
+        return f", recording to {self.record_to.name}"
+
+    def _record(self, pcm: np.ndarray) -> None:
+        if self._recorder is not None and len(pcm):
+            self._recorder.write(pcm)
+
+    def _start_level_thread(self) -> None:
+        if self.on_level is None:
+            return
+        self._level_thread = threading.Thread(
+            target=self._post_levels, name="boardless-level", daemon=True
+        )
+        self._level_thread.start()
+
+    def _post_levels(self) -> None:
+        callback = self.on_level
+        assert callback is not None
+        while not self._source_done.wait(LEVEL_INTERVAL) and self.running:
+            callback(float(self.source.level))
+
+    def _stop_source(self) -> None:
+        self.source.stop()
+
+    def _abandon_source(self) -> str:
+        """Stop the source after a failure; returns a note if that failed too."""
+        with self._source_lock:
+            self._source_done.set()
+            if not self._source_started:
+                return ""
+            try:
+                self.source.stop()
+            except Exception as error:  # reported in the same status line
+                return f" (and stopping {self.source.name} failed: {one_line(error)})"
+        return ""
+
+    def _close(self, engine: Engine) -> None:
+        self._source_done.set()
+        try:
+            engine.close()
+        finally:
+            if self._recorder is not None:
+                self._recorder.close()
+                self._recorder = None
+            if self._level_thread is not None:
+                self._level_thread.join(timeout=1.0)
