@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "tui.cli.prompts_cmd",
     "tui.cli.sessions_cmd",
     "tui.cli.export_cmd",
+    "tui.cli.transcribe_cmd",
 ]
 
 

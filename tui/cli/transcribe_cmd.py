@@ -1,0 +1,127 @@
+"""`boardless transcribe AUDIO`: captions for a WAV/FLAC file through the live caption pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from tui.core.settings import load_settings
+from tui.speech.errors import SpeechError
+from tui.speech.pipeline import CaptionPipeline, PipelineStatus
+from tui.speech.select import choose_engine
+from tui.speech.sources.file_source import FileSource
+from tui.speech.types import Recognition
+
+ENGINE_CHOICES = ("auto", "vosk", "whisper", "pocketsphinx")
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `transcribe` command."""
+    parser = subparsers.add_parser(
+        "transcribe",
+        parents=[common],
+        help="print the captions of an audio file",
+        description="Transcribe a WAV or FLAC file (any rate and channel count) offline with the "
+        "same pipeline the live captions use, and print each final line with its time span, or "
+        "JSON lines with word times. Which engine runs, and why, is printed to standard error.",
+    )
+    parser.add_argument("audio", type=Path, metavar="AUDIO", help="a WAV or FLAC file")
+    parser.add_argument(
+        "--engine", choices=ENGINE_CHOICES, default=None,
+        help="speech engine (default: the settings file's, normally auto: vosk with an English "
+        "model, else whisper with a local model, else pocketsphinx)",
+    )
+    parser.add_argument(
+        "--model", metavar="PATH", default=None,
+        help="a Vosk model directory or a CTranslate2 Whisper model directory",
+    )
+    parser.add_argument(
+        "--json", action="store_true",
+        help="print one JSON object per final: text, start, end, words [{text, start, end}]",
+    )
+    parser.add_argument(
+        "--speed", type=_speed, default=0.0, metavar="N",
+        help="play the file N times faster than real time; 1 = real time, "
+        "0 = as fast as the engine goes (default)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be 0 (as fast as possible) or more")
+    return value
+
+
+def format_time(seconds: float) -> str:
+    """0:03.2 style, with hours when needed (1:02:03.4)."""
+    tenths = round(seconds * 10)
+    minutes, tenth_seconds = divmod(tenths, 600)
+    hours, minutes = divmod(minutes, 60)
+    secs = f"{tenth_seconds // 10:02d}.{tenth_seconds % 10}"
+    return f"{hours}:{minutes:02d}:{secs}" if hours else f"{minutes}:{secs}"
+
+
+def format_final(result: Recognition, as_json: bool) -> str:
+    """One output line for a final recognition."""
+    if as_json:
+        return json.dumps(
+            {
+                "text": result.text,
+                "start": result.start,
+                "end": result.end,
+                "words": [{"text": w.text, "start": w.start, "end": w.end} for w in result.words],
+            },
+            ensure_ascii=False,
+        )
+    return f"[{format_time(result.start)}-{format_time(result.end)}] {result.text}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the file, choose the engine, run the pipeline to the end of the file."""
+    source = FileSource(args.audio, speed=args.speed)  # AudioFileError: one line, exit 1
+    choice = choose_engine(args.engine, args.model, load_settings())
+    if choice.name == "off":
+        raise SpeechError(f"no transcription: {choice.reason}")
+    note = sys.stderr.write
+    note(f"engine {choice.reason}\n")
+    if source.notice:
+        note(f"note: {source.notice}\n")
+    if choice.name == "whisper":
+        note("note: Whisper drops filler words (um, uh), so fillers are under-counted\n")
+
+    failures: list[str] = []
+    printed = threading.Lock()
+
+    def on_result(result: Recognition) -> None:
+        if result.final and result.text:
+            with printed:
+                print(format_final(result, args.json), flush=True)
+
+    def on_status(status: PipelineStatus) -> None:
+        if status.state == "error":
+            failures.append(status.message)
+        elif status.state == "behind":
+            note(f"warning: {status.message}\n")
+
+    pipeline = CaptionPipeline(source, choice.make, on_result, on_status)
+    pipeline.start()
+    try:
+        while not pipeline.join(timeout=0.2):
+            pass
+    except KeyboardInterrupt:
+        pipeline.stop()  # the lines already heard are still printed
+        raise
+    if source.error:
+        failures.append(source.error)
+    if failures:
+        raise SpeechError(failures[0])
+    return 0
