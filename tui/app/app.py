@@ -1,0 +1,342 @@
+"""The Textual app: owns the session, the caption feed, the replay clock and the timers, and
+switches between the start, practice and results screens. Build it with `tui.app.factory`."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+from textual.screen import Screen
+
+from tui.app.captions import CaptionFeed
+from tui.app.commands import ActionsProvider
+from tui.app.keys import bindings
+from tui.app.options import AppOptions
+from tui.app.replay import Replayer
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.practice import PracticeScreen
+from tui.app.screens.results import ResultsScreen
+from tui.app.screens.start import StartScreen
+from tui.app.screens.too_small import TooSmallScreen, too_small
+from tui.app.themes import INK, PAPER, other_theme
+from tui.core.clock import Clock
+from tui.core.errors import BoardlessError
+from tui.core.events import Event
+from tui.core.export import export_session
+from tui.core.layouts import Layout
+from tui.core.prompts import Prompt
+from tui.core.session import Session
+from tui.core.settings import Settings, save_settings
+from tui.core.state import SessionState
+from tui.core.store import new_session_dir
+
+LIVE_TICK_S = 0.5
+REPLAY_TICK_S = 0.1
+
+
+@dataclass
+class Plan:
+    """What the factory resolved before the app starts."""
+
+    mode: str
+    layout: Layout | None = None
+    prompt: Prompt | None = None
+    prompt_given: bool = False
+    log_path: Path | None = None
+    events: list[Event] | None = None
+
+
+class BoardlessApp(App[int]):
+    """boardless: practise a spoken system-design round."""
+
+    TITLE = "boardless"
+    CSS_PATH = "app.tcss"
+    BINDINGS = bindings("app")
+    COMMANDS = {ActionsProvider}
+
+    class CaptionsWaiting(Message):
+        """The caption feed has results queued (merged: one is enough)."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, BoardlessApp.CaptionsWaiting)
+
+    def __init__(self, options: AppOptions, clock: Clock, settings: Settings, plan: Plan) -> None:
+        super().__init__()
+        self.options = options
+        self.clock = clock
+        self.settings = settings
+        self.plan = plan
+        self.session: Session | None = None
+        self.feed: CaptionFeed | None = None
+        self.replayer: Replayer | None = None
+        self.log_path: Path | None = None
+        self.last_export: Path | None = None
+        self.results_shown = False
+        self._last_tick = -1
+        self.register_theme(PAPER)
+        self.register_theme(INK)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Our own theme variables, defaulted to the paper theme's values."""
+        return dict(PAPER.variables)
+
+    # ---- start-up ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = self.settings.theme
+        self._install_signal_handlers()
+        plan = self.plan
+        if plan.mode == "start":
+            assert plan.layout is not None and plan.prompt is not None
+            assert self.options.speech is not None
+            self.push_screen(StartScreen(plan.layout, plan.prompt, self.options.speech,
+                                         self.settings, self.options.seed))
+        elif plan.mode == "resume":
+            assert plan.log_path is not None
+            self.resume_round(plan.log_path)
+        else:
+            assert plan.events is not None
+            self._open_replay(plan.events)
+        self._check_size(self.size.width, self.size.height)
+
+    def _install_signal_handlers(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, lambda: self.call_later(self.action_quit))
+        except (NotImplementedError, RuntimeError, AttributeError, ValueError):
+            pass  # not on the main thread (tests) or no signals on this platform
+
+    def _show(self, screen: Screen[object]) -> None:
+        """Replace the current screen (below the too-small notice, if it is up)."""
+        if isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        self.call_after_refresh(self._check_size, self.size.width, self.size.height)
+
+    # ---- sessions ---------------------------------------------------------------------------
+    def start_round(self, layout: Layout, prompt: Prompt, engine: str | None = None) -> None:
+        """Create a new session directory and open the practice screen."""
+        speech = self.options.speech
+        name = engine or (speech.engine if speech else None) or self.settings.engine
+        try:
+            directory = new_session_dir(self.clock.wall(), prompt.id)
+            session = Session.create(layout, prompt, self.clock, directory, engine=name,
+                                     on_disk_error=self._disk_error)
+        except (BoardlessError, OSError) as error:
+            self.notify(f"Cannot start: {error}", severity="error")
+            return
+        self._open_live(session)
+        session.emit_all(session.state.phases.start_or_resume())  # type: ignore[arg-type]
+
+    def resume_round(self, log_path: Path) -> None:
+        """Reopen an unfinished session where it stopped (the clock waits for ctrl+t)."""
+        try:
+            session = Session.resume(log_path.parent, self.clock, on_disk_error=self._disk_error)
+        except (BoardlessError, OSError) as error:
+            self.notify(f"Cannot resume: {error}", severity="error")
+            return
+        for warning in session.warnings:
+            self.notify(warning, severity="warning")
+        self._open_live(session)
+        if not session.state.ended:
+            self.notify("Resumed. Press ctrl+t to continue the clock.", title="Resumed")
+
+    def _open_live(self, session: Session) -> None:
+        self.session = session
+        self.log_path = session.log_path
+        self._attach_coach(session)
+        session.listeners.append(self._on_event)
+        if session.state.ended:
+            self.show_results()
+            return
+        self._show(PracticeScreen(session))
+        self._start_feed()
+        self.set_interval(LIVE_TICK_S, self.tick)
+
+    def _open_replay(self, events: list[Event]) -> None:
+        self.replayer = Replayer(events, self.clock, self.options.replay_speed)
+        state = SessionState.from_start(events[0])
+        self.session = Session(state, self.replayer)  # type: ignore[arg-type]
+        self.log_path = self.plan.log_path
+        self.session.listeners.append(self._on_event)
+        label = f"replay ×{self.options.replay_speed:g}"
+        self._show(PracticeScreen(self.session, read_only=True, mode_label=label))
+        self.set_interval(REPLAY_TICK_S, self.tick)
+
+    def _attach_coach(self, session: Session) -> None:
+        try:
+            from tui.core.coach import make_observers  # type: ignore[import-not-found]
+        except ImportError:
+            return
+        session.observers.extend(make_observers(session.state))
+
+    def _disk_error(self, message: str | None) -> None:
+        if message:
+            self.notify(message, title="Disk", severity="error", timeout=10)
+        else:
+            self.notify("The session log is being written again.", title="Disk")
+
+    def _on_event(self, event: Event) -> None:
+        if event.type == "round_ended" and self.replayer is None:
+            self.call_later(self.show_results)
+        elif event.type == "probe_asked" and self.replayer is None and self.settings.speak_probes:
+            self._speak(event["text"])
+
+    # ---- time -------------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Apply due replay events or let the coach see time pass; repaint the clocks."""
+        session = self.session
+        if session is None:
+            return
+        if self.replayer is not None:
+            for event in self.replayer.due():
+                session.apply(event)
+            if self.replayer.finished and not self.results_shown:
+                self.show_results()
+        elif not session.state.closed:
+            now = session.now()
+            if int(now) != self._last_tick:
+                self._last_tick = int(now)
+                session.tick()
+            tracker = session.state.phases
+            if tracker.running and tracker.remaining(now) <= 0:
+                session.emit_all(tracker.end("time"))  # type: ignore[arg-type]
+        if isinstance(self.screen, PracticeScreen):
+            self.screen.refresh_view()
+
+    def toggle_replay_pause(self) -> None:
+        if self.replayer is not None:
+            self.replayer.toggle_pause()
+
+    def mic_level(self) -> float | None:
+        """The input level for the header, or None when captions are off."""
+        if self.feed is None or self.session is None:
+            return None
+        if self.session.state.captions_state in ("off", "error", "stopped"):
+            return None
+        return self.feed.level
+
+    # ---- captions ---------------------------------------------------------------------------
+    def _start_feed(self) -> None:
+        assert self.options.speech is not None
+        self.feed = CaptionFeed(self.options.speech, self.settings,
+                                wake=lambda: self.post_message(self.CaptionsWaiting()))
+        self._run_feed(self.feed)
+
+    @work(thread=True, exclusive=True, group="captions")
+    def _run_feed(self, feed: CaptionFeed) -> None:
+        feed.start()
+
+    def on_boardless_app_captions_waiting(self, _message: CaptionsWaiting) -> None:
+        self._drain()
+
+    def _drain(self) -> None:
+        if self.feed is not None and self.session is not None and not self.session.state.closed:
+            self.session.emit_all(self.feed.drain())
+
+    async def stop_captions(self) -> None:
+        """Stop the pipeline off the UI thread, then log the words it flushed."""
+        feed = self.feed
+        if feed is None:
+            return
+        await asyncio.to_thread(feed.stop)
+        self._drain()
+        self.feed = None
+
+    # ---- results, export, quit --------------------------------------------------------------
+    def show_results(self) -> None:
+        if self.results_shown or self.session is None:
+            return
+        self.results_shown = True
+        self._show(ResultsScreen(self.session, self.log_path, replay=self.replayer is not None))
+        self.run_worker(self.stop_captions(), group="captions-stop")
+
+    def export_markdown(self) -> None:
+        """Export beside the log in a worker; the path is shown when done."""
+        if self.log_path is None:
+            self.notify("This session has no log to export.", severity="warning")
+            return
+        if self.session is not None and self.session.writer is not None:
+            self.session.writer.sync()
+        self._export(self.log_path)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, log_path: Path) -> None:
+        try:
+            path = export_session(log_path)
+        except (BoardlessError, OSError) as error:
+            self.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
+            return
+        self.call_from_thread(self._exported, path)
+
+    def _exported(self, path: Path) -> None:
+        self.last_export = path
+        self.notify(str(path), title="Exported Markdown", timeout=8)
+        for screen in self.screen_stack:
+            if isinstance(screen, ResultsScreen):
+                screen.show_export(path)
+
+    async def save(self) -> None:
+        """Everything typed and heard goes to the log, then the log is closed."""
+        for screen in self.screen_stack:
+            if isinstance(screen, PracticeScreen) and screen.is_mounted:
+                screen.outline.commit()
+        await self.stop_captions()
+        if self.session is not None and self.replayer is None:
+            self.session.close("quit")
+
+    async def action_quit(self) -> None:
+        await self.save()
+        self.exit(0)
+
+    # ---- app-wide actions -------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "help" and isinstance(self.screen, HelpScreen):
+            return False
+        return True
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = other_theme(self.theme)
+        self.settings.theme = self.theme
+        try:
+            save_settings(self.settings)
+        except OSError as error:
+            self.notify(f"Theme not saved: {error}", severity="warning")
+
+    @work(thread=True, group="speak")
+    def _speak(self, text: str) -> None:
+        program = shutil.which("espeak-ng")
+        if program is None:
+            return
+        try:
+            subprocess.run([program, text], capture_output=True, timeout=60, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+
+    # ---- size -------------------------------------------------------------------------------
+    def on_resize(self, event: object) -> None:
+        size = getattr(event, "size", self.size)
+        self._check_size(size.width, size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        top = self.screen
+        if too_small(width, height):
+            if isinstance(top, TooSmallScreen):
+                top.show_size(width, height)
+            else:
+                self.push_screen(TooSmallScreen())
+        elif isinstance(top, TooSmallScreen):
+            self.pop_screen()

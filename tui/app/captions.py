@@ -1,0 +1,167 @@
+"""The bridge between the caption pipeline (its own threads) and the UI thread.
+
+Pipeline callbacks only append to a deque and post one mergeable wake-up message; the UI thread
+drains the deque and turns results into session events. Stopping runs in a thread, and whatever
+the pipeline flushes while stopping is drained afterwards, so the last words reach the log.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tui.core.errors import BoardlessError
+from tui.core.settings import Settings
+from tui.app.options import SpeechOptions
+
+NewEvent = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Status:
+    """A caption status from the pipeline or from starting it."""
+
+    state: str
+    message: str
+
+
+def describe_input(options: SpeechOptions, settings: Settings) -> str:
+    """Which microphone (or file) captions will listen to, in words."""
+    if options.audio_file is not None:
+        speed = "" if options.speed == 1 else f" at {options.speed:g}x"
+        return f"audio file {options.audio_file.name}{speed}"
+    device = options.device or settings.device
+    name = _default_device_name() if device is None else None
+    if device is not None:
+        return f"microphone {device!r}"
+    return f"default microphone ({name})" if name else "default microphone"
+
+
+def _default_device_name() -> str | None:
+    try:
+        sounddevice = importlib.import_module("sounddevice")
+        info = sounddevice.query_devices(kind="input")
+    except (ImportError, OSError):
+        return None
+    except Exception as error:  # sounddevice.PortAudioError is not importable without PortAudio
+        if type(error).__name__ == "PortAudioError":
+            return None
+        raise
+    return str(info.get("name")) if isinstance(info, dict) else None
+
+
+class CaptionFeed:
+    """Runs one caption pipeline for a live session."""
+
+    def __init__(self, options: SpeechOptions, settings: Settings, wake: Callable[[], None],
+                 record_to: Any = None) -> None:
+        self.options = options
+        self.settings = settings
+        self._wake = wake
+        self._record_to = record_to
+        self._items: deque[object] = deque()
+        self._pipeline: Any = None
+        self._stopped = False
+        self.level = 0.0
+        self.engine = ""
+
+    # ---- runs on a worker thread ------------------------------------------------------------
+    def start(self) -> None:
+        """Choose the engine, open the source and start the pipeline (blocking: call it from a
+        thread worker). Failures become an "off" status with the reason."""
+        if not self.options.enabled:
+            self._status("off", "captions off: disabled for this run")
+            return
+        try:
+            from tui.speech.select import choose_engine
+
+            choice = choose_engine(self.options.engine, self.options.model, self.settings)
+            self.engine = choice.name
+            if choice.name == "off":
+                self._status("off", f"captions {choice.reason}")
+                return
+            self._status("loading", f"loading {choice.name}: {choice.reason}")
+            factory = importlib.import_module("tui.speech.sources.factory")
+            pipeline_mod = importlib.import_module("tui.speech.pipeline")
+            source = factory.make_source(self.options.audio_file, self.options.device
+                                         or self.settings.device, self.options.speed)
+            pipeline = pipeline_mod.CaptionPipeline(
+                source, choice.make, on_result=self._result, on_status=self._pipeline_status,
+                on_level=self._level, record_to=self._record_to,
+            )
+            if self._stopped:
+                return
+            self._pipeline = pipeline
+            pipeline.start()
+        except ModuleNotFoundError as error:
+            self._status("off", f"captions off: {error.name} is not available")
+        except BoardlessError as error:
+            self._status("off", f"captions off: {error}")
+        except OSError as error:
+            self._status("off", f"captions off: {error.strerror or error}")
+
+    def stop(self) -> None:
+        """Stop the pipeline, flushing its last words into the queue (blocking)."""
+        self._stopped = True
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is not None:
+            pipeline.stop()
+
+    def pause(self) -> None:
+        if self._pipeline is not None and hasattr(self._pipeline, "pause"):
+            self._pipeline.pause()
+
+    def resume(self) -> None:
+        if self._pipeline is not None and hasattr(self._pipeline, "resume"):
+            self._pipeline.resume()
+
+    # ---- pipeline callbacks (any thread) ----------------------------------------------------
+    def _result(self, recognition: Any) -> None:
+        self._items.append(recognition)
+        self._wake()
+
+    def _pipeline_status(self, status: Any) -> None:
+        self._status(str(status.state), str(status.message))
+
+    def _status(self, state: str, message: str) -> None:
+        self._items.append(Status(state, message))
+        self._wake()
+
+    def _level(self, level: float) -> None:
+        self.level = float(level)
+
+    # ---- UI thread --------------------------------------------------------------------------
+    def drain(self) -> list[NewEvent]:
+        """Events for everything queued; a partial followed by a newer result is dropped."""
+        items: list[object] = []
+        while self._items:
+            items.append(self._items.popleft())
+        out: list[NewEvent] = []
+        for index, item in enumerate(items):
+            if isinstance(item, Status):
+                out.append(("captions_status", {"state": item.state, "message": item.message}))
+                continue
+            if not getattr(item, "final", False) and _superseded(items, index):
+                continue
+            out.append(("caption", caption_fields(item)))
+        return out
+
+
+def _superseded(items: list[object], index: int) -> bool:
+    return any(not isinstance(later, Status) for later in items[index + 1:])
+
+
+def caption_fields(recognition: Any) -> dict[str, Any]:
+    """The `caption` event fields for one Recognition."""
+    return {
+        "text": recognition.text,
+        "final": bool(recognition.final),
+        "start": float(recognition.start),
+        "end": float(recognition.end),
+        "words": [[w.text, float(w.start), float(w.end)] for w in recognition.words],
+        "delay": float(recognition.delay),
+        "engine": recognition.engine,
+    }

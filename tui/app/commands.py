@@ -1,0 +1,54 @@
+"""The command palette: every action the current screen allows, titled "group: verb", plus
+"phase: jump to ..." for each phase."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+
+from tui.app.keys import KeyAction, in_scope
+
+SCREEN_SCOPES = {"StartScreen": "start", "PracticeScreen": "practice",
+                 "ResultsScreen": "results"}
+
+
+class ActionsProvider(Provider):
+    """Offers only the actions `check_action` allows right now."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        scope = SCREEN_SCOPES.get(type(screen).__name__)
+        targets: list[tuple[KeyAction, DOMNode]] = []
+        if scope is not None:
+            targets += [(action, screen) for action in in_scope(scope)]
+        if scope == "practice":
+            outline = screen.query_one("#outline")
+            targets += [(action, outline) for action in in_scope("outline")
+                        if action.action not in ("stop_editing",)]
+        targets += [(action, self.app) for action in in_scope("app")]
+        for action, node in targets:
+            if node.check_action(action.action, ()) is False:
+                continue
+            title = f"{action.title}  [{action.key_display}]"
+            yield title, action.help, partial(node.run_action, action.action)
+        if scope == "practice" and screen.check_action("jump_phase", ()) is not False:
+            tracker = screen.session.state.phases  # type: ignore[attr-defined]
+            for phase in tracker.layout.phases:
+                if tracker.is_current(phase.id):
+                    continue
+                yield (f"phase: jump to {phase.title}", phase.goal,
+                       partial(screen.run_action, f"jump_phase({phase.id!r})"))
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

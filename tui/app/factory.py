@@ -1,0 +1,74 @@
+"""The one place that builds the App, for the CLI and for tests.
+
+Everything that can fail with a one-line error (unknown layout or prompt, unreadable session)
+is resolved here, before Textual starts, so the CLI can print it and exit.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from tui.app.app import BoardlessApp, Plan
+from tui.app.options import AppOptions
+from tui.core.clock import Clock, SystemClock
+from tui.core.errors import UsageError
+from tui.core.eventlog import read_log
+from tui.core.layouts import Layout, find_layout
+from tui.core.prompts import Prompt, custom_prompt, find_prompt, random_prompt
+from tui.core.settings import Settings, load_settings
+from tui.core.store import latest_unfinished, resolve_session
+
+
+def resolve_layout(value: str | None, settings: Settings) -> Layout:
+    """`--layout ID|FILE`, else the settings' layout."""
+    return find_layout(value or settings.layout)
+
+
+def resolve_prompt(value: str | None, seed: int | None = None) -> Prompt:
+    """`--prompt ID|TEXT`: a bank id, free text (anything with a space), or a random prompt."""
+    if value is None:
+        return random_prompt(random.Random(seed))
+    try:
+        return find_prompt(value)
+    except UsageError:
+        if " " in value.strip():
+            return custom_prompt(value)
+        raise
+
+
+def build_app(
+    options: AppOptions | None = None,
+    clock: Clock | None = None,
+    settings: Settings | None = None,
+) -> BoardlessApp:
+    """Build the app. Data and config directories come from `tui.core.locations` (env
+    BOARDLESS_DATA_DIR / BOARDLESS_CONFIG_DIR), so tests isolate them with monkeypatch."""
+    options = options or AppOptions()
+    clock = clock or SystemClock()
+    settings = settings or load_settings()
+    plan = Plan(mode=options.mode)
+    if options.mode == "start":
+        plan.layout = resolve_layout(options.layout, settings)
+        plan.prompt = resolve_prompt(options.prompt, options.seed)
+        plan.prompt_given = options.prompt is not None
+    elif options.mode in ("resume", "replay"):
+        plan.log_path = _session_log(options.session, options.mode)
+        if options.mode == "replay":
+            plan.events = read_log(plan.log_path).events
+            if not plan.events:
+                raise UsageError(f"{plan.log_path} holds no events to replay")
+    else:
+        raise UsageError(f"unknown app mode {options.mode!r}")
+    return BoardlessApp(options, clock, settings, plan)
+
+
+def _session_log(arg: str | None, mode: str) -> Path:
+    if arg is not None:
+        return resolve_session(arg)
+    if mode == "replay":
+        raise UsageError("replay needs a SESSION (see 'boardless sessions list')")
+    found = latest_unfinished()
+    if found is None:
+        raise UsageError("no unfinished session to resume; start one with 'boardless practice'")
+    return found.path / "events.jsonl"

@@ -1,0 +1,169 @@
+"""The practice screen: header, phase bar, paper outline, side panel, probe and caption strip.
+
+It renders the session's state and turns keys into events; the app owns the session, the
+caption feed and the clock. In replay the same screen is read-only.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tui.app.keys import bindings
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.widgets.caption_strip import CaptionStrip, ProbeBanner, cue_pattern
+from tui.app.widgets.header import SessionHeader
+from tui.app.widgets.outline_view import OutlineView
+from tui.app.widgets.phase_bar import PhaseBar
+from tui.app.widgets.side_panel import SidePanel
+from tui.core.events import Event
+from tui.core.session import Session
+from tui.core.state import Flag
+
+FLASH_SECONDS = 6.0
+LIVE_ONLY = {"next_phase", "previous_phase", "jump_phase", "pin_caption", "end_round"}
+PHASE_EVENTS = {"phase_entered", "timer_started", "timer_paused", "round_ended",
+                "session_resumed"}
+
+
+class PracticeScreen(Screen[None]):
+    """One round, live or replayed."""
+
+    BINDINGS = bindings("practice")
+
+    def __init__(self, session: Session, read_only: bool = False, mode_label: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.read_only = read_only
+        self.mode_label = mode_label
+        self.reveal = False
+        self.flash: Flag | None = None
+        self._flash_until = 0.0
+        self._pattern = cue_pattern(session.state.phases.current_phase)
+        self._pattern_phase = session.state.current_phase_id
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader(id="header")
+        yield PhaseBar(self.session.state.phases, id="phase-bar")
+        with Horizontal(id="main"):
+            yield OutlineView(self.session, read_only=self.read_only, id="outline")
+            yield SidePanel(id="side")
+        yield ProbeBanner(id="probe")
+        yield CaptionStrip(id="captions")
+        yield Footer(compact=True)
+
+    @property
+    def outline(self) -> OutlineView:
+        return self.query_one(OutlineView)
+
+    def on_mount(self) -> None:
+        self.session.listeners.append(self.on_session_event)
+        self.outline.rebuild()
+        self.outline.focus()
+        self.refresh_view()
+
+    def on_unmount(self) -> None:
+        if self.on_session_event in self.session.listeners:
+            self.session.listeners.remove(self.on_session_event)
+
+    # ---- state -> widgets -------------------------------------------------------------------
+    def on_session_event(self, event: Event) -> None:
+        """Called synchronously for every event applied to the session."""
+        kind = event.type
+        if not self.is_mounted:
+            return
+        if kind.startswith("note_") or kind.startswith("outline_"):
+            self.outline.rebuild()
+        elif kind == "flag_raised":
+            self.flash = self.session.state.flags[-1]
+            self._flash_until = self.session.now() + FLASH_SECONDS
+        if kind in PHASE_EVENTS or kind in ("caption", "captions_status", "flag_raised",
+                                            "checklist_ticked", "probe_asked", "probe_closed"):
+            self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Repaint everything that depends on time or on the state (called at least 1x/s)."""
+        if not self.is_mounted:
+            return
+        state = self.session.state
+        now = self.session.now()
+        if self._pattern_phase != state.current_phase_id:
+            self._pattern_phase = state.current_phase_id
+            self._pattern = cue_pattern(state.phases.current_phase)
+        if self.flash is not None and now >= self._flash_until:
+            self.flash = None
+        self.query_one(SessionHeader).show(state, now, self.mode_label or self._engine_label(),
+                                           self.app.mic_level())  # type: ignore[attr-defined]
+        self.query_one(PhaseBar).show(now)
+        self.query_one(SidePanel).show(state, self.reveal)
+        self.query_one(ProbeBanner).show(state, now)
+        strip = self.query_one(CaptionStrip)
+        strip.show(state, max(1, strip.content_region.height or 3), self.flash, self._pattern)
+
+    def _engine_label(self) -> str:
+        state = self.session.state
+        engine = state.engine if state.captions_state != "off" else "off"
+        return f"engine {engine}"
+
+    # ---- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and action in LIVE_ONLY:
+            return False
+        tracker = self.session.state.phases
+        if tracker.ended and action in LIVE_ONLY | {"toggle_timer"}:
+            return False
+        if action == "previous_phase" and (tracker.current is None or tracker.current == 0):
+            return False
+        if action == "next_phase" and tracker.current == len(tracker.layout.phases) - 1:
+            return False
+        if action == "pin_caption" and not (self.session.state.captions
+                                            or self.session.state.partial):
+            return None  # shown, but dimmed: nothing to pin yet
+        return True
+
+    def _phase_command(self, events: list[tuple[str, dict[str, object]]]) -> None:
+        self.outline.commit()
+        if events:
+            self.session.emit_all(events)  # type: ignore[arg-type]
+        self.refresh_view()
+
+    def action_toggle_timer(self) -> None:
+        if self.read_only:
+            self.app.toggle_replay_pause()  # type: ignore[attr-defined]
+            self.refresh_view()
+            return
+        self._phase_command(self.session.state.phases.toggle())
+
+    def action_next_phase(self) -> None:
+        self._phase_command(self.session.state.phases.next())
+
+    def action_previous_phase(self) -> None:
+        self._phase_command(self.session.state.phases.previous())
+
+    def action_jump_phase(self, phase_id: str) -> None:
+        self._phase_command(self.session.state.phases.jump(phase_id))
+
+    def action_pin_caption(self) -> None:
+        state = self.session.state
+        text = state.captions[-1].text if state.captions else state.partial
+        if not text:
+            self.notify("No caption to pin yet.", severity="warning")
+            return
+        self.outline.pin(text)
+
+    def action_export(self) -> None:
+        self.outline.commit()
+        self.app.export_markdown()  # type: ignore[attr-defined]
+
+    def action_reveal(self) -> None:
+        self.reveal = not self.reveal
+        self.refresh_view()
+
+    def action_end_round(self) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._phase_command(self.session.state.phases.end("user"))
+
+        self.push_screen(ConfirmScreen("End the round and see the results?"), confirmed)

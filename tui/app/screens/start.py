@@ -1,0 +1,189 @@
+"""The start screen: pick a layout and a prompt (or a random one), see the phases and which
+engine and microphone will run, then start; or resume the unfinished session."""
+
+from __future__ import annotations
+
+import random
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.app.captions import describe_input
+from tui.app.keys import bindings
+from tui.app.options import SpeechOptions
+from tui.core.durations import format_clock, format_minutes
+from tui.core.errors import BoardlessError
+from tui.core.layouts import Layout, list_layouts
+from tui.core.prompts import Prompt, load_prompt_bank
+from tui.core.settings import Settings
+from tui.core.store import SessionSummary, latest_unfinished
+
+
+class StartScreen(Screen[None]):
+    """Choose and start."""
+
+    BINDINGS = bindings("start")
+
+    def __init__(self, layout: Layout, prompt: Prompt, speech: SpeechOptions,
+                 settings: Settings, seed: int | None = None) -> None:
+        super().__init__()
+        self.speech = speech
+        self.settings = settings
+        self.rng = random.Random(seed)
+        self.layouts, self.layout_errors = list_layouts()
+        if all(item.id != layout.id for item in self.layouts):
+            self.layouts.insert(0, layout)
+        self.prompts = load_prompt_bank()
+        if all(item.id != prompt.id for item in self.prompts):
+            self.prompts.insert(0, prompt)
+        self.chosen_layout = layout
+        self.chosen_prompt = prompt
+        self.reveal = False
+        self.unfinished: SessionSummary | None = None
+        self.engine_name: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="start-title"):
+            yield Static("[b]boardless[/b] · practise a spoken design round, offline")
+            yield Static("checking engine…", id="engine-short")
+        with Horizontal(id="start-main"):
+            with Vertical(id="start-left"):
+                yield Label("Layout", classes="start-label")
+                yield OptionList(*[Option(l.title, id=l.id)
+                                   for l in self.layouts], id="layouts")
+                yield Label("Prompt  (ctrl+o: random)", classes="start-label")
+                yield OptionList(*[Option(p.title, id=p.id) for p in self.prompts], id="prompts")
+            with VerticalScroll(id="start-right"):
+                yield Static("", id="prompt-view")
+                yield Static("", id="questions-view")
+                yield Static("", id="phases-view")
+                yield Static("checking speech engine and microphone…", id="engine-view")
+        with Horizontal(id="start-actions"):
+            yield Button("Start (ctrl+t)", id="start", variant="primary", compact=True)
+            yield Button("Resume (ctrl+u)", id="resume", variant="warning", compact=True)
+            yield Static("", id="resume-info")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#resume").display = False
+        layouts = self.query_one("#layouts", OptionList)
+        layouts.highlighted = [l.id for l in self.layouts].index(self.chosen_layout.id)
+        prompts = self.query_one("#prompts", OptionList)
+        prompts.highlighted = [p.id for p in self.prompts].index(self.chosen_prompt.id)
+        prompts.focus()
+        self.show_choice()
+        self.check_engine()
+        self.find_unfinished()
+
+    # ---- workers ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="engine")
+    def check_engine(self) -> None:
+        from tui.speech.select import choose_engine
+
+        if not self.speech.enabled:
+            text, name = "Captions: off (disabled for this run)", "off"
+        else:
+            try:
+                choice = choose_engine(self.speech.engine, self.speech.model, self.settings)
+            except BoardlessError as error:
+                text, name = f"Captions: off — {error}", "off"
+            else:
+                name = choice.name
+                text = f"Engine: {choice.name} — {choice.reason}"
+                if name != "off":
+                    text += f"\nListening to: {describe_input(self.speech, self.settings)}"
+        self.app.call_from_thread(self._engine_ready, name, text)
+
+    def _engine_ready(self, name: str, text: str) -> None:
+        self.engine_name = name
+        self.query_one("#engine-view", Static).update(text)
+        self.query_one("#engine-short", Static).update(
+            "captions off" if name == "off" else f"engine {name}")
+
+    @work(thread=True, exclusive=True, group="unfinished")
+    def find_unfinished(self) -> None:
+        found = latest_unfinished()
+        self.app.call_from_thread(self._unfinished_ready, found)
+
+    def _unfinished_ready(self, found: SessionSummary | None) -> None:
+        self.unfinished = found
+        self.query_one("#resume").display = found is not None
+        if found is not None:
+            self.query_one("#resume-info", Static).update(
+                f"Unfinished: {found.prompt_title} · {format_clock(found.used_s)} used · "
+                f"{found.notes} notes")
+        self.refresh_bindings()
+
+    # ---- choice -----------------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#layouts")
+    def _layout_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.chosen_layout = next(l for l in self.layouts if l.id == event.option.id)
+        self.show_choice()
+
+    @on(OptionList.OptionHighlighted, "#prompts")
+    def _prompt_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.chosen_prompt = next(p for p in self.prompts if p.id == event.option.id)
+        self.show_choice()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self) -> None:
+        self.action_start()
+
+    def show_choice(self) -> None:
+        prompt, layout = self.chosen_prompt, self.chosen_layout
+        view = Text()
+        view.append(prompt.title + "\n", style="bold")
+        view.append(f"{prompt.domain}\n\n", style="italic dim")
+        view.append(prompt.text)
+        self.query_one("#prompt-view", Static).update(view)
+        questions = Text()
+        if not prompt.clarifying:
+            questions.append("No clarifying questions for a custom prompt.", style="dim italic")
+        elif self.reveal:
+            questions.append("Clarifying questions to ask\n", style="bold")
+            for question in prompt.clarifying:
+                questions.append(f" ? {question}\n")
+        else:
+            questions.append(f"{len(prompt.clarifying)} clarifying questions hidden — think of "
+                             "your own first (ctrl+r reveals them)", style="dim italic")
+        self.query_one("#questions-view", Static).update(questions)
+        phases = Text()
+        phases.append(f"{layout.title} · {format_minutes(layout.total_s)}\n", style="bold")
+        for number, phase in enumerate(layout.phases, start=1):
+            phases.append(f" {number}. {phase.title:<16}", style="bold")
+            phases.append(f" {format_minutes(phase.min_s)}-{format_minutes(phase.max_s)}\n")
+        self.query_one("#phases-view", Static).update(phases)
+
+    # ---- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self.unfinished is not None
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+        elif event.button.id == "resume":
+            self.action_resume()
+
+    def action_start(self) -> None:
+        self.app.start_round(self.chosen_layout, self.chosen_prompt, self.engine_name)  # type: ignore[attr-defined]
+
+    def action_resume(self) -> None:
+        if self.unfinished is not None:
+            self.app.resume_round(self.unfinished.path / "events.jsonl")  # type: ignore[attr-defined]
+
+    def action_random_prompt(self) -> None:
+        choices = [p for p in self.prompts if p.id != self.chosen_prompt.id and p.clarifying]
+        if choices:
+            pick = self.rng.choice(choices)
+            self.query_one("#prompts", OptionList).highlighted = self.prompts.index(pick)
+
+    def action_reveal(self) -> None:
+        self.reveal = not self.reveal
+        self.show_choice()

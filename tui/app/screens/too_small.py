@@ -1,0 +1,31 @@
+"""Shown instead of everything else while the terminal is smaller than the app needs."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Static
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+def too_small(width: int, height: int) -> bool:
+    return width < MIN_WIDTH or height < MIN_HEIGHT
+
+
+class TooSmallScreen(Screen[None]):
+    """A clear "make the terminal larger" message that follows resizes."""
+
+    def compose(self) -> ComposeResult:
+        with Middle():
+            with Center():
+                yield Static("", id="too-small-message")
+
+    def on_mount(self) -> None:
+        self.show_size(self.app.size.width, self.app.size.height)
+
+    def show_size(self, width: int, height: int) -> None:
+        self.query_one("#too-small-message", Static).update(
+            f"Make the terminal larger\n\nneeds {MIN_WIDTH}x{MIN_HEIGHT}, now {width}x{height}"
+            "\n\n(ctrl+q quits and saves)")

@@ -1,0 +1,56 @@
+"""The header: prompt, layout, total clock against the round's length, mic level, engine."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+from tui.core.durations import format_clock
+from tui.core.state import SessionState
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def level_bar(level: float, cells: int = 5) -> str:
+    """An input level (0..1, RMS) as a small bar; speech RMS sits well below 0.5."""
+    scaled = min(1.0, max(0.0, level) * 3.0) * cells
+    out = []
+    for cell in range(cells):
+        part = min(1.0, max(0.0, scaled - cell))
+        out.append(BLOCKS[int(round(part * (len(BLOCKS) - 1)))] if part > 0 else "▁")
+    return "".join(out)
+
+
+class SessionHeader(Horizontal):
+    """One line at the top of the practice screen."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="head-title")
+        yield Label("", id="head-clock")
+        yield Label("", id="head-mic")
+        yield Label("", id="head-engine")
+
+    def show(self, state: SessionState, now: float, mode: str, level: float | None) -> None:
+        self.query_one("#head-title", Label).update(
+            f"[b]{_escape(state.prompt.title)}[/b] [dim]· {_escape(state.layout.title)}[/dim]")
+        tracker = state.phases
+        used = tracker.total_elapsed(now)
+        if tracker.ended:
+            status = "ended"
+        elif not tracker.started:
+            status = "ready"
+        else:
+            status = "▶" if tracker.running else "paused"
+        clock = self.query_one("#head-clock", Label)
+        clock.update(f"{format_clock(used)} / {format_clock(state.layout.total_s)} {status}")
+        clock.set_class(tracker.remaining(now) < 0, "-over")
+        clock.set_class(not tracker.running and tracker.started and not tracker.ended, "-paused")
+        mic = self.query_one("#head-mic", Label)
+        mic.update("mic off" if level is None else f"mic {level_bar(level)}")
+        engine = self.query_one("#head-engine", Label)
+        engine.update(mode)
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")

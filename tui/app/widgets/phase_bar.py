@@ -1,0 +1,102 @@
+"""The phase bar: every phase with its elapsed time against its min-max window."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from tui.core.durations import format_clock, format_minutes
+from tui.core.phases import PhaseTracker, Window
+
+WINDOW_CLASS = {
+    Window.PENDING: "-pending",
+    Window.BELOW_MIN: "-calm",
+    Window.IN_WINDOW: "-ready",
+    Window.OVER_MAX: "-loud",
+}
+STATE_CLASSES = (*WINDOW_CLASS.values(), "-current", "-skipped", "-rushed")
+
+
+class PhaseChip(Static):
+    """One phase: title, clock against window, and a progress rule marking min and max."""
+
+    def __init__(self, phase_id: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.phase_id = phase_id
+
+    def show(self, tracker: PhaseTracker, now: float) -> None:
+        phase = tracker.layout.phase(self.phase_id)
+        window = tracker.window(self.phase_id, now)
+        current = tracker.is_current(self.phase_id) and not tracker.ended
+        skipped = tracker.skipped(self.phase_id)
+        rushed = tracker.rushed(self.phase_id, now)
+        wanted = {WINDOW_CLASS[window]}
+        if current:
+            wanted.add("-current")
+        if skipped:
+            wanted.add("-skipped")
+        if rushed:
+            wanted.add("-rushed")
+        for name in STATE_CLASSES:
+            self.set_class(name in wanted, name)
+        spent = tracker.elapsed(self.phase_id, now)
+        budget = f"{format_minutes(phase.min_s)}-{format_minutes(phase.max_s)}"
+        if current:
+            mark = "▶ " if tracker.running else "‖ "
+        elif skipped:
+            mark = "✗ "
+        elif rushed:
+            mark = "» "
+        elif window is Window.PENDING:
+            mark = "  "
+        else:
+            mark = "✓ " if window is Window.IN_WINDOW else "· "
+        title = Text(mark + phase.title, style="bold" if current else "")
+        if skipped:
+            status = "skipped"
+        elif window is Window.PENDING:
+            status = f"– / {budget}"
+        else:
+            word = {Window.OVER_MAX: " over", Window.IN_WINDOW: " ok"}.get(window, "")
+            status = f"{format_clock(spent)}/{budget}{' rushed' if rushed else word}"
+        width = max(4, self.size.width - 2) if self.size.width else 14
+        lines = Text("\n").join([title, Text(status), _rule(spent, phase.min_s, phase.max_s,
+                                                             width, window)])
+        lines.no_wrap = True
+        lines.overflow = "ellipsis"
+        self.update(lines)
+
+
+def _rule(spent: float, min_s: float, max_s: float, width: int, window: Window) -> Text:
+    """A one-line bar: filled up to the time spent, with a tick at the minimum."""
+    scale = max_s * 1.25 or 1.0
+    filled = min(width, int(round(width * spent / scale)))
+    min_at = min(width - 1, int(round(width * min_s / scale)))
+    max_at = min(width - 1, int(round(width * max_s / scale)))
+    out = Text()
+    for cell in range(width):
+        if cell < filled:
+            out.append("━")
+        elif cell in (min_at, max_at):
+            out.append("┊", style="dim")
+        else:
+            out.append("─", style="dim")
+    return out
+
+
+class PhaseBar(Horizontal):
+    """All the layout's phases side by side."""
+
+    def __init__(self, tracker: PhaseTracker, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.tracker = tracker
+
+    def compose(self) -> ComposeResult:
+        for phase in self.tracker.layout.phases:
+            yield PhaseChip(phase.id, id=f"phase-{phase.id}", classes="phase-chip")
+
+    def show(self, now: float) -> None:
+        for chip in self.query(PhaseChip):
+            chip.show(self.tracker, now)

@@ -1,0 +1,63 @@
+"""The side panel: the current phase's goal and checklist, the clarifying questions when
+revealed, and the flags so far with their times."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.core.durations import format_clock
+from tui.core.state import SessionState
+
+SEVERITY_STYLE = {"info": "", "warn": "bold", "serious": "bold reverse"}
+
+
+class SidePanel(VerticalScroll, can_focus=False):
+    """Goal, checklist, questions and flags."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="side-goal")
+        yield Static("", id="side-checklist")
+        yield Static("", id="side-questions")
+        yield Static("", id="side-flags")
+
+    def show(self, state: SessionState, reveal: bool) -> None:
+        phase = state.phases.current_phase or state.layout.phases[0]
+        upcoming = "" if state.phases.started else " (first)"
+        goal = Text()
+        goal.append(f"{phase.title}{upcoming}\n", style="bold")
+        goal.append(phase.goal)
+        self.query_one("#side-goal", Static).update(goal)
+        ticked = state.ticked(phase.id)
+        checklist = Text()
+        for item in phase.checklist:
+            done = item.id in ticked
+            checklist.append("☑ " if done else "☐ ", style="bold" if done else "dim")
+            checklist.append(item.text + "\n", style="strike dim" if done else "")
+        if phase.checklist:
+            checklist.append(f"{len(ticked & {i.id for i in phase.checklist})}/"
+                             f"{len(phase.checklist)} covered", style="italic dim")
+        box = self.query_one("#side-checklist", Static)
+        box.update(checklist)
+        box.display = bool(phase.checklist)
+        questions = self.query_one("#side-questions", Static)
+        clarifying = state.prompt.clarifying
+        if reveal and clarifying:
+            text = Text("Clarifying questions\n", style="bold")
+            for question in clarifying:
+                text.append(f"? {question}\n")
+            questions.update(text)
+        else:
+            questions.update(Text(f"{len(clarifying)} clarifying questions hidden (ctrl+r)",
+                                  style="dim italic") if clarifying else "")
+        questions.display = bool(clarifying)
+        flags = Text()
+        flags.append(f"Flags ({len(state.flags)})\n", style="bold")
+        if not state.flags:
+            flags.append("none yet", style="dim italic")
+        for flag in reversed(state.flags[-12:]):
+            flags.append(f"{format_clock(flag.t):>6} ⚑ ", style="bold")
+            flags.append(f"{flag.message}\n", style=SEVERITY_STYLE.get(flag.severity, ""))
+        self.query_one("#side-flags", Static).update(flags)
