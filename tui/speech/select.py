@@ -151,8 +151,11 @@ def _vosk(found: FoundModel, why: str) -> EngineChoice:
         return VoskEngine(path)
 
     where = f"model at {tilde(path)}"
-    if found.source not in ("cache", "--model"):
-        where += f" (from {found.source})"
+    notes = [] if found.source in ("cache", "--model") else [f"from {found.source}"]
+    if not found.english:
+        notes.append(f"language {found.language}")
+    if notes:
+        where += f" ({'; '.join(notes)})"
     return EngineChoice("vosk", f"vosk: {_prefix(why)}{where}", str(path), make)
 
 
