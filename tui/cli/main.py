@@ -17,6 +17,7 @@ from tui.core.errors import BoardlessError
 COMMAND_MODULES: list[str] = [
     "tui.cli.layouts_cmd",
     "tui.cli.prompts_cmd",
+    "tui.cli.practice_cmd",
     "tui.cli.sessions_cmd",
     "tui.cli.export_cmd",
     "tui.cli.transcribe_cmd",

@@ -1,0 +1,88 @@
+"""`boardless practice` (also `boardless` with no command) and `boardless replay SESSION`.
+
+Textual is imported only when one of these runs, so other commands stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from tui.core.settings import ENGINES
+
+RESUME_LATEST = "__latest__"
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"speed must be a number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("speed must be greater than 0")
+    return value
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add `practice` and `replay`."""
+    practice = subparsers.add_parser(
+        "practice", parents=[common], help="practise a round (the default command)",
+        description="Open the start screen: pick a layout and a prompt, see which speech engine "
+        "and microphone will run, and start. With --resume, reopen an unfinished session.",
+    )
+    practice.add_argument("--layout", metavar="ID|FILE", help="layout id or .toml file")
+    practice.add_argument("--prompt", metavar="ID|TEXT",
+                          help="prompt id from the bank, or your own question as text")
+    practice.add_argument("--engine", choices=ENGINES, default=None,
+                          help="speech engine (default: settings, else auto)")
+    practice.add_argument("--model", metavar="PATH", help="speech model directory")
+    practice.add_argument("--device", metavar="DEV", help="microphone index or name part")
+    practice.add_argument("--audio-file", metavar="WAV", type=Path,
+                          help="caption a recording instead of the microphone")
+    practice.add_argument("--speed", type=_speed, default=1.0, metavar="N",
+                          help="play --audio-file N times faster than real time")
+    practice.add_argument("--resume", nargs="?", const=RESUME_LATEST, default=None,
+                          metavar="SESSION",
+                          help="resume SESSION (default: the latest unfinished one)")
+    practice.set_defaults(func=cmd_practice)
+
+    replay = subparsers.add_parser(
+        "replay", parents=[common], help="replay a recorded session in the practice screen",
+        description="Play a session back in the practice screen, read-only: captions, phase "
+        "changes, notes and flags appear at their recorded times (N times faster with --speed).",
+    )
+    replay.add_argument("session", metavar="SESSION",
+                        help="session directory, events.jsonl, or id from 'sessions list'")
+    replay.add_argument("--speed", type=_speed, default=1.0, metavar="N",
+                        help="play N times faster (default 1)")
+    replay.set_defaults(func=cmd_replay)
+
+
+def cmd_practice(args: argparse.Namespace) -> int:
+    from tui.app.options import AppOptions, SpeechOptions
+
+    speech = SpeechOptions(engine=args.engine, model=args.model, device=args.device,
+                           audio_file=args.audio_file, speed=args.speed)
+    if args.resume is not None:
+        session = None if args.resume == RESUME_LATEST else args.resume
+        options = AppOptions(mode="resume", session=session, speech=speech)
+    else:
+        options = AppOptions(layout=args.layout, prompt=args.prompt, speech=speech)
+    return _run(options)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from tui.app.options import AppOptions, SpeechOptions
+
+    options = AppOptions(mode="replay", session=args.session, replay_speed=args.speed,
+                         speech=SpeechOptions(enabled=False))
+    return _run(options)
+
+
+def _run(options: Any) -> int:
+    from tui.app.factory import build_app
+
+    app = build_app(options)
+    result = app.run()
+    return int(result or 0)
