@@ -22,6 +22,8 @@ COMMAND_MODULES: list[str] = [
     "tui.cli.export_cmd",
     "tui.cli.transcribe_cmd",
     "tui.cli.speech_cmd",
+    "tui.cli.report_cmd",
+    "tui.cli.history_cmd",
 ]
 
 

@@ -116,6 +116,7 @@ class FailureRow:
     term: str
     text: str
     source: str
+    prompted: bool
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,7 @@ def _failures(observer: object, state: SessionState, during: bool) -> tuple[Fail
         if m.phase is None or m.phase not in roles:
             continue
         if (roles[m.phase] == "resilience") == during:
-            rows.append(FailureRow(_r(m.t), m.phase, m.term, m.text, m.source))
+            rows.append(FailureRow(_r(m.t), m.phase, m.term, m.text, m.source, m.prompted))
     return tuple(rows)
 
 
@@ -431,10 +432,15 @@ def _failures_md(report: Report, where: Any) -> list[str]:
     def terms(rows: tuple[FailureRow, ...]) -> str:
         return ", ".join(dict.fromkeys(inline(r.term) for r in rows)) or "none"
 
-    first = report.failures_before[0] if report.failures_before else None
-    lines.append(f"- Before the resilience phase: {len(report.failures_before)} "
-                 f"({terms(report.failures_before)})"
+    unprompted = tuple(r for r in report.failures_before if not r.prompted)
+    prompted = tuple(r for r in report.failures_before if r.prompted)
+    first = unprompted[0] if unprompted else None
+    lines.append(f"- Before the resilience phase, unprompted: {len(unprompted)} "
+                 f"({terms(unprompted)})"
                  + (f", first at {format_clock(first.t)} in {where(first.phase)}" if first else ""))
+    if prompted:
+        lines.append(f"- Before the resilience phase, answering a probe: {len(prompted)} "
+                     f"({terms(prompted)})")
     lines.append(f"- During the resilience phase: {len(report.failures_during)} "
                  f"({terms(report.failures_during)})")
     return lines + [""]

@@ -1,4 +1,5 @@
-"""Failure-mode talk, and `resilience_late` when none came before the resilience phase."""
+"""Failure-mode talk, and `resilience_late` when none came unprompted before the resilience
+phase (talk while an interviewer probe is open counts as prompted)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class Mention:
     term: str
     text: str
     source: str
+    prompted: bool = False  # said while an interviewer probe was open
 
 
 class ResilienceObserver(CoachObserver):
@@ -30,15 +32,22 @@ class ResilienceObserver(CoachObserver):
         super().__init__(state, config)
         self.terms = Phrases.of(config.strings("failure_talk", "terms"))
         self.mentions: list[Mention] = []
+        self._probe_open: str | None = None
 
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
+        if event.type == "probe_asked":
+            self._probe_open = str(event["id"])
+        elif event.type == "probe_closed" and event["id"] == self._probe_open:
+            self._probe_open = None
         said = utterance_of(event, state)
         if said is not None:
             found = self.terms.find(words(said.text))
             if said.kind == "risk" and not found:
                 found = ["risk note"]
+            prompted = self._probe_open is not None
             for term in dict.fromkeys(found):
-                self.mentions.append(Mention(said.t, said.phase, term, said.text, said.source))
+                self.mentions.append(
+                    Mention(said.t, said.phase, term, said.text, said.source, prompted))
             return []
         if event.type == "phase_entered":
             phase = self.phase_of(state.current_phase_id)
@@ -53,10 +62,11 @@ class ResilienceObserver(CoachObserver):
         return []
 
     def before(self, phase_id: str) -> list[Mention]:
-        """Mentions in the same round as `phase_id` made outside that phase."""
+        """Unprompted mentions in the same round as `phase_id`, made outside that phase (talk
+        while an interviewer probe is open was asked for, so it does not count)."""
         segment = segment_of(self.layout, phase_id)
-        return [m for m in self.mentions if m.phase != phase_id
-                and segment_of(self.layout, m.phase) == segment and m.phase is not None]
+        return [m for m in self.mentions if m.phase != phase_id and not m.prompted
+                and m.phase is not None and segment_of(self.layout, m.phase) == segment]
 
     def _check(self, phase_id: str, entered: bool) -> list[NewEvent]:
         need = self.config.number("failure_talk", "min_mentions")

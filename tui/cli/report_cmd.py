@@ -1,0 +1,42 @@
+"""`boardless report SESSION [--json]`: the coach's debrief for one session."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from tui.cli.parser import add_json_flag
+from tui.core.eventlog import read_log
+from tui.core.report import build_report, report_markdown
+from tui.core.store import resolve_session
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `report` command."""
+    parser = subparsers.add_parser(
+        "report", parents=[common], help="show the coach's debrief for a session",
+        description="Replay a session through the coach and print the debrief: each phase's "
+        "planned window against actual time, the flags on a timeline, clarifying questions, "
+        "requirements covered and missed, the core-challenge sentence, failure modes raised, "
+        "pace, fillers, the longest silence and the top three things to practise next. The "
+        "same log always gives the same report.",
+    )
+    parser.add_argument(
+        "session", metavar="SESSION",
+        help="a session directory, its events.jsonl, or a session id (see 'boardless sessions "
+        "list')",
+    )
+    add_json_flag(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Resolve the session, build the report, print it as Markdown text or JSON."""
+    log_path = resolve_session(args.session)
+    report = build_report(read_log(log_path).events)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(report_markdown(report)).rstrip("\n"))
+    return 0
