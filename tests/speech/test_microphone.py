@@ -189,3 +189,36 @@ def test_resolve_errors_list_the_inputs(spec: str | int, message: str) -> None:
 def test_resolve_with_no_inputs() -> None:
     with pytest.raises(DeviceError, match="^no audio input device found: plug in a microphone"):
         resolve_device("usb", [])
+
+
+CALLBACK = """
+import json, queue
+import numpy as np
+import sounddevice as sd
+from tui.speech.sources.microphone import MicrophoneSource
+source = MicrophoneSource({device!r}, clock=lambda: 12.5)
+out = queue.Queue(maxsize=1)
+source._out = out
+frames = source.rate * source.blocksize_ms // 1000
+t = np.arange(frames) / source.rate
+sine = (np.sin(2 * np.pi * 440 * t) * 16384).astype(np.int16)
+block = np.stack([sine, sine], axis=1)
+source._callback(block, frames, None, sd.CallbackFlags())
+source._callback(block, frames, None, sd.CallbackFlags(sd._lib.paInputOverflow))
+got = out.get_nowait()
+block[:] = 0  # PortAudio reuses its buffer: the queued block must be a copy
+print(json.dumps({{"overflows": source.overflows, "dropped": source.dropped,
+                  "level": source.level, "arrival": got.arrival, "rate": got.rate,
+                  "channels": got.channels, "peak": int(np.abs(got.data).max())}}))
+"""
+
+
+def test_the_callback_counts_overflows_and_drops_and_keeps_a_level(tmp_path: Path) -> None:
+    raw = speech_raw(tmp_path, "level")
+    env, _ = alsa_env(tmp_path, capture_pcm(DEVICE, raw))
+    result = run_child(CALLBACK.format(device=DEVICE), env)
+    assert result["overflows"] == 1
+    assert result["dropped"] == 1  # the second block found the queue full
+    assert result["level"] == pytest.approx(0.5 / np.sqrt(2), rel=0.02)
+    assert (result["arrival"], result["rate"], result["channels"]) == (12.5, RATE, CHANNELS)
+    assert result["peak"] > 16000

@@ -155,3 +155,32 @@ def test_lost_device_is_reported_and_reconnected(tmp_path: Path) -> None:
     expected = read_raw(raw)
     size = min(again.size, expected.size)
     assert np.array_equal(again[:size], expected[:size])
+
+
+FAILING_READS = """
+import json, queue
+from tui.speech.sources.microphone import MicrophoneSource
+source = MicrophoneSource({device!r})
+out = queue.Queue(maxsize=20)
+source.start(out)
+blocks = [out.get(timeout=5) for _ in range(5)]
+source.stop()
+print(json.dumps(len(blocks)))
+"""
+
+
+def test_alsa_errors_stay_off_the_screen(tmp_path: Path) -> None:
+    # The device's input is a directory: every read fails and libasound complains on fd 2.
+    broken = tmp_path / "not-audio"
+    broken.mkdir()
+    env, _ = alsa_env(tmp_path, capture_pcm(DEVICE, broken))
+    code = FAILING_READS.format(device=DEVICE)
+    quiet = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, timeout=60)
+    assert quiet.returncode == 0, quiet.stderr
+    assert json.loads(quiet.stdout) == 5
+    assert "ALSA lib" not in quiet.stderr
+    env["BOARDLESS_ALSA_DEBUG"] = "1"
+    loud = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert "read from file failed" in loud.stderr

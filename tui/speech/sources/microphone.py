@@ -9,7 +9,11 @@ through `on_state`.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -41,8 +45,38 @@ class InputDevice:
     hostapi: str = ""
 
 
+#: Set to 1 to keep ALSA's own error messages (they go to fd 2 and garble the screen).
+ALSA_DEBUG_ENV = "BOARDLESS_ALSA_DEBUG"
+_alsa_handler: Any = None
+
+
+def quiet_alsa() -> bool:
+    """Stop libasound printing to stderr (it bypasses Python and garbles the screen).
+
+    Installs a no-op `snd_lib_error_set_handler`; returns True when it did. Skipped when
+    BOARDLESS_ALSA_DEBUG=1 or libasound is not there (macOS, Windows).
+    """
+    global _alsa_handler
+    if _alsa_handler is not None:
+        return True
+    if os.environ.get(ALSA_DEBUG_ENV) == "1" or sys.platform != "linux":
+        return False
+    try:
+        asound = ctypes.CDLL(ctypes.util.find_library("asound") or "libasound.so.2")
+    except OSError:
+        return False
+    # void handler(const char *file, int line, const char *function, int err, const char *fmt, ...)
+    handler_type = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )
+    _alsa_handler = handler_type(lambda *_: None)  # kept alive for the life of the process
+    asound.snd_lib_error_set_handler(_alsa_handler)
+    return True
+
+
 def sounddevice_module() -> ModuleType:
     """Import sounddevice; a missing PortAudio library or package becomes one DeviceError line."""
+    quiet_alsa()
     try:
         import sounddevice
     except OSError as error:
