@@ -114,6 +114,8 @@ def test_model_option_decides_the_engine_in_auto(home: Path) -> None:
     (home / "junk").mkdir()
     with pytest.raises(ModelError, match="neither a Vosk model nor a CTranslate2 Whisper model"):
         choose_engine("auto", model=str(home / "junk"))
+    with pytest.raises(ModelError, match=r"^--model ~/gone does not exist$"):
+        choose_engine("auto", model=str(home / "gone"))
 
 
 def test_explicit_engines_that_cannot_run_say_what_to_install(

@@ -6,6 +6,7 @@ Nothing here imports an engine library; `EngineChoice.make()` does, on the worke
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,8 @@ def _auto(model: str | None, settings: Settings, threads: int) -> EngineChoice:
             looks_like_vosk_model(p) for p in (path.iterdir() if path.is_dir() else ())
         ):
             return _vosk(_need_vosk(model, settings), "")
+        if not path.exists() and (os.sep in model or model.startswith(("~", "."))):
+            raise ModelError(f"--model {tilde(path)} does not exist")
         if path.is_dir() and not looks_like_whisper_model(path):
             raise ModelError(f"{tilde(path)} is neither a Vosk model nor a CTranslate2 Whisper model")
         return _whisper(_need_whisper(model, settings), "", threads)

@@ -154,7 +154,8 @@ class MicrophoneSource:
     """Capture from a PortAudio input at its own rate and channels (at most 2), as int16.
 
     `state` is "listening", "lost: <reason>", "reconnecting" or "stopped"; every change is
-    passed to `on_state` (from the supervisor thread). The first block after a reconnection
+    passed to `on_state` (from the thread that made it: the caller of start/stop, or the
+    supervisor thread while reconnecting). The first block after a reconnection
     has `meta["reconnected"] = True`: the audio before it has a gap.
     """
 
@@ -282,6 +283,8 @@ class MicrophoneSource:
         """Open and start a stream on the current device."""
         sd = self._sd
         blocksize = max(1, self.rate * self.blocksize_ms // 1000)
+        self._lost.clear()  # before start(): a stream that dies at once must still count
+        stream = None
         try:
             stream = sd.InputStream(
                 device=self.device.index,
@@ -294,8 +297,9 @@ class MicrophoneSource:
             )
             stream.start()
         except (sd.PortAudioError, ValueError) as error:
+            if stream is not None:
+                stream.close(ignore_errors=True)
             raise DeviceError(f"cannot open input device {self.name!r}: {error}") from error
-        self._lost.clear()
         self._stream = stream
 
     def _close(self) -> None:
