@@ -98,8 +98,9 @@ for key, spec in [("exact", "boardless_test_mic"), ("substring", "MIC_B"),
         result[key] = MicrophoneSource(spec).name
     except DeviceError as error:
         result[key] = "DeviceError: " + str(error)
-source = make_source(None, "mic_b")
-result["factory"] = [type(source).__name__, source.name]
+states = []
+source = make_source(None, "mic_b", on_state=states.append)
+result["factory"] = [type(source).__name__, source.name, source.on_state is not None]
 result["factory_file"] = type(make_source(pathlib.Path({wav!r}), "mic_b", speed=0)).__name__
 print(json.dumps(result))
 """
@@ -125,7 +126,7 @@ def test_device_by_name_substring_or_index(tmp_path: Path) -> None:
     assert absent.startswith("DeviceError: no input device matches 'usb headset'; inputs are ")
     assert f": {DEVICE}; " in absent or absent.endswith(f": {DEVICE}_b")
     assert str(result["bad_index"]).startswith("DeviceError: no input device with index 999;")
-    assert result["factory"] == ["MicrophoneSource", DEVICE + "_b"]
+    assert result["factory"] == ["MicrophoneSource", DEVICE + "_b", True]
     assert result["factory_file"] == "FileSource"
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from tui.speech.sources import AudioSource
 
 
 def make_source(
-    audio_file: Path | None, device: str | None, speed: float = 1.0
+    audio_file: Path | None,
+    device: str | None,
+    speed: float = 1.0,
+    on_state: Callable[[str], None] | None = None,
 ) -> AudioSource:
     """A file source when `audio_file` is given, else the microphone `device` (None: default).
 
+    `on_state` receives the microphone's state changes ("listening", "lost: <reason>",
+    "reconnecting", "stopped") so the screen can say what happened to the device.
     Raises AudioFileError or DeviceError (one line) when the source cannot be used.
     """
     if audio_file is not None:
@@ -20,4 +26,4 @@ def make_source(
         return FileSource(audio_file, speed=speed)
     from tui.speech.sources.microphone import MicrophoneSource
 
-    return MicrophoneSource(device)
+    return MicrophoneSource(device, on_state=on_state)
