@@ -28,6 +28,7 @@ from tui.app.screens.too_small import TooSmallScreen, too_small
 from tui.app.themes import INK, PAPER, other_theme
 from tui.core.clock import Clock
 from tui.core.errors import BoardlessError
+from tui.core.eventlog import read_log
 from tui.core.events import Event
 from tui.core.export import export_session
 from tui.core.layouts import Layout
@@ -147,14 +148,14 @@ class BoardlessApp(App[int]):
             return
         for warning in session.warnings:
             self.notify(warning, severity="warning")
-        self._open_live(session)
+        self._open_live(session, resumed=True)
         if not session.state.ended:
             self.notify("Resumed. Press ctrl+t to continue the clock.", title="Resumed")
 
-    def _open_live(self, session: Session) -> None:
+    def _open_live(self, session: Session, resumed: bool = False) -> None:
         self.session = session
         self.log_path = session.log_path
-        self._attach_coach(session)
+        self._attach_coach(session, resumed)
         session.listeners.append(self._on_event)
         if session.state.ended:
             self.show_results()
@@ -173,12 +174,21 @@ class BoardlessApp(App[int]):
         self._show(PracticeScreen(self.session, read_only=True, mode_label=label))
         self.set_interval(REPLAY_TICK_S, self.tick)
 
-    def _attach_coach(self, session: Session) -> None:
+    def _attach_coach(self, session: Session, resumed: bool) -> None:
+        """Live coach observers; a resumed session's observers first see its whole log."""
         try:
-            from tui.core.coach import make_observers  # type: ignore[import-not-found]
+            from tui.core import coach
         except ImportError:
             return
-        session.observers.extend(make_observers(session.state))
+        try:
+            if resumed and session.log_path is not None:
+                observers = coach.resume_observers(read_log(session.log_path).events)
+            else:
+                observers = coach.make_observers(session.state)
+        except BoardlessError as error:
+            self.notify(f"Coach off: {error}", severity="warning")
+            return
+        session.observers.extend(observers)
 
     def _disk_error(self, message: str | None) -> None:
         if message:

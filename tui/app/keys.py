@@ -132,6 +132,15 @@ def in_scope(scope: str) -> list[KeyAction]:
     return [action for action in ACTIONS if action.scope == scope]
 
 
+def key_map(scope: str) -> dict[str, str]:
+    """Key -> action for one scope (every alternative key of a binding)."""
+    out: dict[str, str] = {}
+    for action in in_scope(scope):
+        for key in action.key.split(","):
+            out[key.strip()] = action.action
+    return out
+
+
 def keys_markdown() -> str:
     """The README "Keys" section body: one table per scope."""
     out: list[str] = []

@@ -16,7 +16,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.app.keys import bindings
+from tui.app.keys import bindings, key_map
 from tui.app.widgets.draft import Draft, draft_row, indent_draft, outdent_draft
 from tui.app.widgets.text_edit import LineEdit
 from tui.core.durations import format_clock
@@ -56,6 +56,12 @@ class OutlineView(ScrollView, can_focus=True):
         "outline--flow", "outline--risk", "outline--question", "outline--decision",
         "outline--async", "outline--folded", "outline--caret", "outline--editing",
     }
+
+    #: Keys run here, in order with the typing around them (a binding would only run after the
+    #: key bubbled to the app, behind characters typed after it).
+    OWN_KEYS = {**key_map("outline"), "up": "cursor(-1)", "down": "cursor(1)",
+                "pageup": "page(-1)", "pagedown": "page(1)"}
+    SCREEN_KEYS = key_map("practice")
 
     def __init__(self, session: Session, read_only: bool = False, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -168,6 +174,18 @@ class OutlineView(ScrollView, can_focus=True):
 
     # ---- typing -----------------------------------------------------------------------------
     async def on_key(self, event: events.Key) -> None:
+        action = self.OWN_KEYS.get(event.key)
+        target = self
+        if action is None and event.key in self.SCREEN_KEYS:
+            action, target = self.SCREEN_KEYS[event.key], self.screen  # type: ignore[assignment]
+        if action is not None:
+            name = action.split("(")[0]
+            if target.check_action(name, ()) is not True:
+                return
+            event.stop()
+            event.prevent_default()
+            await self.app.run_action(action, target)
+            return
         if self.read_only:
             return
         edit: LineEdit | None

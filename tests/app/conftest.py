@@ -1,0 +1,68 @@
+"""Fixtures for the Textual layer: isolated directories, a frozen clock, an app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tui.app.app import BoardlessApp
+from tui.app.factory import build_app
+from tui.app.options import AppOptions, SpeechOptions
+from tui.core.clock import FakeClock
+from tui.core.layouts import find_layout
+from tui.core.prompts import find_prompt
+from tui.core.session import Session
+from tui.core.store import new_session_dir
+
+PROMPT = "video-streaming-cdn"
+
+
+@pytest.fixture(autouse=True)
+def app_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Data and config directories of this test only; the cursor does not blink."""
+    monkeypatch.setenv("BOARDLESS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BOARDLESS_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TEXTUAL_CURSOR_BLINK", "0")
+    return tmp_path
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_app(clock: FakeClock) -> Callable[..., BoardlessApp]:
+    """Build the app exactly as the CLI does, with captions off and a frozen clock."""
+
+    def make(**options: object) -> BoardlessApp:
+        options.setdefault("prompt", PROMPT)
+        options.setdefault("layout", "netflix-l5")
+        options.setdefault("seed", 1)
+        speech = options.pop("speech", SpeechOptions(enabled=False))
+        return build_app(AppOptions(speech=speech, **options), clock)  # type: ignore[arg-type]
+
+    return make
+
+
+def recorded_session(clock: FakeClock, notes: int = 0) -> Session:
+    """A session on disk in the data dir, written through the core as the app would."""
+    directory = new_session_dir(clock.wall(), PROMPT)
+    session = Session.create(find_layout("netflix-l5"), find_prompt(PROMPT), clock, directory)
+    session.emit_all(session.state.phases.start_or_resume())
+    for number in range(notes):
+        session.emit("note_added", id=f"n{number + 1}", text=f"note {number + 1}", kind="note",
+                     parent=None, index=-1, phase="requirements")
+    return session
+
+
+async def start_round(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Press ctrl+t on the start screen and wait for the practice screen."""
+    await pilot.press("ctrl+t")
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*[("space" if ch == " " else ch) for ch in text])

@@ -1,0 +1,150 @@
+"""Typing and restructuring the outline from the keyboard; every change is a logged event."""
+
+from __future__ import annotations
+
+import time
+
+from tests.app.conftest import recorded_session, start_round, type_text
+from tui.app.screens.practice import PracticeScreen
+from tui.app.widgets.outline_view import OutlineView
+from tui.core.eventlog import read_log
+
+
+def tree(app) -> list[tuple[str, int, str]]:  # type: ignore[no-untyped-def]
+    return [(n.text, d, n.kind) for n, d in app.session.state.outline.walk()]
+
+
+def logged(app, kind: str) -> list:  # type: ignore[no-untyped-def]
+    return [e for e in read_log(app.session.log_path).events if e.type == kind]
+
+
+async def test_type_a_layered_outline_with_markers(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        await type_text(pilot, "Client layer")
+        await pilot.press("enter", "tab")
+        await type_text(pilot, "-> player fetches manifest")
+        await pilot.press("enter", "tab")
+        await type_text(pilot, "! origin overload")
+        await pilot.press("enter", "shift+tab", "shift+tab")
+        await type_text(pilot, "Serving layer")
+        await pilot.press("enter")
+        await type_text(pilot, "? how fresh")
+        await pilot.press("enter")
+        await type_text(pilot, "* push vs pull")
+        await pilot.press("enter")
+        await type_text(pilot, "~ transcode queue")
+        await pilot.press("escape")
+        assert tree(app) == [
+            ("Client layer", 0, "note"),
+            ("player fetches manifest", 1, "flow"),
+            ("origin overload", 2, "risk"),
+            ("Serving layer", 0, "note"),
+            ("how fresh", 0, "question"),
+            ("push vs pull", 0, "decision"),
+            ("transcode queue", 0, "async"),
+        ]
+        added = logged(app, "note_added")
+        assert len(added) == 7
+        assert all(e["phase"] == "requirements" for e in added)
+
+
+async def test_empty_new_note_is_dropped(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "one")
+        await pilot.press("enter", "enter")
+        assert tree(app) == [("one", 0, "note")]
+        assert app.screen.query_one(OutlineView).draft is None
+
+
+async def test_edit_in_place_move_fold_delete_undo_redo(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        for text in ("alpha", "beta", "gamma"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        await pilot.press("escape")
+        view = app.screen.query_one(OutlineView)
+        # cursor is on gamma; edit it in place
+        await pilot.press("backspace", "backspace")
+        await type_text(pilot, "MA!")
+        await pilot.press("escape")
+        assert [t for t, _, _ in tree(app)] == ["alpha", "beta", "gamMA!"]
+        assert logged(app, "note_edited")[-1]["text"] == "gamMA!"
+        # move up twice (alt+up, ctrl+up), then down once
+        await pilot.press("alt+up", "ctrl+up")
+        assert [t for t, _, _ in tree(app)] == ["gamMA!", "alpha", "beta"]
+        await pilot.press("alt+down")
+        assert [t for t, _, _ in tree(app)] == ["alpha", "gamMA!", "beta"]
+        # indent beta under gamMA!, fold and unfold
+        await pilot.press("down", "tab")
+        assert tree(app)[2] == ("beta", 1, "note")
+        await pilot.press("up", "ctrl+f")
+        assert len(view.rows) == 2
+        assert app.session.state.outline.notes[view.current_note.id].folded
+        await pilot.press("ctrl+f")
+        assert len(view.rows) == 3
+        # delete gamMA! (with beta), undo, redo
+        await pilot.press("ctrl+d")
+        assert [t for t, _, _ in tree(app)] == ["alpha"]
+        await pilot.press("ctrl+z")
+        assert [t for t, _, _ in tree(app)] == ["alpha", "gamMA!", "beta"]
+        await pilot.press("ctrl+y")
+        assert [t for t, _, _ in tree(app)] == ["alpha"]
+        assert logged(app, "outline_undo") and logged(app, "outline_redo")
+
+
+async def test_outdent_and_first_undo_drops_typing(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "parent")
+        await pilot.press("enter", "tab")
+        await type_text(pilot, "child")
+        await pilot.press("escape", "shift+tab")
+        assert tree(app) == [("parent", 0, "note"), ("child", 0, "note")]
+        await type_text(pilot, " typo")
+        await pilot.press("ctrl+z")
+        assert tree(app) == [("parent", 0, "note"), ("child", 0, "note")]
+        await pilot.press("ctrl+z")  # now undoes the outdent
+        assert tree(app) == [("parent", 0, "note"), ("child", 1, "note")]
+
+
+async def test_keys_are_applied_in_order_with_typing(make_app) -> None:
+    """Enter and Tab typed in one burst with text must not overtake the text."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        view = app.screen.query_one(OutlineView)
+        for key in [*"ab", "enter", "tab", *"cd", "enter"]:
+            view.post_message(_key(key))
+        await pilot.pause()
+        assert tree(app) == [("ab", 0, "note"), ("cd", 1, "note")]
+
+
+def _key(key: str):  # type: ignore[no-untyped-def]
+    from textual import events
+
+    return events.Key(key, key if len(key) == 1 else None)
+
+
+async def test_two_thousand_notes_stay_smooth(make_app, clock) -> None:
+    session = recorded_session(clock, notes=2000)
+    session.close()
+    app = make_app(mode="resume", session=str(session.directory))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(OutlineView)
+        assert len(view.rows) == 2000
+        started = time.perf_counter()
+        await pilot.press("pagedown", "pagedown", "down", "enter")
+        await type_text(pilot, "fast")
+        await pilot.press("enter", "tab", "escape", "up", "ctrl+up")
+        elapsed = time.perf_counter() - started
+        assert len(app.session.state.outline) == 2001
+        assert elapsed < 3.0, f"13 keys took {elapsed:.2f}s with 2,000 notes"
