@@ -419,11 +419,12 @@ def _download(
     """Stream `url` into `archive`; returns (bytes, sha256 hex)."""
     host = urllib.parse.urlsplit(url).netloc or url
     digest = hashlib.sha256()
-    done = 0
+    done = declared = 0
     try:
         with urllib.request.urlopen(url, timeout=30) as response, archive.open("wb") as out:
             length = response.headers.get("Content-Length")
-            total = int(length) if length and length.isdigit() else (entry.size if entry else 0) or 0
+            declared = int(length) if length and length.isdigit() else 0
+            total = declared or (entry.size if entry and entry.size else 0)
             if progress:
                 progress(0, total)
             while chunk := response.read(CHUNK):
@@ -447,8 +448,8 @@ def _download(
         raise ModelError(
             f"download of {name} was cut short after {done + len(error.partial)} bytes: try again"
         ) from error
-    if total and done != total:
-        raise ModelError(f"download of {name} was cut short: {done} of {total} bytes: try again")
+    if declared and done < declared:
+        raise ModelError(f"download of {name} was cut short: {done} of {declared} bytes: try again")
     return done, digest.hexdigest()
 
 
