@@ -81,7 +81,8 @@ def coach_config(layout: Layout) -> CoachConfig:
     if not overrides:
         return default_config()
     source, text = _layout_source(layout)
-    _check(overrides, _defaults(), "coach", source, text)
+    _check(overrides, _defaults(), "coach", source, text, near=line_of_key(text, "coach")
+           if text else None)
     return CoachConfig(_merge(copy.deepcopy(_defaults()), overrides))
 
 
@@ -124,7 +125,7 @@ def _kind(value: object) -> str:
 
 
 def _check(data: Mapping[str, Any], schema: Mapping[str, Any], path: str, source: object,
-           text: str | None, rel: str = "") -> None:
+           text: str | None, rel: str = "", near: int | None = None) -> None:
     """Raise ConfigError for the first key not in `schema` or of the wrong type.
 
     `path` is the dotted name shown in messages ("coach.pace"), `rel` the same without the
@@ -133,7 +134,7 @@ def _check(data: Mapping[str, Any], schema: Mapping[str, Any], path: str, source
     for key, value in data.items():
         dotted = f"{path}.{key}" if path else key
         inner = f"{rel}.{key}" if rel else key
-        line = line_of_key(text, key) if text else None
+        line = (line_of_key(text, key) if text else None) or near
         if key not in schema:
             known = ", ".join(sorted(schema))
             raise ConfigError(source, f"unknown coach setting {dotted!r}; known here: {known}", line)
@@ -145,7 +146,7 @@ def _check(data: Mapping[str, Any], schema: Mapping[str, Any], path: str, source
         elif isinstance(expected, Mapping):
             if not isinstance(value, Mapping):
                 raise ConfigError(source, f"{dotted} must be a table, not {_kind(value)}", line)
-            _check(value, expected, dotted, source, text, inner)
+            _check(value, expected, dotted, source, text, inner, line)
         elif isinstance(expected, list) and expected and _is_number(expected[0]):
             _check_numbers(value, dotted, source, line)
         elif isinstance(expected, list):

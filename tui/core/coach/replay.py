@@ -39,7 +39,8 @@ def replay(events: Sequence[Event],
            factory: Callable[[SessionState], list[Observer]]) -> Replay:
     """Feed a log's input events through a fresh session with observers from `factory`, on a
     fake clock, calling tick at every whole second between events (before an event at the
-    same second). The first event must be `session_started`."""
+    same second) and on to the time of the log's last event of any kind. The first event
+    must be `session_started`."""
     inputs = input_events(events)
     if not inputs or inputs[0].type != "session_started":
         raise ValueError("a log must begin with session_started")
@@ -52,15 +53,23 @@ def replay(events: Sequence[Event],
     session.listeners.append(lambda e: outputs.append(e) if e.type in OUTPUT_TYPES else None)
     last = first.t
     for event in inputs[1:]:
-        second = math.floor(last) + 1
-        while second <= event.t:
-            clock.t = float(second)
-            session.tick()
-            second += 1
+        _tick_until(session, clock, last, event.t)
         clock.t = max(event.t, clock.t)
         session.apply(event)
         last = max(last, event.t)
+    # The live coach kept ticking after the last input; its last events show for how long.
+    horizon = max((event.t for event in events), default=last)
+    _tick_until(session, clock, last, horizon)
     return Replay(session, observers, outputs)
+
+
+def _tick_until(session: Session, clock: FakeClock, last: float, until: float) -> None:
+    """Tick at every whole second after `last` up to and including `until`."""
+    second = math.floor(last) + 1
+    while second <= until:
+        clock.t = float(second)
+        session.tick()
+        second += 1
 
 
 def _wall(text: str) -> datetime:

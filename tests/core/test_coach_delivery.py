@@ -1,0 +1,111 @@
+"""dead_air, pace and fillers."""
+
+from __future__ import annotations
+
+from tests.core.coach_helpers import Driver, tiny_layout
+from tui.core.layouts import parse_layout
+
+SENTENCE = "the api calls the ranking service and returns the rows to the client quickly"
+
+
+def _talk(d: Driver, seconds: float, text: str = SENTENCE, wpm: float = 150.0,
+          gap: float = 1.0) -> Driver:
+    end = d.t + seconds
+    while d.t < end:
+        d.say(text, wpm=wpm).wait(gap)
+    return d
+
+
+def test_dead_air_after_a_long_silence_once_per_silence() -> None:
+    d = Driver(tiny_layout()).start().wait(2).say("let me think about the scale")
+    d.wait(19.0)
+    assert d.flags("dead_air") == []
+    d.wait(3.0)
+    assert d.flags("dead_air") == [("dead_air", "requirements")]
+    d.wait(60.0)
+    assert len(d.flags("dead_air")) == 1  # same silence, same flag
+    d.say("okay so how many users").wait(25.0)
+    assert len(d.flags("dead_air")) == 2  # a new silence
+
+
+def test_thinking_pauses_and_partials_are_not_dead_air() -> None:
+    d = Driver(tiny_layout()).start()
+    for _ in range(10):
+        d.say("hmm let me think").wait(12.0)  # pauses under the threshold
+    assert d.flags("dead_air") == []
+    d = Driver(tiny_layout()).start()
+    for second in range(2, 60, 10):
+        d.at(float(second))
+        d.session.emit("caption", text="still talking", final=False, start=0.0, end=0.0,
+                       words=[], delay=0.0, engine="vosk")
+    assert d.flags("dead_air") == []
+
+
+def test_no_dead_air_when_captions_are_off_or_timer_paused() -> None:
+    d = Driver(tiny_layout(), listening=False).start().wait(90.0)
+    assert d.flags("dead_air") == []
+    d = Driver(tiny_layout()).start().status("off").wait(90.0)
+    assert d.flags("dead_air") == []
+    d.status("listening").wait(10.0)
+    assert d.flags("dead_air") == []  # silence counts from when listening resumed
+    d = Driver(tiny_layout()).start().wait(5.0).pause().wait(90.0)
+    assert d.flags("dead_air") == []
+
+
+def test_silence_counts_from_phase_start() -> None:
+    d = Driver(tiny_layout()).start()
+    _talk(d, 110.0).at(125.0).next()
+    assert d.flags("dead_air") == []
+    d.wait(15.0)
+    assert d.flags("dead_air") == []
+    d.wait(6.0)
+    assert d.flags("dead_air") == [("dead_air", "framing")]
+
+
+def test_break_phases_are_exempt_from_dead_air_and_pace() -> None:
+    layout = parse_layout({
+        "id": "b", "title": "B", "description": "", "total": "10m", "phases": [
+            {"id": "rest", "title": "Rest", "role": "break", "min": "0m", "max": "5m",
+             "goal": "g"},
+            {"id": "req", "title": "Req", "role": "requirements", "min": "1m", "max": "4m",
+             "goal": "g"},
+        ]})
+    d = Driver(layout).start().wait(120.0)
+    _talk(d, 60.0, wpm=260.0)
+    assert d.flags("dead_air") == [] and d.flags("pace") == []
+
+
+def test_pace_too_fast_and_too_slow_but_not_inside_the_band() -> None:
+    d = _talk(Driver(tiny_layout()).start(), 60.0, wpm=240.0)
+    assert d.flags("pace") == [("pace", "requirements")]
+    assert "240" in d.session.state.flags[-1].message or "words a minute" in \
+        d.session.state.flags[-1].message
+    d = _talk(Driver(tiny_layout()).start(), 80.0, wpm=80.0)
+    assert d.flags("pace") == [("pace", "requirements")]
+    d = _talk(Driver(tiny_layout()).start(), 100.0, wpm=150.0)
+    assert d.flags("pace") == []
+
+
+def test_pace_needs_enough_talk_in_the_window() -> None:
+    d = _talk(Driver(tiny_layout()).start(), 20.0, wpm=260.0)
+    assert d.flags("pace") == []
+
+
+def test_fillers_over_the_limit() -> None:
+    d = _talk(Driver(tiny_layout()).start(), 60.0,
+              text="um so the api uh calls the you know ranking service um")
+    assert d.flags("fillers") == [("fillers", "requirements")]
+    assert "Whisper" not in d.session.state.flags[-1].message
+
+
+def test_like_after_would_is_not_a_filler() -> None:
+    d = _talk(Driver(tiny_layout()).start(), 60.0,
+              text="i would like to look at what kind of data looks like a feed")
+    assert d.flags("fillers") == []
+
+
+def test_whisper_fillers_message_says_counts_are_approximate() -> None:
+    d = _talk(Driver(tiny_layout(), engine="whisper-small").start(), 60.0,
+              text="um uh so basically the api um calls the service uh")
+    flags = [f for f in d.session.state.flags if f.code == "fillers"]
+    assert flags and "Whisper drops most fillers" in flags[0].message
