@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -77,8 +78,21 @@ def speech_raw(directory: Path, text: str, rate: int = RATE, channels: int = CHA
     raw = directory / "speech.raw"
     subprocess.run([espeak, "-w", str(wav), text], check=True, capture_output=True)
     subprocess.run(
-        [sox, str(wav), "-r", str(rate), "-c", str(channels), "-b", "16", "-e", "signed-integer",
-         "-t", "raw", str(raw)],
+        [
+            sox,
+            str(wav),
+            "-r",
+            str(rate),
+            "-c",
+            str(channels),
+            "-b",
+            "16",
+            "-e",
+            "signed-integer",
+            "-t",
+            "raw",
+            str(raw),
+        ],
         check=True,
         capture_output=True,
     )
@@ -90,7 +104,7 @@ def read_raw(path: Path) -> np.ndarray:
     return np.fromfile(path, dtype="<i2")
 
 
-def run_child(code: str, env: dict[str, str], timeout: float = 60) -> dict[str, object]:
+def run_child(code: str, env: dict[str, str], timeout: float = 60) -> Any:
     """Run `code` in a child Python with `env`; its last stdout line is JSON, returned parsed."""
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=timeout

@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
-VOSK_FILES = ("am/final.mdl", "conf/mfcc.conf", "conf/model.conf", "graph/HCLr.fst",
-              "graph/Gr.fst", "graph/phones/word_boundary.int", "ivector/final.ie")
+VOSK_FILES = (
+    "am/final.mdl",
+    "conf/mfcc.conf",
+    "conf/model.conf",
+    "graph/HCLr.fst",
+    "graph/Gr.fst",
+    "graph/phones/word_boundary.int",
+    "ivector/final.ie",
+)
 WHISPER_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt")
 
 
@@ -38,8 +45,13 @@ def isolate_models(monkeypatch: pytest.MonkeyPatch, home: Path, packages: bool =
     import tui.speech.models as models
 
     monkeypatch.setenv("HOME", str(home))
-    for name in ("BOARDLESS_VOSK_MODEL", "BOARDLESS_WHISPER_MODEL", "HF_HOME", "HF_HUB_CACHE",
-                 "BOARDLESS_MODEL_BASE_URL"):
+    for name in (
+        "BOARDLESS_VOSK_MODEL",
+        "BOARDLESS_WHISPER_MODEL",
+        "HF_HOME",
+        "HF_HUB_CACHE",
+        "BOARDLESS_MODEL_BASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     if not packages:
         monkeypatch.setattr(models, "VOSK_MODEL_PACKAGES", [])

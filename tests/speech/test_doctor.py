@@ -17,11 +17,14 @@ from tui.cli import speech_cmd
 from tui.cli.main import main
 
 
-def boardless(args: list[str], env: dict[str, str], prelude: str = "") -> subprocess.CompletedProcess[str]:
+def boardless(
+    args: list[str], env: dict[str, str], prelude: str = ""
+) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a child process (PortAudio reads ALSA config at start-up)."""
     code = prelude + f"from tui.cli.main import main; raise SystemExit(main({args!r}))"
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
@@ -38,7 +41,9 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def lines_by_name(stdout: str) -> dict[str, str]:
-    return {line[2:].split(":", 1)[0]: line for line in stdout.splitlines() if line[:2] in ("✓ ", "✗ ")}
+    return {
+        line[2:].split(":", 1)[0]: line for line in stdout.splitlines() if line[:2] in ("✓ ", "✗ ")
+    }
 
 
 def test_doctor_on_a_working_machine(env: dict[str, str]) -> None:
@@ -100,16 +105,23 @@ def test_doctor_when_nothing_works(env: dict[str, str], tmp_path: Path) -> None:
     assert lines["engine whisper"] == (
         "✗ engine whisper: not installed — pip install 'boardless[whisper]'"
     )
-    assert lines["engine pocketsphinx"] == "✗ engine pocketsphinx: not installed — pip install pocketsphinx"
+    assert (
+        lines["engine pocketsphinx"]
+        == "✗ engine pocketsphinx: not installed — pip install pocketsphinx"
+    )
     assert lines["captions"].startswith("✗ captions: off: no speech engine available")
     assert lines["espeak-ng"] == (
         "✗ espeak-ng: not found (only needed for spoken probes) — sudo apt-get install espeak-ng"
     )
-    assert lines["data directory"].startswith(f"✗ data directory: {blocker / 'data'} is not writable")
+    assert lines["data directory"].startswith(
+        f"✗ data directory: {blocker / 'data'} is not writable"
+    )
     assert done.stdout.splitlines()[-1] == "boardless is usable: NOT — nothing works (see above)"
 
 
-def test_models_list_and_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_models_list_and_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     home = tmp_path / "home"
     isolate_models(monkeypatch, home)
     model = make_vosk_tree(home / ".cache/vosk/vosk-model-small-en-us-0.15")
@@ -137,23 +149,41 @@ def test_models_list_and_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, c
 
     assert main(["models", "path", "--json"]) == 0
     paths = json.loads(capsys.readouterr().out)
-    assert paths == {"vosk_cache": str(home / ".cache/vosk"), "vosk_model": str(model),
-                     "whisper_model": None, "problems": []}
+    assert paths == {
+        "vosk_cache": str(home / ".cache/vosk"),
+        "vosk_model": str(model),
+        "whisper_model": None,
+        "problems": [],
+    }
     assert main(["models", "path"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"vosk cache: {home / '.cache/vosk'}", f"vosk model: {model}", "whisper model: (none)"
+        f"vosk cache: {home / '.cache/vosk'}",
+        f"vosk model: {model}",
+        "whisper model: (none)",
     ]
 
 
-def test_models_fetch_already_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_models_fetch_already_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     isolate_models(monkeypatch, tmp_path)
     make_vosk_tree(tmp_path / ".cache/vosk/vosk-model-small-en-us-0.15")
     assert main(["models", "fetch", "vosk-model-small-en-us-0.15"]) == 0
-    assert capsys.readouterr().out == "already installed: ~/.cache/vosk/vosk-model-small-en-us-0.15\n"
+    assert (
+        capsys.readouterr().out == "already installed: ~/.cache/vosk/vosk-model-small-en-us-0.15\n"
+    )
 
 
 @pytest.mark.parametrize(
-    "command", [["devices"], ["models"], ["models", "list"], ["models", "fetch"], ["models", "path"], ["doctor"]]
+    "command",
+    [
+        ["devices"],
+        ["models"],
+        ["models", "list"],
+        ["models", "fetch"],
+        ["models", "path"],
+        ["doctor"],
+    ],
 )
 def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
@@ -162,7 +192,9 @@ def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixtur
     assert "usage: boardless " + " ".join(command) in capsys.readouterr().out
 
 
-def test_the_progress_bar_draws_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_progress_bar_draws_only_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     bar = speech_cmd.ProgressBar("m")
     bar.update(5, 10)
     bar.finish()
@@ -177,11 +209,23 @@ def test_no_input_devices_listing(tmp_path: Path) -> None:
     from tests.speech.alsa_file_device import playback_only_pcm
 
     environment, _ = alsa_env(tmp_path, playback_only_pcm("boardless_test_speaker"))
-    done = subprocess.run([sys.executable, "-m", "tui", "devices", "--json"], env=environment,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "devices", "--json"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if json.loads(done.stdout) and not IN_CI:
         pytest.skip("this machine has sound cards with inputs")
     assert json.loads(done.stdout) == []
-    done = subprocess.run([sys.executable, "-m", "tui", "devices"], env=environment,
-                          capture_output=True, text=True, timeout=60)
-    assert done.stdout == "no audio input devices found (plug in a microphone, or use --audio FILE)\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "devices"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        done.stdout == "no audio input devices found (plug in a microphone, or use --audio FILE)\n"
+    )

@@ -67,13 +67,13 @@ def test_capture_delivers_the_devices_samples(tmp_path: Path) -> None:
     assert result["rate"] == RATE and result["block_rates"] == [RATE]
     assert result["channels"] == CHANNELS
     assert result["dtype"] == "int16"
-    blocks = int(result["blocks"])  # type: ignore[call-overload]
+    blocks = int(result["blocks"])
     assert blocks >= 200
     assert result["shape"] == [blocks * RATE * 50 // 1000, CHANNELS]
     assert result["dropped"] > 0  # the file device is not paced, so the bounded queue fills
     assert result["states"] == ["listening", "stopped"]
     assert result["arrivals_sorted"]
-    assert 0.0 < float(result["level"]) <= 1.0  # type: ignore[arg-type]
+    assert 0.0 < float(result["level"]) <= 1.0
     captured = np.load(npy).reshape(-1)
     expected = read_raw(raw)
     assert captured.size > expected.size
@@ -92,7 +92,8 @@ inputs = [d.__dict__ for d in list_input_devices()]
 ours = {{d["name"]: d["index"] for d in inputs}}
 result = {{"inputs": inputs}}
 for key, spec in [("exact", "boardless_test_mic"), ("substring", "MIC_B"),
-                  ("index", ours["boardless_test_mic_b"]), ("index_text", str(ours["boardless_test_mic"])),
+                  ("index", ours["boardless_test_mic_b"]),
+                  ("index_text", str(ours["boardless_test_mic"])),
                   ("ambiguous", "BOARDLESS_TEST"), ("absent", "usb headset"), ("bad_index", 999)]:
     try:
         result[key] = MicrophoneSource(spec).name
@@ -108,11 +109,9 @@ print(json.dumps(result))
 
 def test_device_by_name_substring_or_index(tmp_path: Path) -> None:
     raw = speech_raw(tmp_path, "one two three")
-    env, _ = alsa_env(
-        tmp_path, capture_pcm(DEVICE, raw) + capture_pcm(DEVICE + "_b", raw)
-    )
+    env, _ = alsa_env(tmp_path, capture_pcm(DEVICE, raw) + capture_pcm(DEVICE + "_b", raw))
     result = run_child(SELECT.format(wav=str(tmp_path / "speech.wav")), env)
-    ours = [d for d in result["inputs"] if str(d["name"]).startswith(DEVICE)]  # type: ignore[union-attr,index]
+    ours = [d for d in result["inputs"] if str(d["name"]).startswith(DEVICE)]
     assert [d["name"] for d in ours] == [DEVICE, DEVICE + "_b"]
     assert all(d["default_rate"] == RATE and d["channels"] >= 2 for d in ours)
     assert result["exact"] == DEVICE  # exact name wins over the longer name it is part of
@@ -134,8 +133,11 @@ def test_boardless_devices_lists_the_file_device(tmp_path: Path) -> None:
     raw = speech_raw(tmp_path, "hello")
     env, _ = alsa_env(tmp_path, capture_pcm(DEVICE, raw))
     done = subprocess.run(
-        [sys.executable, "-m", "tui", "devices", "--json"], env=env, capture_output=True,
-        text=True, timeout=60,
+        [sys.executable, "-m", "tui", "devices", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     devices = json.loads(done.stdout)
@@ -143,11 +145,14 @@ def test_boardless_devices_lists_the_file_device(tmp_path: Path) -> None:
     assert len(ours) == 1
     assert ours[0]["default_rate"] == RATE and ours[0]["hostapi"] == "ALSA"
     plain = subprocess.run(
-        [sys.executable, "-m", "tui", "devices"], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "tui", "devices"],
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert plain.returncode == 0
-    line = next(l for l in plain.stdout.splitlines() if DEVICE in l)
+    line = next(text for text in plain.stdout.splitlines() if DEVICE in text)
     assert f"{ours[0]['index']}" in line and "44100 Hz" in line
 
 
@@ -173,12 +178,21 @@ def test_resolve_prefers_the_default_and_matches_case_insensitively() -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("hw:", "'hw:' matches several input devices (0: HDA Intel PCH: ALC3246 Analog (hw:0,0); "
-                "4: USB Audio Device: - (hw:1,0)): give the index"),
-        ("webcam", "no input device matches 'webcam'; inputs are 0: HDA Intel PCH: ALC3246 "
-                   "Analog (hw:0,0); 4: USB Audio Device: - (hw:1,0); 7: pulse; 8: default"),
-        (3, "no input device with index 3; inputs are 0: HDA Intel PCH: ALC3246 Analog "
-            "(hw:0,0); 4: USB Audio Device: - (hw:1,0); 7: pulse; 8: default"),
+        (
+            "hw:",
+            "'hw:' matches several input devices (0: HDA Intel PCH: ALC3246 Analog (hw:0,0); "
+            "4: USB Audio Device: - (hw:1,0)): give the index",
+        ),
+        (
+            "webcam",
+            "no input device matches 'webcam'; inputs are 0: HDA Intel PCH: ALC3246 "
+            "Analog (hw:0,0); 4: USB Audio Device: - (hw:1,0); 7: pulse; 8: default",
+        ),
+        (
+            3,
+            "no input device with index 3; inputs are 0: HDA Intel PCH: ALC3246 Analog "
+            "(hw:0,0); 4: USB Audio Device: - (hw:1,0); 7: pulse; 8: default",
+        ),
     ],
 )
 def test_resolve_errors_list_the_inputs(spec: str | int, message: str) -> None:

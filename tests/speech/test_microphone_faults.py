@@ -1,4 +1,4 @@
-"""Audio faults on a real PortAudio: no input device, PortAudio missing, the device lost and back."""
+"""Audio faults on a real PortAudio: no input, PortAudio missing, the device lost and back."""
 
 from __future__ import annotations
 
@@ -47,9 +47,7 @@ def test_no_input_device_is_one_line(tmp_path: Path) -> None:
         pytest.skip(f"this machine has sound cards with inputs: {inputs}")
     assert inputs == []
     message = run_child(NO_INPUT, env)
-    assert message == (
-        "no audio input device found: plug in a microphone (or use --audio FILE)"
-    )
+    assert message == ("no audio input device found: plug in a microphone (or use --audio FILE)")
 
 
 #: Python run as a machine without libportaudio2: ctypes cannot find the library, so
@@ -175,12 +173,14 @@ def test_alsa_errors_stay_off_the_screen(tmp_path: Path) -> None:
     broken.mkdir()
     env, _ = alsa_env(tmp_path, capture_pcm(DEVICE, broken))
     code = FAILING_READS.format(device=DEVICE)
-    quiet = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                           text=True, timeout=60)
+    quiet = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
     assert quiet.returncode == 0, quiet.stderr
     assert json.loads(quiet.stdout) == 5
     assert "ALSA lib" not in quiet.stderr
     env["BOARDLESS_ALSA_DEBUG"] = "1"
-    loud = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, timeout=60)
+    loud = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
     assert "read from file failed" in loud.stderr

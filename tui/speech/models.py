@@ -10,7 +10,6 @@ import importlib.util
 import os
 import re
 import shutil
-import socket
 import stat
 import tempfile
 import urllib.error
@@ -59,7 +58,7 @@ def tilde(path: Path) -> str:
     """`path` with the home directory shortened to `~` for one-line messages."""
     home = str(Path.home())
     text = str(path)
-    return "~" + text[len(home):] if home != "/" and text.startswith(home + os.sep) else text
+    return "~" + text[len(home) :] if home != "/" and text.startswith(home + os.sep) else text
 
 
 def _spec(package: str) -> importlib.machinery.ModuleSpec | None:
@@ -173,8 +172,11 @@ def discover_vosk_models() -> tuple[list[FoundModel], list[str]]:
         if problem:
             problems.append(f"{tilde(path)} {problem}")
             continue
-        found.append(FoundModel(path, source, path.name if source == "cache" else source,
-                                vosk_language(path)))
+        found.append(
+            FoundModel(
+                path, source, path.name if source == "cache" else source, vosk_language(path)
+            )
+        )
     found.sort(key=lambda m: (not m.english, "small" not in m.label))
     return found, problems
 
@@ -219,7 +221,9 @@ def whisper_model_problem(path: Path) -> str | None:
         file = path / name
         if not file.is_file() or file.stat().st_size == 0:
             return f"is not a CTranslate2 Whisper model: {name} is missing or empty"
-    if not any((path / n).is_file() for n in ("tokenizer.json", "vocabulary.txt", "vocabulary.json")):
+    if not any(
+        (path / n).is_file() for n in ("tokenizer.json", "vocabulary.txt", "vocabulary.json")
+    ):
         return "is a broken Whisper model: no tokenizer.json or vocabulary file"
     return None
 
@@ -288,8 +292,9 @@ def locate_whisper_model(explicit: str | None, settings: Settings | None) -> Fou
     cached = hf_whisper_models()
     for name in WHISPER_PREFERENCE:
         if name in cached:
-            return FoundModel(cached[name], "Hugging Face cache", name,
-                              "en" if name.endswith(".en") else None)
+            return FoundModel(
+                cached[name], "Hugging Face cache", name, "en" if name.endswith(".en") else None
+            )
     if cached:
         name, path = next(iter(cached.items()))
         return FoundModel(path, "Hugging Face cache", name, None)
@@ -330,13 +335,27 @@ class CatalogueEntry:
 
 
 CATALOGUE: tuple[CatalogueEntry, ...] = (
-    CatalogueEntry("vosk-model-small-en-us-0.15", "en", "40M",
-                   "small US English; runs on any laptop (recommended)", size=41_205_931),
+    CatalogueEntry(
+        "vosk-model-small-en-us-0.15",
+        "en",
+        "40M",
+        "small US English; runs on any laptop (recommended)",
+        size=41_205_931,
+    ),
     CatalogueEntry("vosk-model-small-en-in-0.4", "en", "36M", "small Indian English"),
-    CatalogueEntry("vosk-model-en-us-0.22-lgraph", "en", "128M",
-                   "US English, bigger and more accurate; still streams on 2 cores"),
-    CatalogueEntry("vosk-model-en-us-0.22", "en", "1.8G",
-                   "large US English; needs 6+ GB of memory", size=1_913_365_522),
+    CatalogueEntry(
+        "vosk-model-en-us-0.22-lgraph",
+        "en",
+        "128M",
+        "US English, bigger and more accurate; still streams on 2 cores",
+    ),
+    CatalogueEntry(
+        "vosk-model-en-us-0.22",
+        "en",
+        "1.8G",
+        "large US English; needs 6+ GB of memory",
+        size=1_913_365_522,
+    ),
 )
 
 
@@ -396,7 +415,9 @@ def fetch_model(
     if vosk_model_problem(target) is None:
         return target
     if target.exists():
-        raise ModelError(f"{tilde(target)} exists but {vosk_model_problem(target)}: remove it first")
+        raise ModelError(
+            f"{tilde(target)} exists but {vosk_model_problem(target)}: remove it first"
+        )
     url = url_override or model_url(name)
     dest_dir.mkdir(parents=True, exist_ok=True)
     archive = Path(tempfile.mkstemp(prefix=f".{name}.", suffix=".zip.part", dir=dest_dir)[1])
@@ -434,8 +455,10 @@ def _download(
                 if progress:
                     progress(done, total)
     except urllib.error.HTTPError as error:
-        raise ModelError(f"download of {name} failed: HTTP {error.code} {error.reason} ({url})") from error
-    except (urllib.error.URLError, TimeoutError, ConnectionError, socket.timeout) as error:
+        raise ModelError(
+            f"download of {name} failed: HTTP {error.code} {error.reason} ({url})"
+        ) from error
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         if isinstance(error, urllib.error.URLError) and not isinstance(
             error.reason, (OSError, TimeoutError)
         ):
@@ -482,7 +505,9 @@ def _install(archive: Path, target: Path, name: str) -> Path:
         try:
             os.rename(root, target)
         except OSError as error:
-            raise ModelError(f"cannot move the model into {tilde(target)}: {error.strerror}") from error
+            raise ModelError(
+                f"cannot move the model into {tilde(target)}: {error.strerror}"
+            ) from error
         return target
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -506,7 +531,9 @@ def safe_extract(bundle: zipfile.ZipFile, root: Path) -> None:
             link = bundle.read(member).decode("utf-8", "replace")
             resolved = (destination.parent / link).resolve()
             if link.startswith("/") or not resolved.is_relative_to(root):
-                raise ModelError(f"the model archive has a link {name!r} leading outside: refusing it")
+                raise ModelError(
+                    f"the model archive has a link {name!r} leading outside: refusing it"
+                )
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.symlink(link, destination)
             continue

@@ -88,7 +88,9 @@ def _auto(model: str | None, settings: Settings, threads: int) -> EngineChoice:
         if not path.exists() and (os.sep in model or model.startswith(("~", "."))):
             raise ModelError(f"--model {tilde(path)} does not exist")
         if path.is_dir() and not looks_like_whisper_model(path):
-            raise ModelError(f"{tilde(path)} is neither a Vosk model nor a CTranslate2 Whisper model")
+            raise ModelError(
+                f"{tilde(path)} is neither a Vosk model nor a CTranslate2 Whisper model"
+            )
         return _whisper(_need_whisper(model, settings), "", threads)
     why: list[str] = []
     if installed("vosk"):
@@ -117,7 +119,9 @@ def _auto(model: str | None, settings: Settings, threads: int) -> EngineChoice:
         why.append("faster-whisper not installed")
     if installed("pocketsphinx"):
         return _pocketsphinx("; ".join(why))
-    return _off("off: no speech engine available (" + "; ".join(why) + f"): {INSTALL['pocketsphinx']}")
+    return _off(
+        "off: no speech engine available (" + "; ".join(why) + f"): {INSTALL['pocketsphinx']}"
+    )
 
 
 def _need_vosk(model: str | None, settings: Settings) -> FoundModel:

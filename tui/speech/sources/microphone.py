@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import importlib
 import os
 import queue
 import sys
@@ -78,11 +79,13 @@ def sounddevice_module() -> ModuleType:
     """Import sounddevice; a missing PortAudio library or package becomes one DeviceError line."""
     quiet_alsa()
     try:
-        import sounddevice
+        sounddevice = importlib.import_module("sounddevice")
     except OSError as error:
         raise DeviceError(PORTAUDIO_HINT) from error
     except ImportError as error:
-        raise DeviceError(f"sounddevice is not installed: pip install sounddevice ({error})") from error
+        raise DeviceError(
+            f"sounddevice is not installed: pip install sounddevice ({error})"
+        ) from error
     return sounddevice
 
 
