@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.settings import ENGINES, Settings
 from tui.speech.errors import ModelError, SpeechError
@@ -21,7 +22,9 @@ from tui.speech.models import (
     looks_like_whisper_model,
     tilde,
 )
-from tui.speech.types import Engine
+
+if TYPE_CHECKING:
+    from tui.speech.types import Engine
 
 VOSK_FETCH_HINT = "boardless models fetch vosk-model-small-en-us-0.15"
 INSTALL = {
