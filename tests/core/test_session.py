@@ -38,7 +38,8 @@ def test_resume_restores_phase_clock_outline_and_transcript(session: Session, cl
     assert not state.phases.running  # paused until the person resumes
     resumed.emit_all(state.phases.start_or_resume())
     later.advance(15)
-    assert state.phases.elapsed("framing", resumed.now()) == 15
+    # 30 s of framing before the close, then 15 s after resuming
+    assert state.phases.elapsed("framing", resumed.now()) == 45
     resumed.close()
     seqs = [e.seq for e in read_log(session.directory / "events.jsonl").events]
     assert seqs == sorted(set(seqs))

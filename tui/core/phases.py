@@ -78,7 +78,9 @@ class PhaseTracker:
             self.ended = True
             self.end_reason = event.get("reason", "user")
         elif kind == "session_resumed":
-            # The app was closed: whatever ran stopped at the last event's time.
+            # The app was closed: whatever ran stopped at the last event's time (this event's
+            # t), so the stretch up to it counts.
+            self._bank(event.t)
             self.running = False
 
     def _bank(self, t: float) -> None:
