@@ -45,6 +45,27 @@ def playback_only_pcm(name: str) -> str:
     return f"pcm.{name} {{\n    type asym\n    playback.pcm {{\n        type null\n    }}\n}}\n"
 
 
+#: An ALSA configuration that defines no device PortAudio lists: PortAudio asserts and aborts
+#: while building its device list (PortAudio issue #294) unless real sound cards exist.
+CRASHING_CONFIG = """defaults.pcm.card 0
+defaults.pcm.device 0
+defaults.pcm.subdevice -1
+defaults.pcm.nonblock 1
+defaults.pcm.compat 0
+defaults.ctl.card 0
+pcm.null {
+    type null
+}
+"""
+
+
+def crashing_env(directory: Path) -> dict[str, str]:
+    """An environment whose ALSA configuration makes PortAudio abort on start-up."""
+    path = directory / "crashing.conf"
+    path.write_text(CRASHING_CONFIG, encoding="utf-8")
+    return dict(os.environ, ALSA_CONFIG_PATH=str(path))
+
+
 def base_config(directory: Path) -> Path:
     """The system alsa.conf without its hooks that load /etc/asound.conf and ~/.asoundrc, so
     only the devices a test defines (and real sound cards, if any) exist."""

@@ -14,6 +14,7 @@ from tests.speech.alsa_file_device import (
     DEVICE,
     alsa_env,
     capture_pcm,
+    crashing_env,
     playback_only_pcm,
     read_raw,
     run_child,
@@ -184,3 +185,36 @@ def test_alsa_errors_stay_off_the_screen(tmp_path: Path) -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
     assert "read from file failed" in loud.stderr
+
+
+def test_a_portaudio_that_would_abort_is_caught_in_a_child(tmp_path: Path) -> None:
+    env = crashing_env(tmp_path)
+    plain = subprocess.run(
+        [sys.executable, "-c", "import sounddevice"], env=env, capture_output=True, timeout=60
+    )
+    if plain.returncode >= 0 and not IN_CI:
+        pytest.skip("PortAudio does not abort here (this machine has sound cards)")
+    assert plain.returncode == -6  # SIGABRT: importing sounddevice kills the process
+    message = (
+        "PortAudio crashed while listing audio devices (SIGABRT): check the ALSA configuration "
+        "(~/.asoundrc, /etc/asound.conf)"
+    )
+    assert run_child(NO_INPUT, env) == message
+    doctor = subprocess.run(
+        [sys.executable, "-m", "tui", "doctor"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert doctor.returncode == 0
+    assert f"✗ PortAudio: {message}" in doctor.stdout.splitlines()
+    devices = subprocess.run(
+        [sys.executable, "-m", "tui", "devices"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert devices.returncode == 1
+    assert devices.stderr == f"boardless: error: {message}\n"

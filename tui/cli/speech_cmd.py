@@ -285,12 +285,14 @@ class Check:
 
 def check_portaudio() -> tuple[Check, Any]:
     """PortAudio loads; returns the sounddevice module when it does."""
-    from tui.speech.sources.microphone import sounddevice_module
+    from tui.speech.sources.microphone import PORTAUDIO_HINT, sounddevice_module
 
     try:
         sd = sounddevice_module()
     except SpeechError as error:
-        return Check("PortAudio", False, "not found", str(error).split(": ", 1)[-1]), None
+        if str(error) == PORTAUDIO_HINT:
+            return Check("PortAudio", False, "not found", PORTAUDIO_HINT.split(": ", 1)[1]), None
+        return Check("PortAudio", False, str(error)), None
     return Check("PortAudio", True, sd.get_portaudio_version()[1]), sd
 
 

@@ -14,6 +14,8 @@ import ctypes.util
 import importlib
 import os
 import queue
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -75,9 +77,42 @@ def quiet_alsa() -> bool:
     return True
 
 
+def portaudio_crash(timeout: float = 30.0) -> str | None:
+    """Start PortAudio in a child process and say why it crashed, or None when it did not.
+
+    Some ALSA set-ups make PortAudio abort the whole process while listing devices (an
+    assertion in its ALSA device list when nothing usable is defined, PortAudio issue #294);
+    probing first keeps such a crash out of the app. Skipped in frozen executables.
+    """
+    if getattr(sys, "frozen", False):
+        return None
+    code = "import sounddevice"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, timeout=timeout, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None  # cannot tell; the import in this process will report what it finds
+    if done.returncode >= 0:
+        return None
+    try:
+        name = signal.Signals(-done.returncode).name
+    except ValueError:
+        name = f"signal {-done.returncode}"
+    return (
+        f"PortAudio crashed while listing audio devices ({name}): check the ALSA "
+        "configuration (~/.asoundrc, /etc/asound.conf)"
+    )
+
+
 def sounddevice_module() -> ModuleType:
-    """Import sounddevice; a missing PortAudio library or package becomes one DeviceError line."""
+    """Import sounddevice; a missing PortAudio library or package, or a PortAudio that would
+    crash this process on start-up, becomes one DeviceError line."""
     quiet_alsa()
+    if "sounddevice" not in sys.modules:
+        crash = portaudio_crash()
+        if crash:
+            raise DeviceError(crash)
     try:
         sounddevice = importlib.import_module("sounddevice")
     except OSError as error:
@@ -355,6 +390,9 @@ class MicrophoneSource:
     def _refresh_portaudio(self) -> None:
         """Re-initialise PortAudio so devices plugged in since start are seen."""
         sd = self._sd
+        crash = portaudio_crash()
+        if crash:
+            raise DeviceError(crash)
         try:
             sd._terminate()
             sd._initialize()
