@@ -208,7 +208,7 @@ def build_report(events: Sequence[Event]) -> Report:
         questions=_questions(observers[RequirementsObserver], requirement_phases),
         dimensions=tuple(i for i in items if i.phase in requirement_phases),
         checklist=items,
-        core_challenge=_core(observers[FramingObserver]),
+        core_challenge=_core(observers[FramingObserver], state),
         failures_before=_failures(observers[ResilienceObserver], state, during=False),
         failures_during=_failures(observers[ResilienceObserver], state, during=True),
         wpm=_rate(words, seconds),
@@ -276,12 +276,15 @@ def _questions(observer: object, phases: set[str]) -> tuple[QuestionRow, ...]:
                  for q in observer.questions if q.phase in phases)
 
 
-def _core(observer: object) -> QuoteRow | None:
+def _core(observer: object, state: SessionState) -> QuoteRow | None:
+    """The first core-challenge sentence said before any architecture (in a requirements or
+    framing phase); "the hardest part" said later in a deep dive is about a component."""
     assert isinstance(observer, FramingObserver)
-    if not observer.statements:
-        return None
-    first = observer.statements[0]
-    return QuoteRow(_r(first.t), first.phase, first.text, first.source)
+    roles = {p.id: p.role for p in state.layout.phases}
+    for said in observer.statements:
+        if roles.get(said.phase or "") in ("requirements", "framing"):
+            return QuoteRow(_r(said.t), said.phase, said.text, said.source)
+    return None
 
 
 def _failures(observer: object, state: SessionState, during: bool) -> tuple[FailureRow, ...]:

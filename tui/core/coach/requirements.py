@@ -34,6 +34,7 @@ class QuestionFinder:
     def __init__(self, config: CoachConfig) -> None:
         self.openers = Phrases.of(config.strings("questions", "openers"))
         self.lead_ins = Phrases.of(config.strings("questions", "lead_ins"))
+        self.statements = Phrases.of(config.strings("questions", "statement_starts"))
         self.components = Phrases.of(config.strings("jumped_to_design", "terms"))
 
     def split(self, text: str, kind: str) -> tuple[list[str], list[str]]:
@@ -43,7 +44,7 @@ class QuestionFinder:
         questions: list[str] = []
         terms: list[str] = []
         for sentence in sentences(text):
-            if is_question(sentence, self.openers, self.lead_ins):
+            if is_question(sentence, self.openers, self.lead_ins, self.statements):
                 questions.append(sentence)
             else:
                 terms += self.components.find(words(sentence))

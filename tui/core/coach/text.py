@@ -87,8 +87,10 @@ class Phrases:
         return found[0] if found else None
 
 
-def is_question(sentence: str, openers: Phrases, lead_ins: Phrases) -> bool:
-    """A sentence ending in "?" or opening (after lead-ins) with a question opener."""
+def is_question(sentence: str, openers: Phrases, lead_ins: Phrases,
+                statements: Phrases | None = None) -> bool:
+    """A sentence ending in "?" or opening (after lead-ins) with a question opener, unless it
+    opens with one of `statements` ("what we need is ...")."""
     if sentence.rstrip().endswith("?"):
         return True
     tokens = words(sentence)
@@ -98,6 +100,8 @@ def is_question(sentence: str, openers: Phrases, lead_ins: Phrases) -> bool:
         if lead is None:
             break
         index += len(lead)
+    if statements is not None and statements.match_at(tokens, index) is not None:
+        return False
     return len(tokens) - index >= 2 and openers.match_at(tokens, index) is not None
 
 
