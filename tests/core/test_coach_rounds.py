@@ -1,0 +1,36 @@
+"""Two rounds back to back: each round's framing and resilience are judged on its own talk."""
+
+from __future__ import annotations
+
+from tests.core.coach_helpers import Driver
+from tui.core.layouts import find_layout
+
+
+def _phase_at(d: Driver, phase_id: str, t: float) -> Driver:
+    return d.at(t).jump(phase_id).wait(2)
+
+
+def test_each_round_needs_its_own_failure_talk_and_core_challenge() -> None:
+    layout = find_layout("back-to-back")
+    d = Driver(layout).start().wait(2)
+    d.say("the core challenge is the fan out at peak")
+    _phase_at(d, "r1-framing", 320.0)
+    _phase_at(d, "r1-walkthrough", 520.0)
+    d.say("if the ranking service times out we fall back to popular rows")
+    _phase_at(d, "r1-deep-dive", 1450.0)
+    _phase_at(d, "r1-resilience", 2100.0)
+    assert d.flags("no_core_challenge") == [] and d.flags("resilience_late") == []
+    brk = next(p.id for p in layout.phases if p.role == "break")
+    _phase_at(d, brk, 2600.0)
+    _phase_at(d, "r2-requirements", 2900.0)
+    _phase_at(d, "r2-framing", 3220.0)
+    _phase_at(d, "r2-walkthrough", 3420.0)
+    d.say("the client calls the api which reads the store")
+    _phase_at(d, "r2-deep-dive", 4350.0)
+    _phase_at(d, "r2-resilience", 5000.0)
+    assert d.flags("no_core_challenge") == [("no_core_challenge", "r2-framing")]
+    assert d.flags("resilience_late") == [("resilience_late", "r2-resilience")]
+    assert d.flags("skipped") == []
+    known = {p.id for p in layout.phases}
+    assert all(f.phase in known for f in d.session.state.flags)
+    assert all(f.phase != brk for f in d.session.state.flags if f.code in ("dead_air", "pace"))
