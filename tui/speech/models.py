@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -515,7 +516,25 @@ def _install(archive: Path, target: Path, name: str) -> Path:
 
 def safe_extract(bundle: zipfile.ZipFile, root: Path) -> None:
     """Extract every member under `root`; refuse absolute paths, `..`, links leading outside
-    and archives that unpack to more than MAX_UNPACKED bytes."""
+    and archives that unpack to more than MAX_UNPACKED bytes. Raises only ModelError."""
+    try:
+        _extract_members(bundle, root)
+    except OSError as error:
+        raise ModelError(f"cannot unpack the model archive: {error.strerror or error}") from error
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        zlib.error,
+        ValueError,
+        UnicodeError,
+    ) as error:
+        raise ModelError(f"the model archive is damaged or unsupported: {error}") from error
+
+
+def _extract_members(bundle: zipfile.ZipFile, root: Path) -> None:
     members = bundle.infolist()
     if sum(m.file_size for m in members) > MAX_UNPACKED:
         raise ModelError("the model archive unpacks to more than 8 GiB: refusing it")
