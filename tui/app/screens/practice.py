@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -43,6 +44,7 @@ class PracticeScreen(Screen[None]):
         self._flash_until = 0.0
         self._pattern = cue_pattern(session.state.phases.current_phase)
         self._pattern_phase = session.state.current_phase_id
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -60,6 +62,7 @@ class PracticeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.session.listeners.append(self.on_session_event)
+        self._ready = True
         self.outline.rebuild()
         self.outline.focus()
         self.refresh_view()
@@ -72,10 +75,13 @@ class PracticeScreen(Screen[None]):
     def on_session_event(self, event: Event) -> None:
         """Called synchronously for every event applied to the session."""
         kind = event.type
-        if not self.is_mounted:
+        if not self._ready:
             return
         if kind.startswith("note_") or kind.startswith("outline_"):
-            self.outline.rebuild()
+            try:
+                self.outline.rebuild()
+            except NoMatches:
+                return
         elif kind == "flag_raised":
             self.flash = self.session.state.flags[-1]
             self._flash_until = self.session.now() + FLASH_SECONDS
@@ -85,8 +91,14 @@ class PracticeScreen(Screen[None]):
 
     def refresh_view(self) -> None:
         """Repaint everything that depends on time or on the state (called at least 1x/s)."""
-        if not self.is_mounted:
+        if not self._ready:
             return
+        try:
+            self._repaint()
+        except NoMatches:
+            pass  # the screen is being taken down (the app is exiting)
+
+    def _repaint(self) -> None:
         state = self.session.state
         now = self.session.now()
         if self._pattern_phase != state.current_phase_id:
@@ -166,4 +178,4 @@ class PracticeScreen(Screen[None]):
             if yes:
                 self._phase_command(self.session.state.phases.end("user"))
 
-        self.push_screen(ConfirmScreen("End the round and see the results?"), confirmed)
+        self.app.push_screen(ConfirmScreen("End the round and see the results?"), confirmed)

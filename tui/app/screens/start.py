@@ -86,12 +86,12 @@ class StartScreen(Screen[None]):
         from tui.speech.select import choose_engine
 
         if not self.speech.enabled:
-            text, name = "Captions: off (disabled for this run)", "off"
+            text, name = "Captions off (disabled for this run)", "off"
         else:
             try:
                 choice = choose_engine(self.speech.engine, self.speech.model, self.settings)
             except BoardlessError as error:
-                text, name = f"Captions: off — {error}", "off"
+                text, name = f"Captions off: {error}", "off"
             else:
                 name = choice.name
                 text = f"Engine: {choice.name} — {choice.reason}"

@@ -1,0 +1,153 @@
+"""Captions reach the strip (partial dimmed, cue words highlighted), pin into the outline, and
+a new flag flashes; the caption feed merges partial floods and never blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.app.conftest import start_round, type_text
+from tui.app.captions import CaptionFeed, Status
+from tui.app.options import SpeechOptions
+from tui.app.widgets.caption_strip import CaptionStrip, cue_pattern
+from tui.app.widgets.side_panel import SidePanel
+from tui.core.layouts import find_layout
+from tui.core.settings import Settings
+
+
+def caption(app, text: str, final: bool = True) -> None:  # type: ignore[no-untyped-def]
+    app.session.emit("caption", text=text, final=final, start=0.0, end=1.0,
+                     words=[], delay=0.1, engine="test")
+
+
+def strip_text(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(CaptionStrip).render())
+
+
+async def test_partial_and_final_lines(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        caption(app, "how many daily active users")
+        caption(app, "and what p99 latency", final=False)
+        await pilot.pause()
+        text = strip_text(app)
+        assert "how many daily active users" in text
+        assert "and what p99 latency …" in text
+
+
+def test_cue_words_are_whole_word_matches() -> None:
+    pattern = cue_pattern(find_layout("netflix-l5").phases[0])
+    assert pattern is not None
+    found = [m.group(0) for m in pattern.finditer("What p99 latency and peak QPS? Not peaked.")]
+    assert "p99" in found and "latency" in found and "QPS" in found
+    assert "peak" in found and "peaked" not in found
+
+
+async def test_pin_last_caption_under_the_cursor(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "Requirements asked")
+        await pilot.press("escape")
+        assert app.screen.check_action("pin_caption", ()) is None  # nothing to pin yet
+        caption(app, "peak is ten million concurrent viewers")
+        await pilot.press("ctrl+k")
+        notes = [(n.text, d) for n, d in app.session.state.outline.walk()]
+        assert notes == [("Requirements asked", 0),
+                         ("peak is ten million concurrent viewers", 1)]
+
+
+async def test_new_flag_flashes_in_the_strip_and_lists_in_the_side_panel(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        app.session.emit("flag_raised", code="dead_air", phase="requirements",
+                         message="Long silence", severity="warn")
+        await pilot.pause()
+        strip = app.screen.query_one(CaptionStrip)
+        assert strip.has_class("-flash")
+        assert "Long silence" in strip_text(app)
+        side = str(app.screen.query_one("#side-flags").render())
+        assert "Long silence" in side and "Flags (1)" in side
+        clock.advance(10)
+        app.tick()
+        await pilot.pause()
+        assert not strip.has_class("-flash")
+
+
+async def test_checklist_ticks_show_in_the_side_panel(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        app.session.emit("checklist_ticked", phase="requirements", item="latency",
+                         source="speech", evidence="p99")
+        await pilot.pause()
+        checklist = str(app.screen.query_one(SidePanel).query_one("#side-checklist").render())
+        assert "☑ Latency targets" in checklist
+        assert "1/6 covered" in checklist
+
+
+async def test_probe_banner_counts_down(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        app.session.emit("probe_asked", id="p1", text="What if this must work for live?",
+                         phase="requirements", answer_s=90)
+        await pilot.pause()
+        banner = app.screen.query_one("#probe")
+        assert banner.display
+        assert "1:30 to answer" in str(banner.render())
+        clock.advance(95)
+        app.tick()
+        await pilot.pause()
+        assert "time's up" in str(banner.render())
+        app.session.emit("probe_closed", id="p1", reason="answered")
+        await pilot.pause()
+        app.tick()
+        assert not banner.display
+
+
+async def test_captions_off_with_reason_and_typing_still_works(make_app) -> None:
+    app = make_app(speech=SpeechOptions(engine="off"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "captions off" in strip_text(app)
+        await type_text(pilot, "still typing")
+        await pilot.press("escape")
+        assert len(app.session.state.outline) == 1
+
+
+@dataclass
+class FakeRecognition:
+    text: str
+    final: bool
+    start: float = 0.0
+    end: float = 1.0
+    words: tuple = ()
+    delay: float = 0.0
+    engine: str = "fake"
+
+
+def test_feed_merges_partial_floods() -> None:
+    woken: list[int] = []
+    feed = CaptionFeed(SpeechOptions(), Settings(), wake=lambda: woken.append(1))
+    for n in range(50):
+        feed._result(FakeRecognition(f"partial {n}", final=False))
+    feed._result(FakeRecognition("the final words", final=True))
+    feed._result(FakeRecognition("next partial", final=False))
+    feed._status("behind", "captions behind")
+    events = feed.drain()
+    assert [e[1].get("text", e[1].get("state")) for e in events] == [
+        "the final words", "next partial", "behind"]
+    assert feed.drain() == []
+    assert len(woken) == 53
+
+
+def test_feed_disabled_reports_off() -> None:
+    feed = CaptionFeed(SpeechOptions(enabled=False), Settings(), wake=lambda: None)
+    feed.start()
+    assert feed.drain() == [("captions_status", {"state": "off",
+                                                  "message": "captions off: disabled for this run"})]
+    assert Status("off", "x").state == "off"

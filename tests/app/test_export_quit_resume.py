@@ -1,0 +1,90 @@
+"""Export with one key, quit at any moment (saving), and resume the unfinished session."""
+
+from __future__ import annotations
+
+from tests.app.conftest import recorded_session, start_round, type_text
+from tui.app.screens.practice import PracticeScreen
+from tui.app.screens.results import ResultsScreen
+from tui.app.screens.start import StartScreen
+from tui.core.eventlog import read_log
+from tui.core.store import latest_unfinished
+
+
+async def test_export_writes_markdown_and_shows_the_path(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "-> edge serves segments")
+        await pilot.press("ctrl+e")  # the typed note is saved first
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        path = app.last_export
+        assert path is not None and path == app.session.directory / "session.md"
+        text = path.read_text(encoding="utf-8")
+        assert "edge serves segments" in text
+        assert any(str(path) in str(n.message) for n in app._notifications)
+
+
+async def test_results_screen_exports_too(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await pilot.press("ctrl+x", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        await pilot.press("ctrl+e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "session.md" in str(app.screen.query_one("#results-path").render())
+
+
+async def test_quit_saves_everything_and_next_start_offers_resume(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "typed but not yet saved")
+        clock.advance(90)
+        await pilot.press("ctrl+q")
+    log = read_log(app.session.log_path).events
+    assert log[-1].type == "session_closed"
+    assert any(e.type == "note_added" and e["text"] == "typed but not yet saved" for e in log)
+    found = latest_unfinished()
+    assert found is not None and found.path == app.session.directory
+
+    again = make_app()
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(again.screen, StartScreen)
+        assert again.screen.query_one("#resume").display
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        assert isinstance(again.screen, PracticeScreen)
+        state = again.session.state
+        assert [n.text for n, _ in state.outline.walk()] == ["typed but not yet saved"]
+        assert state.phases.elapsed("requirements", again.session.now()) == 90
+        assert not state.phases.running  # waits for ctrl+t
+        await pilot.press("ctrl+t")
+        assert again.session.state.phases.running
+
+
+async def test_resume_directly(make_app, clock) -> None:
+    session = recorded_session(clock, notes=3)
+    clock.advance(42)
+    session.close()
+    app = make_app(mode="resume", session=session.directory.name)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        assert len(app.session.state.outline) == 3
+        assert app.session.log_path == session.log_path
+
+
+async def test_start_screen_without_unfinished_session_has_no_resume(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query_one("#resume").display
+        assert app.screen.check_action("resume", ()) is False
