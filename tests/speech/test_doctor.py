@@ -65,6 +65,7 @@ def test_doctor_on_a_working_machine(env: dict[str, str]) -> None:
 
 def test_doctor_json_with_a_vosk_model(env: dict[str, str]) -> None:
     model = make_vosk_tree(Path(env["HOME"]) / ".cache/vosk/vosk-model-small-en-us-0.15")
+    make_vosk_tree(Path(env["HOME"]) / ".cache/vosk/half-unzipped", omit=("am/final.mdl",))
     done = boardless(["doctor", "--json"], env)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -75,6 +76,13 @@ def test_doctor_json_with_a_vosk_model(env: dict[str, str]) -> None:
         "vosk: model at ~/.cache/vosk/vosk-model-small-en-us-0.15"
     )
     assert str(model).startswith(env["HOME"])
+    assert checks["Vosk model"] == {
+        "name": "Vosk model",
+        "ok": False,
+        "detail": "~/.cache/vosk/half-unzipped is a broken Vosk model: am/final.mdl is missing "
+        "or empty",
+        "fix": "delete that directory, then 'boardless models fetch NAME' again",
+    }
     assert set(checks["PortAudio"]) == {"name", "ok", "detail", "fix"}
 
 

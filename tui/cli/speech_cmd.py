@@ -352,6 +352,20 @@ def check_engine(name: str, settings: Settings) -> Check:
     return Check(f"engine {name}", True, detail)
 
 
+def check_model_dirs() -> list[Check]:
+    """One failing line per broken model directory in the Vosk cache (none when all is well)."""
+    _, problems = models.discover_vosk_models()
+    return [
+        Check(
+            "Vosk model",
+            False,
+            problem,
+            "delete that directory, then 'boardless models fetch NAME' again",
+        )
+        for problem in problems
+    ]
+
+
 def check_espeak() -> Check:
     """espeak-ng, used only to speak interviewer probes aloud."""
     path = shutil.which("espeak-ng")
@@ -394,6 +408,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     portaudio, sd = check_portaudio()
     checks = [portaudio, check_inputs(sd)]
     checks += [check_engine(name, settings) for name in ENGINE_NAMES]
+    checks += check_model_dirs()
     try:
         choice = choose_engine(settings.engine, None, settings)
         checks.append(
