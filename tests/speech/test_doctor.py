@@ -237,3 +237,15 @@ def test_no_input_devices_listing(tmp_path: Path) -> None:
     assert (
         done.stdout == "no audio input devices found (plug in a microphone, or use --audio FILE)\n"
     )
+
+
+def test_doctor_reports_a_bad_settings_file_and_goes_on(env: dict[str, str]) -> None:
+    config = Path(env["BOARDLESS_CONFIG_DIR"])
+    config.mkdir()
+    (config / "settings.toml").write_text('theme = "paper"\nengine = "kaldi"\n')
+    done = boardless(["doctor"], env)
+    assert done.returncode == 0, done.stderr
+    lines = lines_by_name(done.stdout)
+    assert lines["settings"].startswith(f"✗ settings: {config / 'settings.toml'}:2: engine must be")
+    assert lines["settings"].endswith("(using the defaults)")
+    assert lines["engine pocketsphinx"].startswith("✓ ")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.cli.parser import add_json_flag
+from tui.core.errors import ConfigError
 from tui.core.locations import data_dir
 from tui.core.settings import Settings, load_settings
 from tui.speech import models
@@ -404,9 +405,14 @@ def check_data_dir() -> Check:
 
 def run_doctor(args: argparse.Namespace) -> int:
     """Run every check; exit 1 only when neither notes nor captions can work."""
-    settings = _settings()
+    checks: list[Check] = []
+    try:
+        settings = _settings()
+    except ConfigError as error:
+        settings = Settings()
+        checks.append(Check("settings", False, f"{error} (using the defaults)"))
     portaudio, sd = check_portaudio()
-    checks = [portaudio, check_inputs(sd)]
+    checks += [portaudio, check_inputs(sd)]
     checks += [check_engine(name, settings) for name in ENGINE_NAMES]
     checks += check_model_dirs()
     try:
