@@ -34,3 +34,29 @@ def test_each_round_needs_its_own_failure_talk_and_core_challenge() -> None:
     known = {p.id for p in layout.phases}
     assert all(f.phase in known for f in d.session.state.flags)
     assert all(f.phase != brk for f in d.session.state.flags if f.code in ("dead_air", "pace"))
+
+
+def test_resumed_session_does_not_raise_old_flags_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.core.coach_helpers import tiny_layout
+    from tui.core.clock import FakeClock
+    from tui.core.coach import resume_observers
+    from tui.core.eventlog import read_log
+    from tui.core.session import Session
+
+    d = Driver(tiny_layout(), directory=tmp_path).start().at(200.0)
+    assert d.flags("over_time") == [("over_time", "requirements")]
+    d.session.close()
+    clock = FakeClock()
+    session = Session.resume(tmp_path, clock)
+    session.observers.extend(resume_observers(read_log(tmp_path / "events.jsonl").events))
+    session.emit_all(session.state.phases.start_or_resume())
+    for _ in range(30):
+        clock.advance(1.0)
+        session.tick()
+    over = [f for f in session.state.flags if f.code == "over_time"]
+    assert [f.t for f in over] == [181.0]  # raised before the resume, not again
+    for _ in range(15):
+        clock.advance(1.0)
+        session.tick()
+    over = [f for f in session.state.flags if f.code == "over_time"]
+    assert len(over) == 2 and over[1].severity == "serious"  # past max + framing's minimum

@@ -61,7 +61,7 @@ class RequirementsObserver(CoachObserver):
         self._talk: dict[str, _PhaseTalk] = {}
 
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
-        said = utterance_of(event, state)
+        said = utterance_of(event, state) if event.type != "note_edited" else None
         phase = self.phase_of(said.phase) if said else None
         if said is None or phase is None or phase.role != "requirements":
             return []
