@@ -132,7 +132,7 @@ class WhisperEngine:
         threads: int = 2,
         *,
         language: str | None = "en",
-        min_silence_s: float = 0.5,
+        min_silence_s: float = 0.4,
         max_utterance_s: float = 20.0,
         partial_every_s: float | None = 1.0,
     ) -> None:
