@@ -39,6 +39,7 @@ from tui.core.state import SessionState
 from tui.core.store import new_session_dir
 
 LIVE_TICK_S = 0.5
+AUDIO_NAME = "audio.wav"
 REPLAY_TICK_S = 0.1
 
 
@@ -197,6 +198,15 @@ class BoardlessApp(App[int]):
             self.notify("The session log is being written again.", title="Disk")
 
     def _on_event(self, event: Event) -> None:
+        if self.replayer is None and self.feed is not None:
+            if event.type == "timer_paused":
+                self.feed.pause()  # a break: what is said now is not part of the round
+            elif event.type == "timer_started":
+                self.feed.resume()
+            elif (event.type == "captions_status" and event["state"] == "ready"
+                  and self.feed.record_to is not None and self.session is not None
+                  and self.session.state.audio_path is None):
+                self.session.emit("audio_recorded", path=AUDIO_NAME, rate=16000)
         if event.type == "round_ended" and self.replayer is None:
             self.call_later(self.show_results)
         elif event.type == "probe_asked" and self.replayer is None and self.settings.speak_probes:
@@ -238,9 +248,13 @@ class BoardlessApp(App[int]):
 
     # ---- captions ---------------------------------------------------------------------------
     def _start_feed(self) -> None:
-        assert self.options.speech is not None
+        assert self.options.speech is not None and self.session is not None
+        record_to = None
+        if self.settings.record_audio and self.session.directory is not None:
+            record_to = self.session.directory / AUDIO_NAME
         self.feed = CaptionFeed(self.options.speech, self.settings,
-                                wake=lambda: self.post_message(self.CaptionsWaiting()))
+                                wake=lambda: self.post_message(self.CaptionsWaiting()),
+                                record_to=record_to)
         self._run_feed(self.feed)
 
     @work(thread=True, exclusive=True, group="captions")

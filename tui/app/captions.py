@@ -61,7 +61,7 @@ class CaptionFeed:
         self.options = options
         self.settings = settings
         self._wake = wake
-        self._record_to = record_to
+        self.record_to = record_to
         self._items: deque[object] = deque()
         self._pipeline: Any = None
         self._stopped = False
@@ -90,7 +90,7 @@ class CaptionFeed:
                                          or self.settings.device, self.options.speed)
             pipeline = pipeline_mod.CaptionPipeline(
                 source, choice.make, on_result=self._result, on_status=self._pipeline_status,
-                on_level=self._level, record_to=self._record_to,
+                on_level=self._level, record_to=self.record_to,
             )
             if self._stopped:
                 return

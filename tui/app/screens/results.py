@@ -12,10 +12,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
 from tui.app.keys import bindings
+from tui.core.durations import format_clock
 from tui.core.eventlog import read_log
 from tui.core.export import debrief_lines, render_markdown
 from tui.core.session import Session
 from tui.core.state import fold
+
+
+END_WORDS = {"user": "you ended it", "time": "time ran out"}
 
 
 def results_markdown(session: Session, log_path: Path | None) -> str:
@@ -39,11 +43,13 @@ class ResultsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         state = self.session.state
-        reason = state.phases.end_reason or ("replay finished" if self.replay else "")
+        tracker = state.phases
+        reason = END_WORDS.get(tracker.end_reason or "", tracker.end_reason or "not ended")
         title = "Replay finished" if self.replay else "Round over"
-        yield Static(f"[b]{title}[/b] · {reason} · ctrl+e exports Markdown · ctrl+q quits",
-                     id="results-title")
-        yield Static("", id="results-path")
+        used = format_clock(tracker.total_elapsed(state.last_t))
+        yield Static(f"[b]{title}[/b] · {reason} · {used} of {format_clock(state.layout.total_s)}"
+                     f" · {len(state.flags)} flags · {len(state.outline)} notes", id="results-title")
+        yield Static("ctrl+e writes it as Markdown beside the session log", id="results-path")
         with VerticalScroll(id="results-scroll"):
             yield Markdown("Loading the results…", id="results-body")
         yield Footer(compact=True)
@@ -58,7 +64,9 @@ class ResultsScreen(Screen[None]):
         self.app.call_from_thread(self.query_one("#results-body", Markdown).update, text)
 
     def show_export(self, path: Path) -> None:
-        self.query_one("#results-path", Static).update(f"exported to {path}")
+        box = self.query_one("#results-path", Static)
+        box.update(f"exported to {path}")
+        box.add_class("-done")
 
     def action_export(self) -> None:
         self.app.export_markdown()  # type: ignore[attr-defined]

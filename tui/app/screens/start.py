@@ -49,7 +49,7 @@ class StartScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="start-title"):
-            yield Static("[b]boardless[/b] · practise a spoken design round, offline")
+            yield Static("[b]boardless[/b] · practise a spoken design round")
             yield Static("checking engine…", id="engine-short")
         with Horizontal(id="start-main"):
             with Vertical(id="start-left"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from rich.console import Console
 from rich.text import Text
 from textual.widgets import Static
 
@@ -67,10 +68,16 @@ class CaptionStrip(Static):
         if not out:
             out.append(Text("listening… captions appear here; ctrl+k pins the last one",
                             style="dim italic"))
-        text = Text("\n").join(out[-lines:])
-        text.no_wrap = True
-        text.overflow = "ellipsis"
-        self.update(text)
+        self.update(_bottom_lines(Text("\n").join(out), self.content_region.width, lines,
+                                  self.app.console))
+
+
+def _bottom_lines(text: Text, width: int, lines: int, console: Console) -> Text:
+    """Wrap to the strip's width and keep the newest (last) lines."""
+    if width <= 0:
+        return text
+    wrapped = text.wrap(console, width)
+    return Text("\n").join(list(wrapped)[-lines:])
 
 
 class ProbeBanner(Static):

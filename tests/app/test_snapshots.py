@@ -1,0 +1,110 @@
+"""Snapshots of every screen: start, practice (paper and ink), results and too-small.
+
+Time is frozen with a FakeClock, directories are isolated and the cursor does not blink, so the
+pictures only change when the screen does. Regenerate with `pytest --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from tests.app.conftest import start_round, type_text
+from tui.core.clock import FakeClock
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def a_round_in_progress(pilot, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await settle(pilot)
+    await start_round(pilot)
+    await type_text(pilot, "Clients: TV, mobile, web")
+    await pilot.press("enter", "tab")
+    await type_text(pilot, "-> player fetches manifest, then segments")
+    await pilot.press("enter")
+    await type_text(pilot, "! origin overload on a cold cache")
+    await pilot.press("enter", "shift+tab")
+    await type_text(pilot, "Edge and origin")
+    await pilot.press("enter", "tab")
+    await type_text(pilot, "* push popular titles to the edge overnight")
+    await pilot.press("enter")
+    await type_text(pilot, "~ transcode queue feeds the packager")
+    await pilot.press("enter")
+    await type_text(pilot, "? how fresh must the catalogue be")
+    await pilot.press("escape")
+    clock.advance(6 * 60 + 5)
+    app.tick()
+    await pilot.press("ctrl+n")
+    clock.advance(70)
+    app.tick()
+    session = app.session
+    session.emit("checklist_ticked", phase="framing", item=app.session.state.layout.phases[1]
+                 .checklist[0].id, source="speech", evidence="the hard part")
+    session.emit("caption", text="the hard part is starting playback fast for millions at peak",
+                 final=True, start=430.0, end=434.0, words=[], delay=0.3, engine="test")
+    session.emit("caption", text="so the p99 startup latency matters most", final=False,
+                 start=434.0, end=436.0, words=[], delay=0.2, engine="test")
+    session.emit("flag_raised", code="rushed", phase="requirements",
+                 message="Requirements moved on early", severity="warn")
+    app.tick()
+    await settle(pilot)
+
+
+def test_start_screen(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), run_before=settle, terminal_size=(100, 30))
+
+
+def test_start_screen_80x24_with_questions(snap_compare, make_app) -> None:
+    async def reveal(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+
+    assert snap_compare(make_app(), run_before=reveal, terminal_size=(80, 24))
+
+
+def test_practice_screen_paper(snap_compare, make_app, clock) -> None:
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await a_round_in_progress(pilot, clock)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
+
+
+def test_practice_screen_ink(snap_compare, make_app, clock) -> None:
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await a_round_in_progress(pilot, clock)
+        await pilot.press("f2")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
+
+
+def test_practice_screen_80x24(snap_compare, make_app, clock) -> None:
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await a_round_in_progress(pilot, clock)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_results_screen(snap_compare, make_app, clock) -> None:
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await a_round_in_progress(pilot, clock)
+        await pilot.press("ctrl+x", "enter")
+        await settle(pilot)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
+
+
+def test_help_screen(snap_compare, make_app) -> None:
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await start_round(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
+
+
+def test_too_small(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), run_before=settle, terminal_size=(70, 20))
