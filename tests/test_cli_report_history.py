@@ -153,3 +153,31 @@ def test_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
         main(command)
     assert done.value.code == 0
     assert "--json" in capsys.readouterr().out
+
+
+HAND_WRITTEN = """\
+{"v":1,"seq":1,"t":0,"wall":"2026-11-22T09:00:00.000Z","type":"session_started","engine":"off","layout":{"id":"tiny","title":"Tiny round","description":"Two phases","total":600,"level":"senior","coach":{},"phases":[{"id":"requirements","title":"Requirements","role":"requirements","min":60,"max":180,"goal":"Ask","checklist":[],"cues":[],"probes":[]},{"id":"walkthrough","title":"Walkthrough","role":"walkthrough","min":120,"max":400,"goal":"Walk","checklist":[],"cues":[],"probes":[]}]},"prompt":{"id":"custom","title":"A URL shortener","domain":"custom","text":"Design a URL shortener.","clarifying":[],"probes":[]}}
+{"v":1,"seq":2,"t":0,"wall":"","type":"timer_started"}
+{"v":1,"seq":3,"t":0,"wall":"","type":"phase_entered","phase":"requirements","via":"start"}
+{"v":1,"seq":4,"t":12.5,"wall":"","type":"caption","text":"how many links are created per day","final":true,"start":11.0,"end":12.4}
+{"v":1,"seq":5,"t":20,"wall":"","type":"note_added","id":"n1","text":"100M links a day","phase":"requirements"}
+{"v":1,"seq":6,"t":95,"wall":"","type":"phase_entered","phase":"walkthrough","via":"next"}
+{"v":1,"seq":7,"t":100,"wall":"","type":"note_added","id":"n2","text":"Write path","phase":"walkthrough"}
+{"v":1,"seq":8,"t":110,"wall":"","type":"note_added","id":"n3","text":"hash the URL, store in KV","kind":"flow","parent":"n2"}
+{"v":1,"seq":9,"t":300,"wall":"","type":"round_ended","reason":"user"}
+"""
+
+
+def test_report_on_a_hand_written_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "hand" / "events.jsonl"
+    log.parent.mkdir()
+    log.write_text(HAND_WRITTEN, encoding="utf-8")
+    report = _report(capsys, str(log.parent))
+    assert report["flags"] == []  # in every window, no framing or resilience phase to judge
+    assert [q["text"] for q in report["questions"]] == ["how many links are created per day"]
+    assert [p["actual_s"] for p in report["phases"]] == [95.0, 205.0]
+    log.write_text(HAND_WRITTEN.replace('"t":95,', '"t":40,').replace(
+        "how many links are created per day", "we store links in redis behind a service"),
+        encoding="utf-8")
+    codes = _codes(_report(capsys, str(log)))
+    assert codes == {"jumped_to_design": {"requirements"}, "rushed": {"requirements"}}

@@ -110,3 +110,17 @@ def test_probes_recompute_identically() -> None:
     again = [(e.type, e.t, dict(e.data)) for e in recompute(d.events)
              if e.type in ("probe_asked", "probe_closed")]
     assert live and live == again
+
+
+def test_a_tick_made_by_hand_is_input_kept_by_replay_and_report() -> None:
+    from tui.core.report import build_report
+
+    d = Driver(netflix()).start().wait(2)
+    d.session.emit("checklist_ticked", phase="requirements", item="consistency", source="user",
+                   evidence="")
+    d.say("what p99 latency do we need")
+    coach_ticks = [dict(e.data) for e in recompute(d.events) if e.type == "checklist_ticked"]
+    assert [t["item"] for t in coach_ticks] == ["latency"]
+    report = build_report(d.events)
+    covered = {i.id: i.source for i in report.dimensions if i.covered}
+    assert covered == {"consistency": "user", "latency": "speech"}

@@ -109,3 +109,12 @@ def test_whisper_fillers_message_says_counts_are_approximate() -> None:
               text="um uh so basically the api um calls the service uh")
     flags = [f for f in d.session.state.flags if f.code == "fillers"]
     assert flags and "Whisper drops most fillers" in flags[0].message
+
+
+def test_silence_is_not_counted_while_captions_are_behind() -> None:
+    d = Driver(tiny_layout()).start().wait(2).say("ok").status("behind").wait(60.0)
+    assert d.flags("dead_air") == []
+    d.status("caught_up").wait(15.0)
+    assert d.flags("dead_air") == []
+    d.wait(10.0)
+    assert d.flags("dead_air") == [("dead_air", "requirements")]

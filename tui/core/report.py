@@ -21,7 +21,7 @@ from tui.core.durations import format_clock, format_minutes
 from tui.core.events import Event
 from tui.core.markdown_text import inline
 from tui.core.phases import Window
-from tui.core.state import SessionState
+from tui.core.state import SessionState, Tick
 
 #: Flags in the order they matter most for "what to practise next", with the advice.
 PRACTICE: tuple[tuple[str, str], ...] = (
@@ -190,7 +190,7 @@ def build_report(events: Sequence[Event]) -> Report:
         FlagRow(_r(e.t), e["code"], e["phase"], e["severity"], e["message"])
         for e in run.outputs if e.type == "flag_raised"
     )
-    items = _items(state, [e for e in run.outputs if e.type == "checklist_ticked"])
+    items = _items(state)
     requirement_phases = {p.id for p in state.layout.phases if p.role == "requirements"}
     talk = [s for s in delivery.spoken if s.phase is not None]
     words = sum(s.words for s in talk)
@@ -254,18 +254,19 @@ def _phase_rows(state: SessionState, spoken: Sequence[Spoken]) -> tuple[PhaseRow
     return tuple(rows)
 
 
-def _items(state: SessionState, ticks: Sequence[Event]) -> tuple[ItemRow, ...]:
-    first: dict[tuple[str, str], Event] = {}
-    for tick in ticks:
-        first.setdefault((tick["phase"], tick["item"]), tick)
+def _items(state: SessionState) -> tuple[ItemRow, ...]:
+    """Every checklist item with its first tick (the coach's or one the person made)."""
+    first: dict[tuple[str, str], Tick] = {}
+    for tick in state.ticks:
+        first.setdefault((tick.phase, tick.item), tick)
     rows = []
     for phase in state.layout.phases:
         for item in phase.checklist:
             hit = first.get((phase.id, item.id))
             rows.append(ItemRow(
                 phase=phase.id, id=item.id, text=item.text, covered=hit is not None,
-                t=_r(hit.t) if hit else None, source=hit["source"] if hit else None,
-                evidence=hit["evidence"] if hit else None,
+                t=_r(hit.t) if hit else None, source=hit.source if hit else None,
+                evidence=hit.evidence if hit else None,
             ))
     return tuple(rows)
 

@@ -14,7 +14,7 @@ from tui.core.coach.config import CoachConfig, coach_config
 from tui.core.coach.delivery import DeliveryObserver
 from tui.core.coach.framing import FramingObserver
 from tui.core.coach.probes import ProbeObserver
-from tui.core.coach.replay import OUTPUT_TYPES, Replay, input_events, replay
+from tui.core.coach.replay import OUTPUT_TYPES, Replay, input_events, is_output, replay
 from tui.core.coach.requirements import RequirementsObserver
 from tui.core.coach.resilience import ResilienceObserver
 from tui.core.coach.silence import SilenceObserver
@@ -30,6 +30,7 @@ FLAG_CODES = (
 
 __all__ = [
     "FLAG_CODES", "OUTPUT_TYPES", "CoachConfig", "Replay", "coach_config", "input_events",
+    "is_output",
     "make_observers", "recompute", "replay_coach", "resume_observers",
 ]
 

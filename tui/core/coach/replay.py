@@ -30,9 +30,16 @@ class Replay:
         return self.session.state
 
 
+def is_output(event: Event) -> bool:
+    """Written by the coach (a checklist item the person ticked by hand is input)."""
+    if event.type == "checklist_ticked":
+        return event.get("source") != "user"
+    return event.type in OUTPUT_TYPES
+
+
 def input_events(events: Sequence[Event]) -> list[Event]:
     """The log without the coach's own events."""
-    return [event for event in events if event.type not in OUTPUT_TYPES]
+    return [event for event in events if not is_output(event)]
 
 
 def replay(events: Sequence[Event],
@@ -50,7 +57,7 @@ def replay(events: Sequence[Event],
     observers = factory(session.state)
     session.observers.extend(observers)
     outputs: list[Event] = []
-    session.listeners.append(lambda e: outputs.append(e) if e.type in OUTPUT_TYPES else None)
+    session.listeners.append(lambda e: outputs.append(e) if is_output(e) else None)
     last = first.t
     for event in inputs[1:]:
         _tick_until(session, clock, last, event.t)

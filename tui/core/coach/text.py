@@ -66,6 +66,8 @@ class Phrases:
         return None if hit is None else self.phrases[hit]
 
     def _at(self, tokens: list[str], index: int) -> int | None:
+        if index >= len(tokens):
+            return None
         for number in self._by_first().get(tokens[index], ()):
             phrase = self.phrases[number]
             if tuple(tokens[index : index + len(phrase)]) == phrase:
