@@ -62,7 +62,7 @@ def test_recreated_recogniser_keeps_the_stream_clock(engine) -> None:  # type: i
     engine.flush()
     offset = engine._clock.seconds
     pcm = load_pcm("espeak_ko_scale")[: 3 * ENGINE_RATE]
-    gap = np.zeros(2 * ENGINE_RATE, dtype=np.int16)  # a pause: Vosk ends the utterance in it
+    gap = np.zeros(3 * ENGINE_RATE, dtype=np.int16)  # over 2 s: Kaldi endpoint rule 4 fires
     stream = np.concatenate([pcm, gap, pcm])  # the second utterance ends with flush()
     engine.recreate_every_s, before = 1.0, engine.recreated
     try:
