@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from tui.core.coach.config import CoachConfig
+from tui.core.coach.text import words
 from tui.core.events import Event
 from tui.core.layouts import Layout, Phase
 from tui.core.state import SessionState
@@ -78,9 +80,28 @@ class Utterance:
     phase: str | None
     kind: str  # "caption" or the note's kind
 
+    @functools.cached_property
+    def tokens(self) -> list[str]:
+        """The text's lowercase words."""
+        return words(self.text)
+
+
+#: (event, state, answer) of the last call: every observer asks about the same event in turn.
+_last: tuple[Event, SessionState, Utterance | None] | None = None
+
 
 def utterance_of(event: Event, state: SessionState) -> Utterance | None:
     """The utterance an event carries (final captions, added or edited notes), if any."""
+    global _last
+    last = _last
+    if last is not None and last[0] is event and last[1] is state:
+        return last[2]
+    said = _utterance(event, state)
+    _last = (event, state, said)
+    return said
+
+
+def _utterance(event: Event, state: SessionState) -> Utterance | None:
     if event.type == "caption":
         text = str(event["text"]).strip()
         if event["final"] and text:

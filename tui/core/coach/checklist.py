@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tui.core.coach.base import CoachObserver, NewEvent, utterance_of
 from tui.core.coach.config import CoachConfig
-from tui.core.coach.text import Phrases, words
+from tui.core.coach.text import Phrases
 from tui.core.events import Event
 from tui.core.state import SessionState
 
@@ -26,13 +26,15 @@ class ChecklistObserver(CoachObserver):
         phase = self.phase_of(said.phase) if said else None
         if said is None or phase is None:
             return []
-        tokens = words(said.text)
+        tokens = said.tokens
+        present = set(tokens)
         done = state.ticked(phase.id)
         out: list[NewEvent] = []
         for item in phase.checklist:
-            if item.id in done:
+            cues = self.cues[(phase.id, item.id)]
+            if item.id in done or not cues.could_match(present):
                 continue
-            found = self.cues[(phase.id, item.id)].find_spans(tokens)
+            found = cues.find_spans(tokens)
             if found:
                 evidence = ", ".join(dict.fromkeys(spoken for _, spoken in found))
                 out.append(("checklist_ticked", {

@@ -3,6 +3,7 @@ window of final captions, measured against talk time (caption durations)."""
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, running_phase
@@ -50,6 +51,8 @@ class DeliveryObserver(CoachObserver):
         self.fillers = Phrases.of(config.strings("fillers", "words"))
         self.not_after = config.table("fillers", "not_after")
         self.spoken: list[Spoken] = []
+        self._phase_spoken: dict[str | None, list[Spoken]] = {}
+        self._phase_times: dict[str | None, list[float]] = {}
 
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
         if event.type != "caption" or not event["final"] or not str(event["text"]).strip():
@@ -60,6 +63,8 @@ class DeliveryObserver(CoachObserver):
         item = Spoken(event.t, state.current_phase_id, len(tokens),
                       talk_seconds(event, len(tokens)), tuple(found), engine)
         self.spoken.append(item)
+        self._phase_spoken.setdefault(item.phase, []).append(item)
+        self._phase_times.setdefault(item.phase, []).append(item.t)
         phase = running_phase(state)
         if phase is None or phase.id != item.phase:
             return []
@@ -67,8 +72,10 @@ class DeliveryObserver(CoachObserver):
             phase.id, phase.title, event.t, engine)
 
     def _window(self, section: str, phase_id: str, t: float) -> list[Spoken]:
+        """This phase's captions in the rolling window ending at `t` (they arrive in order)."""
         start = t - self.config.number(section, "window_s")
-        return [s for s in self.spoken if s.phase == phase_id and s.t > start]
+        times = self._phase_times.get(phase_id, [])
+        return self._phase_spoken.get(phase_id, [])[bisect.bisect_right(times, start):]
 
     def _pace(self, phase_id: str, role: str, title: str, t: float) -> list[NewEvent]:
         cfg = self.config

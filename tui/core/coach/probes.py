@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, running_phase, utterance_of
 from tui.core.coach.config import CoachConfig
-from tui.core.coach.text import Phrases, words
+from tui.core.coach.text import Phrases
 from tui.core.events import Event
 from tui.core.state import SessionState
 
@@ -65,7 +65,7 @@ class ProbeObserver(CoachObserver):
         if said is not None and said.source == "speech":
             phase = self.phase_of(said.phase)
             if phase is not None and phase.role in self.config.strings("probes", "roles"):
-                self._listen(words(said.text))
+                self._listen(said.tokens)
         return out
 
     def tick(self, t: float, state: SessionState) -> list[NewEvent]:

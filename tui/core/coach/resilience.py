@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, segment_of, utterance_of
 from tui.core.coach.config import CoachConfig
-from tui.core.coach.text import Phrases, words
+from tui.core.coach.text import Phrases
 from tui.core.events import Event
 from tui.core.state import SessionState
 
@@ -41,7 +41,7 @@ class ResilienceObserver(CoachObserver):
             self._probe_open = None
         said = utterance_of(event, state)
         if said is not None:
-            found = self.terms.find(words(said.text))
+            found = self.terms.find(said.tokens)
             if said.kind == "risk" and not found:
                 found = ["risk note"]
             prompted = self._probe_open is not None

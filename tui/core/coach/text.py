@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
@@ -27,6 +27,8 @@ class Phrases:
 
     phrases: tuple[tuple[str, ...], ...]
     names: tuple[str, ...]
+    #: first word -> phrase numbers starting with it (longest first)
+    index: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def of(cls, items: Iterable[str]) -> Phrases:
@@ -41,7 +43,11 @@ class Phrases:
             for spelling in spellings:
                 table.setdefault(spelling, name)
         order = sorted(table, key=lambda p: (-len(p), p))
-        return cls(tuple(order), tuple(table[p] for p in order))
+        index: dict[str, list[int]] = {}
+        for number, phrase in enumerate(order):
+            index.setdefault(phrase[0], []).append(number)
+        return cls(tuple(order), tuple(table[p] for p in order),
+                   {first: tuple(numbers) for first, numbers in index.items()})
 
     def find(self, tokens: list[str]) -> list[str]:
         """Names of every match in order of position (no overlaps, longest match wins)."""
@@ -50,15 +56,20 @@ class Phrases:
     def find_spans(self, tokens: list[str]) -> list[tuple[str, str]]:
         """(term name, words as said) for every match, in order of position."""
         out: list[tuple[str, str]] = []
-        index = 0
-        while index < len(tokens):
-            hit = self._at(tokens, index)
+        index, count = 0, len(tokens)
+        while index < count:
+            numbers = self.index.get(tokens[index])
+            hit = self._match(tokens, index, numbers) if numbers else None
             if hit is None:
                 index += 1
                 continue
             out.append((self.names[hit], " ".join(self.phrases[hit])))
             index += len(self.phrases[hit])
         return out
+
+    def could_match(self, tokens: set[str]) -> bool:
+        """False when no phrase can match (none of their first words is in `tokens`)."""
+        return not self.index.keys().isdisjoint(tokens)
 
     def match_at(self, tokens: list[str], index: int) -> tuple[str, ...] | None:
         """The longest phrase starting at `tokens[index]`, if any."""
@@ -68,20 +79,15 @@ class Phrases:
     def _at(self, tokens: list[str], index: int) -> int | None:
         if index >= len(tokens):
             return None
-        for number in self._by_first().get(tokens[index], ()):
+        numbers = self.index.get(tokens[index])
+        return self._match(tokens, index, numbers) if numbers else None
+
+    def _match(self, tokens: list[str], index: int, numbers: tuple[int, ...]) -> int | None:
+        for number in numbers:
             phrase = self.phrases[number]
-            if tuple(tokens[index : index + len(phrase)]) == phrase:
+            if len(phrase) == 1 or tuple(tokens[index : index + len(phrase)]) == phrase:
                 return number
         return None
-
-    def _by_first(self) -> dict[str, list[int]]:
-        cached = self.__dict__.get("_index")
-        if cached is None:
-            cached = {}
-            for number, phrase in enumerate(self.phrases):
-                cached.setdefault(phrase[0], []).append(number)
-            object.__setattr__(self, "_index", cached)
-        return cached
 
     def first(self, text: str) -> str | None:
         """The first term found in `text`, or None."""
