@@ -110,7 +110,7 @@ class BoardlessApp(App[int]):
     def _install_signal_handlers(self) -> None:
         try:
             loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGHUP):
+            for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
                 loop.add_signal_handler(sig, lambda: self.call_later(self.action_quit))
         except (NotImplementedError, RuntimeError, AttributeError, ValueError):
             pass  # not on the main thread (tests) or no signals on this platform
@@ -230,6 +230,8 @@ class BoardlessApp(App[int]):
                 session.tick()
             tracker = session.state.phases
             if tracker.running and tracker.remaining(now) <= 0:
+                if isinstance(self.screen, PracticeScreen):
+                    self.screen.outline.commit()  # what is being typed belongs to the round
                 session.emit_all(tracker.end("time"))  # type: ignore[arg-type]
         if isinstance(self.screen, PracticeScreen):
             self.screen.refresh_view()
@@ -322,6 +324,10 @@ class BoardlessApp(App[int]):
     async def action_quit(self) -> None:
         await self.save()
         self.exit(0)
+
+    async def action_help_quit(self) -> None:
+        """Ctrl+C (a key in raw mode, not SIGINT) saves and quits like ctrl+q."""
+        await self.action_quit()
 
     # ---- app-wide actions -------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Size
@@ -18,20 +17,11 @@ from textual.strip import Strip
 
 from tui.app.keys import bindings, key_map
 from tui.app.widgets.draft import Draft, draft_row, indent_draft, outdent_draft
+from tui.app.widgets.paper import HINT, ROLE_ABBR, PaperLines
 from tui.app.widgets.text_edit import LineEdit
-from tui.core.durations import format_clock
-from tui.core.markers import KIND_SYMBOLS, marker_for, parse_markers
+from tui.core.markers import marker_for, parse_markers
 from tui.core.outline import Note
 from tui.core.session import Session
-
-MARGIN = 12  # "walk   12:34" then the margin line
-LEVEL_GLYPHS = ("■", "•", "◦", "·")
-FOLDED_GLYPH = "▸"
-RULE = "▁"  # a faint line at the bottom of each cell: the page's ruling
-ROLE_ABBR = {"requirements": "req", "framing": "frame", "walkthrough": "walk",
-             "deep_dive": "deep", "resilience": "resil", "break": "break"}
-HINT = "Type a note. Enter: next note · Tab: indent · -> flow  ! risk  ? question  * decision  ~ async"
-
 
 @dataclass
 class Row:
@@ -41,7 +31,7 @@ class Row:
     depth: int
 
 
-class OutlineView(ScrollView, can_focus=True):
+class OutlineView(PaperLines, ScrollView, can_focus=True):
     """The paper-style outline."""
 
     BINDINGS = [
@@ -219,6 +209,11 @@ class OutlineView(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.commit()
 
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + int(self.scroll_y)
+        if 0 <= row < len(self.rows) and row != self.cursor:
+            self.action_cursor(row - self.cursor)
+
     # ---- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.read_only and action not in ("cursor", "page", "fold", "stop_editing"):
@@ -381,60 +376,6 @@ class OutlineView(ScrollView, can_focus=True):
         else:
             segments = self._blank(width)
         return Strip(segments, width).apply_style(base).crop(0, width)
-
-    def _margin(self, note: Note | None) -> list[Segment]:
-        if note is None:
-            label = "new".rjust(MARGIN - 1)
-        else:
-            abbr = self._abbr.get(note.phase or "", "")
-            label = f"{abbr:<5}{format_clock(note.created_t):>6}"[: MARGIN - 1]
-        return [Segment(label.ljust(MARGIN - 1), self._style("margin")),
-                Segment("│", self._style("margin-line"))]
-
-    def _blank(self, width: int, hint: str = "") -> list[Segment]:
-        segments = self._margin(None)
-        segments[0] = Segment(" " * (MARGIN - 1), self._style("margin"))
-        rest = width - MARGIN
-        if hint:
-            text = (" " + hint)[:rest]
-            return segments + [Segment(text, self._style("hint")),
-                               Segment(RULE * (rest - len(text)), self._style("rule"))]
-        return segments + [Segment(RULE * max(0, rest), self._style("rule"))]
-
-    def _row_segments(self, index: int, width: int) -> list[Segment]:
-        row = self.rows[index]
-        note = row.note
-        is_cursor = index == self.cursor and self.has_focus_within_screen
-        segments = self._margin(note)
-        level = ("layer", "component", "detail")[min(row.depth, 2)]
-        glyph = LEVEL_GLYPHS[min(row.depth, len(LEVEL_GLYPHS) - 1)]
-        if note is not None and note.folded and note.children:
-            glyph = FOLDED_GLYPH
-        body: list[Segment] = [Segment(" " + "  " * row.depth), Segment(glyph + " ",
-                                                                        self._style(level))]
-        editing = index == self.cursor and self.edit is not None
-        if editing:
-            assert self.edit is not None
-            room = max(4, width - MARGIN - Segment.get_line_length(body) - 1)
-            body += self.edit.segments(room, self._style("editing"), self._style("caret"))
-        elif note is not None:
-            symbol = KIND_SYMBOLS.get(note.kind)
-            if symbol:
-                body.append(Segment(symbol + " ", self._style(note.kind)))
-            body.append(Segment(note.text, self._style(level)))
-            if note.folded and note.children:
-                hidden = sum(1 for _ in self.outline.walk_ids(note.id)) - 1
-                body.append(Segment(f"  (+{hidden})", self._style("folded")))
-        used = Segment.get_line_length(body)
-        room = width - MARGIN
-        if used > room:
-            body = [*Strip(body).crop(0, max(0, room - 1)), Segment("…", self._style("folded"))]
-            used = room
-        body.append(Segment(" " + RULE * max(0, room - used - 1), self._style("rule")))
-        if is_cursor or editing:
-            cursor = self._style("cursor")
-            body = [Segment(s.text, (s.style or Style()) + cursor) for s in body]
-        return segments + body
 
     @property
     def has_focus_within_screen(self) -> bool:

@@ -1,0 +1,92 @@
+"""Drawing the outline as a notebook page: a margin with phase and time, a red margin line,
+faint rules, a glyph per layer and a coloured symbol per marker. Mixed into OutlineView."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from tui.core.durations import format_clock
+from tui.core.markers import KIND_SYMBOLS
+from tui.core.outline import Note
+
+MARGIN = 12  # "walk   12:34" then the margin line
+LEVEL_GLYPHS = ("■", "•", "◦", "·")
+FOLDED_GLYPH = "▸"
+RULE = "▁"  # a faint line at the bottom of each cell: the page's ruling
+ROLE_ABBR = {"requirements": "req", "framing": "frame", "walkthrough": "walk",
+             "deep_dive": "deep", "resilience": "resil", "break": "break"}
+HINT = "Type a note. Enter: next note · Tab: indent · -> flow  ! risk  ? question  * decision  ~ async"
+
+
+
+class PaperLines:
+    """Row painting for OutlineView (uses its rows, cursor, edit buffer and styles)."""
+
+    rows: list[Any]
+    cursor: int
+    edit: Any
+    _abbr: dict[str, str]
+    outline: Any
+    has_focus_within_screen: bool
+
+    def _style(self, name: str) -> Style:  # provided by OutlineView
+        raise NotImplementedError
+
+    def _margin(self, note: Note | None) -> list[Segment]:
+        if note is None:
+            label = "new".rjust(MARGIN - 1)
+        else:
+            abbr = self._abbr.get(note.phase or "", "")
+            label = f"{abbr:<5}{format_clock(note.created_t):>6}"[: MARGIN - 1]
+        return [Segment(label.ljust(MARGIN - 1), self._style("margin")),
+                Segment("│", self._style("margin-line"))]
+
+    def _blank(self, width: int, hint: str = "") -> list[Segment]:
+        segments = self._margin(None)
+        segments[0] = Segment(" " * (MARGIN - 1), self._style("margin"))
+        rest = width - MARGIN
+        if hint:
+            text = (" " + hint)[:rest]
+            return segments + [Segment(text, self._style("hint")),
+                               Segment(RULE * (rest - len(text)), self._style("rule"))]
+        return segments + [Segment(RULE * max(0, rest), self._style("rule"))]
+
+    def _row_segments(self, index: int, width: int) -> list[Segment]:
+        row = self.rows[index]
+        note = row.note
+        is_cursor = index == self.cursor and self.has_focus_within_screen
+        segments = self._margin(note)
+        level = ("layer", "component", "detail")[min(row.depth, 2)]
+        glyph = LEVEL_GLYPHS[min(row.depth, len(LEVEL_GLYPHS) - 1)]
+        if note is not None and note.folded and note.children:
+            glyph = FOLDED_GLYPH
+        body: list[Segment] = [Segment(" " + "  " * row.depth), Segment(glyph + " ",
+                                                                        self._style(level))]
+        editing = index == self.cursor and self.edit is not None
+        if editing:
+            assert self.edit is not None
+            room = max(4, width - MARGIN - Segment.get_line_length(body) - 1)
+            body += self.edit.segments(room, self._style("editing"), self._style("caret"))
+        elif note is not None:
+            symbol = KIND_SYMBOLS.get(note.kind)
+            if symbol:
+                body.append(Segment(symbol + " ", self._style(note.kind)))
+            body.append(Segment(note.text, self._style(level)))
+            if note.folded and note.children:
+                hidden = sum(1 for _ in self.outline.walk_ids(note.id)) - 1
+                body.append(Segment(f"  (+{hidden})", self._style("folded")))
+        used = Segment.get_line_length(body)
+        room = width - MARGIN
+        if used > room:
+            body = [*Strip(body).crop(0, max(0, room - 1)), Segment("…", self._style("folded"))]
+            used = room
+        body.append(Segment(" " + RULE * max(0, room - used - 1), self._style("rule")))
+        if is_cursor or editing:
+            cursor = self._style("cursor")
+            body = [Segment(s.text, (s.style or Style()) + cursor) for s in body]
+        return segments + body
+
