@@ -240,6 +240,10 @@ class CaptionPipeline:
         with self._source_lock:
             self._stop_source()  # ended by itself (end of file): let its thread finish
         self._finish(engine)
+        source_error = getattr(self.source, "error", None)
+        if source_error:
+            self._status("error", str(source_error))
+            return
         stats = self.stats
         skipped = f", {stats.skipped_s:.1f} s skipped" if stats.skipped_s else ""
         self._status("stopped", f"captions stopped after {stats.received_s:.1f} s of audio{skipped}")
