@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -59,6 +60,13 @@ class Tmux:
                 return text
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {check!r}; screen:\n{self.screen()}")
+
+    def app_pid(self) -> int:
+        """The boardless process: the child of the pane's shell."""
+        pane = subprocess.run([self.tmux, "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
+                              capture_output=True, text=True, check=True).stdout.split()[0]
+        children = Path(f"/proc/{pane}/task/{pane}/children").read_text().split()
+        return int(children[0])
 
     def close(self) -> None:
         subprocess.run([self.tmux, "kill-session", "-t", self.name], check=False,
@@ -119,3 +127,26 @@ def test_practice_round_in_a_real_terminal(tmux: str, tmp_path: Path) -> None:
     markdown = (sessions[0] / "session.md").read_text(encoding="utf-8")
     for text in ("Client layer", "player fetches segments", "origin overload", "Serving layer"):
         assert text in markdown
+
+
+def test_sigterm_saves_what_was_typed(tmux: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {"BOARDLESS_DATA_DIR": str(data), "BOARDLESS_CONFIG_DIR": str(tmp_path / "config"),
+           "TERM": "xterm-256color", "PATH": os.environ.get("PATH", "")}
+    command = f"{shlex.quote(boardless_program())} practice --engine off --prompt social-feed"
+    term = Tmux(tmux, command, env)
+    try:
+        term.wait_for("Start (ctrl+t)")
+        term.keys("C-t")
+        term.wait_for("Type a note")
+        term.type("typed, then the terminal closed")
+        term.wait_for("the terminal closed")
+        os.kill(term.app_pid(), signal.SIGTERM)
+        term.wait_for("BOARDLESS-EXIT=0")
+    finally:
+        term.close()
+    log = next((data / "sessions").iterdir()) / "events.jsonl"
+    events = read_log(log).events
+    assert events[-1].type == "session_closed"
+    assert any(e.type == "note_added" and e["text"] == "typed, then the terminal closed"
+               for e in events)
