@@ -161,3 +161,11 @@ def test_unwritable_directory_is_reported_then_recovers(tmp_path: Path) -> None:
     locked.chmod(0o700)
     writer.sync()
     assert writer.error is None
+
+
+def test_a_device_is_not_read_as_a_log(tmp_path: Path) -> None:
+    """A log that points at an endless device (here /dev/zero) is refused, not read forever."""
+    log = tmp_path / LOG_NAME
+    log.symlink_to("/dev/zero")
+    with pytest.raises(BoardlessError, match="not a regular file"):
+        read_log(log)

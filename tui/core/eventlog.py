@@ -29,6 +29,8 @@ def read_log(path: Path) -> LoadedLog:
     """Read every event. A torn or corrupt *last* line is dropped with a warning; damage in
     the middle raises LogCorruptError with its line number."""
     try:
+        if path.exists() and not path.is_file():
+            raise BoardlessError(f"{path}: not a regular file, so not a session log")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise BoardlessError(f"{path}: no such session log") from None
