@@ -16,9 +16,9 @@ from tui.core.markers import KIND_SYMBOLS, KIND_WORDS, MARKERS
 
 def help_table() -> Table:
     """All keys, grouped by where they work."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(style="bold", width=24)
+    table.add_column(ratio=1)
     for scope, title in SCOPE_TITLES.items():
         table.add_row(Text(title, style="bold underline"), "")
         for action in in_scope(scope):

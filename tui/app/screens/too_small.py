@@ -27,5 +27,6 @@ class TooSmallScreen(Screen[None]):
 
     def show_size(self, width: int, height: int) -> None:
         self.query_one("#too-small-message", Static).update(
-            f"Make the terminal larger\n\nneeds {MIN_WIDTH}x{MIN_HEIGHT}, now {width}x{height}"
+            f"[b]Make the terminal larger[/b]\n\n"
+            f"boardless needs {MIN_WIDTH}x{MIN_HEIGHT}, now {width}x{height}"
             "\n\n(ctrl+q quits and saves)")

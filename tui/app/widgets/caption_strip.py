@@ -13,6 +13,7 @@ from tui.core.durations import format_clock
 from tui.core.layouts import Phase
 from tui.core.state import Flag, SessionState
 
+GUTTER = 8
 STATUS_WORDS = {
     "loading": "loading model…",
     "ready": "listening",
@@ -42,42 +43,48 @@ class CaptionStrip(Static):
 
     def show(self, state: SessionState, lines: int, flash: Flag | None,
              pattern: re.Pattern[str] | None) -> None:
-        out: list[Text] = []
+        out: list[tuple[Text, Text]] = []  # (time column, body)
+        blank = Text(" " * GUTTER)
         if flash is not None:
-            line = Text(f" ⚑ {format_clock(flash.t)} {flash.message} ", style="bold")
-            out.append(line)
+            out.append((Text(f" ⚑ {format_clock(flash.t):>4} ", style="bold"),
+                        Text(flash.message, style="bold")))
         self.set_class(flash is not None, "-flash")
         state_word = state.captions_state
         if state_word == "off" or state_word == "error":
             message = state.captions_message or "captions off"
-            out.append(Text(message, style="italic"))
+            out.append((blank, Text(message, style="italic")))
         elif state_word in ("loading", "behind"):
-            out.append(Text(state.captions_message or STATUS_WORDS[state_word], style="italic"))
+            out.append((blank, Text(state.captions_message or STATUS_WORDS[state_word],
+                                    style="italic")))
         room = max(1, lines - len(out) - (1 if state.partial else 0))
         for caption in state.captions[-room:]:
-            text = Text(f"{format_clock(caption.t):>6}  ", style="dim")
             body = Text(caption.text)
             if pattern is not None:
                 body.highlight_regex(pattern, style="bold underline")
-            out.append(text + body)
+            out.append((Text(f"{format_clock(caption.t):>6}  ", style="dim"), body))
         if state.partial:
-            partial = Text("        " + state.partial + " …", style="dim italic")
+            partial = Text(state.partial + " …", style="dim italic")
             if pattern is not None:
                 partial.highlight_regex(pattern, style="underline")
-            out.append(partial)
+            out.append((blank, partial))
         if not out:
-            out.append(Text("listening… captions appear here; ctrl+k pins the last one",
-                            style="dim italic"))
-        self.update(_bottom_lines(Text("\n").join(out), self.content_region.width, lines,
-                                  self.app.console))
+            out.append((blank, Text("listening… captions appear here; ctrl+k pins the last "
+                                    "one", style="dim italic")))
+        self.update(_bottom_lines(out, self.content_region.width, lines, self.app.console))
 
 
-def _bottom_lines(text: Text, width: int, lines: int, console: Console) -> Text:
-    """Wrap to the strip's width and keep the newest (last) lines."""
-    if width <= 0:
-        return text
-    wrapped = text.wrap(console, width)
-    return Text("\n").join(list(wrapped)[-lines:])
+def _bottom_lines(rows: list[tuple[Text, Text]], width: int, lines: int,
+                  console: Console) -> Text:
+    """Wrap each body beside its time column (continuations indented) and keep the newest
+    (last) lines."""
+    out: list[Text] = []
+    room = max(8, width - GUTTER)
+    for gutter, body in rows:
+        wrapped = list(body.wrap(console, room)) if width > 0 else [body]
+        for index, line in enumerate(wrapped):
+            prefix = gutter if index == 0 else Text(" " * GUTTER)
+            out.append(Text.assemble(prefix.copy(), line))
+    return Text("\n").join(out[-lines:])
 
 
 class ProbeBanner(Static):

@@ -20,8 +20,8 @@ class SidePanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static("", id="side-goal")
         yield Static("", id="side-checklist")
-        yield Static("", id="side-questions")
         yield Static("", id="side-flags")
+        yield Static("", id="side-questions")
 
     def show(self, state: SessionState, reveal: bool) -> None:
         phase = state.phases.current_phase or state.layout.phases[0]
@@ -58,6 +58,6 @@ class SidePanel(VerticalScroll, can_focus=False):
         if not state.flags:
             flags.append("none yet", style="dim italic")
         for flag in reversed(state.flags[-12:]):
-            flags.append(f"{format_clock(flag.t):>6} ⚑ ", style="bold")
+            flags.append(f"⚑ {format_clock(flag.t)} ", style="bold")
             flags.append(f"{flag.message}\n", style=SEVERITY_STYLE.get(flag.severity, ""))
         self.query_one("#side-flags", Static).update(flags)
