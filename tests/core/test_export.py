@@ -120,3 +120,15 @@ def test_empty_session_exports_cleanly(session: Session) -> None:
     assert "No notes were written." in text and "No flags were raised." in text
     with pytest.raises(ValueError):
         render_markdown(session.state, by="colour")
+
+
+def test_no_timestamps_drops_every_moment(session: Session, clock: FakeClock, tmp_path: Path) -> None:
+    import re
+
+    log = scripted(session, clock)
+    text = export_session(log, tmp_path / "plain.md", timestamps=False).read_text()
+    body = text.split("## Debrief")[1]
+    assert not re.search(r"\d+:\d\d ·|\*\(\d+:\d\d|Said at|first at", body)
+    assert "## Debrief" in text and "### Flags on the timeline" in text
+    with_times = export_session(log, tmp_path / "timed.md").read_text()
+    assert re.search(r"\d+:\d\d · ", with_times.split("## Debrief")[1])

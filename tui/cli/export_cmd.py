@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.core.export import GROUPINGS, export_session, render_markdown, debrief_lines
 from tui.core.eventlog import read_log
+from tui.core.export import GROUPINGS, debrief_lines, export_session, render_markdown
 from tui.core.state import fold
 from tui.core.store import resolve_session
 
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None and str(args.output) == "-":
         events = read_log(log_path).events
         sys.stdout.write(render_markdown(fold(events), args.by, args.transcript, args.timestamps,
-                                         debrief_lines(events)))
+                                         debrief_lines(events, args.timestamps)))
         return 0
     out = export_session(log_path, args.output, args.by, args.transcript, args.timestamps)
     print(out)

@@ -1,11 +1,11 @@
-"""Markdown export of a session: phases planned vs actual, the outline, flags, transcript.
+"""Markdown export of a session: the debrief (phases planned vs actual, flags on a timeline, ...),
+the outline, and the transcript.
 
 The output is CommonMark and stable: the same log always gives the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.durations import format_clock, format_minutes
@@ -15,6 +15,7 @@ from tui.core.markdown_text import heading, inline
 from tui.core.markers import KIND_WORDS
 from tui.core.outline import Note
 from tui.core.phases import Window
+from tui.core.report import build_report, report_markdown
 from tui.core.state import SessionState, fold
 
 EXPORT_NAME = "session.md"
@@ -39,14 +40,16 @@ def render_markdown(
         raise ValueError(f"by must be one of {GROUPINGS}")
     lines: list[str] = [f"# {heading(state.prompt.title)}", ""]
     lines += _summary(state)
-    lines += _phase_table(state)
-    lines += ["## Outline", ""]
-    lines += _outline_by_phase(state, timestamps) if by == "phase" else _outline_by_layer(state, timestamps)
-    lines += _flags(state, timestamps)
-    if debrief:
+    if debrief:  # the debrief has the phase table and the flags, recomputed from the log
         lines += debrief
         if lines[-1] != "":
             lines.append("")
+    else:
+        lines += _phase_table(state)
+    lines += ["## Outline", ""]
+    lines += _outline_by_phase(state, timestamps) if by == "phase" else _outline_by_layer(state, timestamps)
+    if not debrief:
+        lines += _flags(state, timestamps)
     if transcript:
         lines += _transcript(state, timestamps)
     while lines and lines[-1] == "":
@@ -63,7 +66,8 @@ def export_session(
 ) -> Path:
     """Read a session log, render it and write the Markdown (default: beside the log)."""
     events = read_log(log_path).events
-    text = render_markdown(fold(events), by, transcript, timestamps, debrief_lines(events))
+    text = render_markdown(fold(events), by, transcript, timestamps,
+                           debrief_lines(events, timestamps))
     out = out or log_path.parent / EXPORT_NAME
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
@@ -72,18 +76,9 @@ def export_session(
     return out
 
 
-def debrief_lines(events: list[Event]) -> list[str]:
-    """The coach's debrief section for these events, when the report module is present."""
-    builder = _report_builder()
-    return builder(events) if builder else []
-
-
-def _report_builder() -> Callable[[list[Event]], list[str]] | None:
-    try:
-        from tui.core.report import build_report, report_markdown
-    except ImportError:
-        return None
-    return lambda events: report_markdown(build_report(events))
+def debrief_lines(events: list[Event], timestamps: bool = True) -> list[str]:
+    """The coach's debrief section for these events (flags recomputed from the log)."""
+    return report_markdown(build_report(events), timestamps)
 
 
 def _summary(state: SessionState) -> list[str]:

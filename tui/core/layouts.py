@@ -439,7 +439,12 @@ def load_layout_file(path: Path) -> Layout:
     path = Path(path)
     data = read_toml(path)
     text = path.read_text(encoding="utf-8")
-    return _Parser(path, text).layout(data)
+    layout = _Parser(path, text).layout(data)
+    # The [coach] table is validated by the coach, which itself depends on this module.
+    from tui.core.coach.config import check_layout_coach
+
+    check_layout_coach(layout)
+    return layout
 
 
 def _number(seconds: float) -> int | float:

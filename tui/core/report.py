@@ -344,9 +344,14 @@ def _join(items: list[str]) -> str:
 # --------------------------------------------------------------------------- Markdown
 
 
-def report_markdown(report: Report) -> list[str]:
-    """The debrief as CommonMark lines: "## Debrief" then level-3 sections; stable output."""
+def report_markdown(report: Report, timestamps: bool = True) -> list[str]:
+    """The debrief as CommonMark lines: "## Debrief" then level-3 sections; stable output.
+
+    Without `timestamps`, no moment of the session is printed (durations stay)."""
     titles = {p.id: p.title for p in report.phases}
+
+    def stamp(t: float) -> str:
+        return f"{format_clock(t)} · " if timestamps else ""
 
     def where(phase: str | None) -> str:
         return inline(titles.get(phase or "", "whole round"))
@@ -366,30 +371,34 @@ def report_markdown(report: Report) -> list[str]:
     lines.append("")
     lines += ["### Flags on the timeline", ""]
     if report.flags:
-        lines += [f"- {format_clock(f.t)} · {where(f.phase)} · **{inline(f.code)}** "
+        lines += [f"- {stamp(f.t)}{where(f.phase)} · **{inline(f.code)}** "
                   f"({f.severity}): {inline(f.message)}" for f in report.flags]
     else:
         lines.append("No flags were raised.")
     lines.append("")
-    lines += _questions_md(report, where)
-    lines += _dimensions_md(report, where)
+    lines += _questions_md(report, timestamps)
+    lines += _dimensions_md(report, timestamps)
     lines += ["### Core challenge", ""]
     if report.core_challenge:
         quote = report.core_challenge
-        lines += [f"> {inline(quote.text)}", "",
-                  f"Said at {format_clock(quote.t)} in {where(quote.phase)}.", ""]
+        said = f"at {format_clock(quote.t)} " if timestamps else ""
+        lines += [f"> {inline(quote.text)}", "", f"Said {said}in {where(quote.phase)}.", ""]
     else:
         lines += ["The core challenge was never stated.", ""]
-    lines += _failures_md(report, where)
-    lines += _delivery_md(report, where)
+    lines += _failures_md(report, where, timestamps)
+    lines += _delivery_md(report, where, timestamps)
     if report.probes:
         lines += ["### Interviewer probes", ""]
-        lines += [f"- {format_clock(p.t)} · {where(p.phase)}: {inline(p.text)}"
+        lines += [f"- {stamp(p.t)}{where(p.phase)}: {inline(p.text)}"
                   for p in report.probes]
         lines.append("")
     while lines and lines[-1] == "":
         lines.pop()
     return lines + [""]
+
+
+def _at(t: float, timestamps: bool) -> str:
+    return f"at {format_clock(t)} " if timestamps else ""
 
 
 def _result(row: PhaseRow) -> str:
@@ -407,30 +416,31 @@ def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def _questions_md(report: Report, where: Any) -> list[str]:
+def _questions_md(report: Report, timestamps: bool) -> list[str]:
     count = len(report.questions)
     lines = ["### Clarifying questions", "",
              f"{count} clarifying question{'' if count == 1 else 's'} asked.", ""]
-    lines += [f"{n}. {inline(q.text)} *({format_clock(q.t)}{', note' if q.source == 'note' else ''})*"
-              for n, q in enumerate(report.questions, start=1)]
+    for n, q in enumerate(report.questions, start=1):
+        tags = ([format_clock(q.t)] if timestamps else []) + (["note"] if q.source == "note" else [])
+        lines.append(f"{n}. {inline(q.text)}" + (f" *({', '.join(tags)})*" if tags else ""))
     return lines + ([""] if report.questions else [])
 
 
-def _dimensions_md(report: Report, where: Any) -> list[str]:
+def _dimensions_md(report: Report, timestamps: bool) -> list[str]:
     if not report.dimensions:
         return []
     covered = [d for d in report.dimensions if d.covered]
     missed = [d for d in report.dimensions if not d.covered]
     lines = ["### Requirements covered", ""]
     for d in covered:
-        lines.append(f"- Covered: {inline(d.text)} at {format_clock(d.t or 0)} "
-                     f"(\"{inline(d.evidence or '')}\")")
+        when = f" at {format_clock(d.t or 0)}" if timestamps else ""
+        lines.append(f"- Covered: {inline(d.text)}{when} (\"{inline(d.evidence or '')}\")")
     for d in missed:
         lines.append(f"- Missed: {inline(d.text)}")
     return lines + [""]
 
 
-def _failures_md(report: Report, where: Any) -> list[str]:
+def _failures_md(report: Report, where: Any, timestamps: bool) -> list[str]:
     lines = ["### Failure modes", ""]
 
     def terms(rows: tuple[FailureRow, ...]) -> str:
@@ -441,7 +451,7 @@ def _failures_md(report: Report, where: Any) -> list[str]:
     first = unprompted[0] if unprompted else None
     lines.append(f"- Before the resilience phase, unprompted: {len(unprompted)} "
                  f"({terms(unprompted)})"
-                 + (f", first at {format_clock(first.t)} in {where(first.phase)}" if first else ""))
+                 + (f", first {_at(first.t, timestamps)}in {where(first.phase)}" if first else ""))
     if prompted:
         lines.append(f"- Before the resilience phase, answering a probe: {len(prompted)} "
                      f"({terms(prompted)})")
@@ -450,7 +460,7 @@ def _failures_md(report: Report, where: Any) -> list[str]:
     return lines + [""]
 
 
-def _delivery_md(report: Report, where: Any) -> list[str]:
+def _delivery_md(report: Report, where: Any, timestamps: bool) -> list[str]:
     lines = ["### Delivery", ""]
     lines.append(f"- Words per minute of talk: {_num(report.wpm)}")
     approx = " (approximate: Whisper drops most fillers)" if report.fillers_approximate else ""
@@ -459,7 +469,8 @@ def _delivery_md(report: Report, where: Any) -> list[str]:
     silence = report.longest_silence
     if silence:
         lines.append(f"- Longest silence: {format_clock(silence.length_s)} in "
-                     f"{where(silence.phase)} at {format_clock(silence.start)}")
+                     f"{where(silence.phase)}" + (f" at {format_clock(silence.start)}"
+                                                  if timestamps else ""))
     else:
         lines.append("- Longest silence: no pause longer than a thinking pause")
     return lines + [""]
