@@ -131,4 +131,4 @@ def test_no_timestamps_drops_every_moment(session: Session, clock: FakeClock, tm
     assert not re.search(r"\d+:\d\d ·|\*\(\d+:\d\d|Said at|first at", body)
     assert "## Debrief" in text and "### Flags on the timeline" in text
     with_times = export_session(log, tmp_path / "timed.md").read_text()
-    assert re.search(r"\d+:\d\d · ", with_times.split("## Debrief")[1])
+    assert re.search(r"\*\(\d+:\d\d", with_times.split("## Debrief")[1].split("## Outline")[0])
