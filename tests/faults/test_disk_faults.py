@@ -1,0 +1,144 @@
+"""Disk faults in the running app (Pilot): writes failing with ENOSPC (the log swapped for a
+symlink to /dev/full) and the session directory becoming unusable, mid-round. The screen warns,
+the outline and clock keep working, nothing in memory is lost, the writer retries until the disk
+is back and then the log holds every event; the outline can still be exported elsewhere."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.faults.conftest import log_dir, messages, notes_of, type_note
+from tui.app.app import BoardlessApp
+from tui.core.clock import FakeClock
+from tui.core.eventlog import LOG_NAME, read_log
+from tui.core.export import render_markdown
+from tui.core.state import fold
+
+DEV_FULL = Path("/dev/full")
+
+
+@contextmanager
+def log_on_dev_full(app: BoardlessApp) -> Iterator[Path]:
+    """While inside: `events.jsonl` is a symlink to /dev/full, so every write gets a real
+    ENOSPC from the kernel. The writer holds the file open, so it is closed first (it reopens
+    the path lazily on the next write, as after any failure)."""
+    if not DEV_FULL.exists():
+        pytest.fail("needs /dev/full (Linux)")
+    directory = log_dir(app)
+    log, real = directory / LOG_NAME, directory / "events.jsonl.real"
+    assert app.session is not None and app.session.writer is not None
+    app.session.writer.close()
+    log.rename(real)
+    log.symlink_to(DEV_FULL)
+    try:
+        yield log
+    finally:
+        log.unlink()
+        real.rename(log)
+
+
+@contextmanager
+def session_dir_replaced_by_a_file(app: BoardlessApp) -> Iterator[Path]:
+    """While inside: the session directory is gone and a plain file sits at its path (ENOTDIR
+    on every open, even for root, who ignores permission bits)."""
+    directory = log_dir(app)
+    assert app.session is not None and app.session.writer is not None
+    app.session.writer.close()
+    aside = directory.with_name(directory.name + ".aside")
+    directory.rename(aside)
+    directory.write_text("not a directory")
+    try:
+        yield directory
+    finally:
+        directory.unlink()
+        aside.rename(directory)
+
+
+FAULTS: dict[str, Callable[[BoardlessApp], object]] = {
+    "ENOSPC": log_on_dev_full,
+    "unwritable directory": session_dir_replaced_by_a_file,
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+async def test_disk_fault_warns_keeps_everything_and_recovers(
+    build: Callable[..., BoardlessApp], fake_clock: FakeClock, tmp_path: Path, fault: str
+) -> None:
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await type_note(pilot, "before the fault")
+        assert app.session is not None and app.session.writer is not None
+        writer = app.session.writer
+        with FAULTS[fault](app):  # type: ignore[attr-defined]
+            fake_clock.advance(30)
+            await type_note(pilot, "written while the disk fails")
+            await pilot.press("ctrl+n", "enter")  # the phase still changes; a new note
+            await pilot.pause()
+            fake_clock.advance(30)
+            await type_note(pilot, "still typing")
+            assert writer.error is not None and writer.pending > 0
+            warning = [m for m in messages(app) if "cannot write" in m]
+            assert warning and "retrying" in warning[0], messages(app)
+            assert app.session.state.current_phase_id == "framing"
+            assert notes_of(app)[:3] == ["before the fault", "written while the disk fails",
+                                         "still typing"]
+            # the outline can be exported elsewhere from memory while the log cannot be written
+            elsewhere = tmp_path / "elsewhere.md"
+            elsewhere.write_text(render_markdown(app.session.state), encoding="utf-8")
+            exported = elsewhere.read_text(encoding="utf-8")
+            assert "written while the disk fails" in exported and "still typing" in exported
+            in_memory = app.session.state.last_seq
+        fake_clock.advance(5)
+        await type_note(pilot, "after recovery")  # the next write retries and succeeds
+        assert writer.error is None and writer.pending == 0
+        assert any("written again" in m for m in messages(app)), messages(app)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    events = read_log(log_dir(app) / LOG_NAME).events
+    seqs = [e.seq for e in events]
+    assert seqs == list(range(1, len(seqs) + 1)), "an event went missing"
+    assert seqs[-1] > in_memory
+    state = fold(events)
+    assert [n.text for n, _ in state.outline.walk()][:4] == [
+        "before the fault", "written while the disk fails", "still typing", "after recovery"]
+    assert state.current_phase_id == "framing" and state.closed
+
+
+async def test_export_key_during_a_disk_fault_does_not_export_a_stale_log(
+    build: Callable[..., BoardlessApp], fake_clock: FakeClock
+) -> None:
+    """ctrl+e while the session directory is unusable: either the export holds what is on the
+    screen, or the app says it failed; it must never silently write an outline missing notes.
+    (Not with /dev/full: reading it never ends, which no real full disk does.)"""
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await type_note(pilot, "before the fault")
+        with session_dir_replaced_by_a_file(app):
+            await type_note(pilot, "only in memory")
+            await pilot.press("ctrl+e")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            exported = app.last_export
+            if exported is not None:
+                assert "only in memory" in exported.read_text(encoding="utf-8")
+            else:
+                assert any("Export failed" in m for m in messages(app)), messages(app)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+
+
+def test_dev_full_really_fails() -> None:
+    """The injected fault is the kernel's own ENOSPC, not a simulation."""
+    with pytest.raises(OSError) as raised, open(DEV_FULL, "a", encoding="utf-8") as handle:
+        handle.write("x\n")
+        handle.flush()
+    assert raised.value.errno == 28 and os.strerror(28) in str(raised.value)
