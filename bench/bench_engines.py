@@ -170,7 +170,11 @@ def word_lags(shown: list[tuple[float, Recognition]], base: float) -> list[float
 
 
 def measure_overhead(make: Callable[[], Engine], names: list[str], repeats: int) -> dict[str, float]:
-    """Best-of-N seconds: engine fed directly vs the whole pipeline from a FileSource."""
+    """Best-of-N seconds: engine fed directly vs the whole pipeline from a FileSource.
+
+    Runs alternate (direct, pipeline, direct, ...) and the best of each is kept, so load from
+    other processes on the machine hurts both sides alike.
+    """
     from tui.speech.pipeline import CaptionPipeline, PipelineStatus
     from tui.speech.sources.file_source import FileSource
 
@@ -240,7 +244,7 @@ def worker(name: str, quick: bool) -> dict[str, Any]:
         final += delays["final"]
         lags += delays["word_lag"]
     engine.close()
-    overhead = measure_overhead(make, names, repeats=2 if quick else 3)
+    overhead = measure_overhead(make, names[:2], repeats=3 if quick else 5)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     def pct(values: list[float], q: float) -> float | None:
