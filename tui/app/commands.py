@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from tui.app.keys import KeyAction, in_scope
+from tui.core.durations import format_minutes
 
 SCREEN_SCOPES = {"StartScreen": "start", "PracticeScreen": "practice",
                  "ResultsScreen": "results"}
@@ -39,7 +40,8 @@ class ActionsProvider(Provider):
             for phase in tracker.layout.phases:
                 if tracker.is_current(phase.id):
                     continue
-                yield (f"phase: jump to {phase.title}", phase.goal,
+                window = f"{format_minutes(phase.min_s)}-{format_minutes(phase.max_s)}"
+                yield (f"phase: jump to {phase.title}", f"Enter this phase now ({window}).",
                        partial(screen.run_action, f"jump_phase({phase.id!r})"))
 
     async def discover(self) -> Hits:

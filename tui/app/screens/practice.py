@@ -24,6 +24,7 @@ from tui.core.session import Session
 from tui.core.state import Flag
 
 FLASH_SECONDS = 6.0
+MIC_REPAINT_S = 0.15
 LIVE_ONLY = {"next_phase", "previous_phase", "jump_phase", "pin_caption", "end_round"}
 PHASE_EVENTS = {"phase_entered", "timer_started", "timer_paused", "round_ended",
                 "session_resumed"}
@@ -66,6 +67,8 @@ class PracticeScreen(Screen[None]):
         self.outline.rebuild()
         self.outline.focus()
         self.refresh_view()
+        if not self.read_only:
+            self.set_interval(MIC_REPAINT_S, self._repaint_mic)
 
     def on_unmount(self) -> None:
         if self.on_session_event in self.session.listeners:
@@ -113,6 +116,14 @@ class PracticeScreen(Screen[None]):
         self.query_one(ProbeBanner).show(state, now)
         strip = self.query_one(CaptionStrip)
         strip.show(state, max(1, strip.content_region.height or 3), self.flash, self._pattern)
+
+    def _repaint_mic(self) -> None:
+        level = self.app.mic_level()  # type: ignore[attr-defined]
+        if level is not None:
+            try:
+                self.query_one(SessionHeader).show_level(level)
+            except NoMatches:
+                pass
 
     def _engine_label(self) -> str:
         state = self.session.state

@@ -46,10 +46,15 @@ class SessionHeader(Horizontal):
         clock.update(f"{format_clock(used)} / {format_clock(state.layout.total_s)} {status}")
         clock.set_class(tracker.remaining(now) < 0, "-over")
         clock.set_class(not tracker.running and tracker.started and not tracker.ended, "-paused")
-        mic = self.query_one("#head-mic", Label)
-        mic.update("mic off" if level is None else f"mic {level_bar(level)}")
+        self.show_level(level)
         engine = self.query_one("#head-engine", Label)
         engine.update(mode)
+
+
+    def show_level(self, level: float | None) -> None:
+        """The microphone level alone (repainted ~7 times a second while captions run)."""
+        self.query_one("#head-mic", Label).update(
+            "mic off" if level is None else f"mic {level_bar(level)}")
 
 
 def _escape(text: str) -> str:
