@@ -67,6 +67,7 @@ class CaptionFeed:
         self._stopped = False
         self.level = 0.0
         self.engine = ""
+        self._device_message = ""
 
     # ---- runs on a worker thread ------------------------------------------------------------
     def start(self) -> None:
@@ -87,7 +88,8 @@ class CaptionFeed:
             factory = importlib.import_module("tui.speech.sources.factory")
             pipeline_mod = importlib.import_module("tui.speech.pipeline")
             source = factory.make_source(self.options.audio_file, self.options.device
-                                         or self.settings.device, self.options.speed)
+                                         or self.settings.device, self.options.speed,
+                                         on_state=self._device_state)
             pipeline = pipeline_mod.CaptionPipeline(
                 source, choice.make, on_result=self._result, on_status=self._pipeline_status,
                 on_level=self._level, record_to=self.record_to,
@@ -132,6 +134,17 @@ class CaptionFeed:
 
     def _level(self, level: float) -> None:
         self.level = float(level)
+
+    def _device_state(self, state: str) -> None:
+        """The microphone lost (with the reason) and back: say so in the caption strip."""
+        if state.startswith("lost: "):
+            message = f"microphone lost: {state[6:]}; reconnecting…"
+            if message != self._device_message:
+                self._device_message = message
+                self._status("error", message)
+        elif state == "listening" and self._device_message:
+            self._device_message = ""
+            self._status("ready", "microphone back: listening again")
 
     # ---- UI thread --------------------------------------------------------------------------
     def drain(self) -> list[NewEvent]:
