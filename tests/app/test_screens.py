@@ -46,7 +46,10 @@ async def test_pick_layout_and_random_prompt_then_start(make_app) -> None:
         screen.query_one("#layouts").focus()
         await pilot.press("home")
         layout = screen.chosen_layout.id
-        await pilot.press("enter")  # selecting starts
+        assert layout != "netflix-l5"
+        await pilot.press("enter")  # a layout: on to the prompts
+        assert app.screen.focused is screen.query_one("#prompts")
+        await pilot.press("enter")  # a prompt: start
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen)
         assert app.session.state.prompt.id == chosen

@@ -130,8 +130,12 @@ class StartScreen(Screen[None]):
         self.chosen_prompt = next(p for p in self.prompts if p.id == event.option.id)
         self.show_choice()
 
-    @on(OptionList.OptionSelected)
-    def _selected(self) -> None:
+    @on(OptionList.OptionSelected, "#layouts")
+    def _layout_selected(self) -> None:
+        self.query_one("#prompts", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#prompts")
+    def _prompt_selected(self) -> None:
         self.action_start()
 
     def show_choice(self) -> None:
@@ -154,8 +158,9 @@ class StartScreen(Screen[None]):
         self.query_one("#questions-view", Static).update(questions)
         phases = Text()
         phases.append(f"{layout.title} · {format_minutes(layout.total_s)}\n", style="bold")
+        width = max(len(phase.title) for phase in layout.phases)
         for number, phase in enumerate(layout.phases, start=1):
-            phases.append(f" {number}. {phase.title:<16}", style="bold")
+            phases.append(f" {number}. {phase.title:<{width}}", style="bold")
             phases.append(f" {format_minutes(phase.min_s)}-{format_minutes(phase.max_s)}\n")
         self.query_one("#phases-view", Static).update(phases)
 
