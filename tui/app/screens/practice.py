@@ -26,6 +26,15 @@ from tui.core.state import Flag
 FLASH_SECONDS = 6.0
 MIC_REPAINT_S = 0.15
 LIVE_ONLY = {"next_phase", "previous_phase", "jump_phase", "pin_caption", "end_round"}
+ALL_PARTS = frozenset({"header", "bar", "side", "probe", "strip"})
+EVENT_PARTS = {
+    "caption": frozenset({"strip"}),
+    "captions_status": frozenset({"strip", "header"}),
+    "flag_raised": frozenset({"strip", "side"}),
+    "checklist_ticked": frozenset({"side"}),
+    "probe_asked": frozenset({"probe"}),
+    "probe_closed": frozenset({"probe"}),
+}
 PHASE_EVENTS = {"phase_entered", "timer_started", "timer_paused", "round_ended",
                 "session_resumed"}
 
@@ -88,20 +97,21 @@ class PracticeScreen(Screen[None]):
         elif kind == "flag_raised":
             self.flash = self.session.state.flags[-1]
             self._flash_until = self.session.now() + FLASH_SECONDS
-        if kind in PHASE_EVENTS or kind in ("caption", "captions_status", "flag_raised",
-                                            "checklist_ticked", "probe_asked", "probe_closed"):
-            self.refresh_view()
+        parts = ALL_PARTS if kind in PHASE_EVENTS else EVENT_PARTS.get(kind)
+        if parts:
+            self.refresh_view(parts)
 
-    def refresh_view(self) -> None:
-        """Repaint everything that depends on time or on the state (called at least 1x/s)."""
+    def refresh_view(self, parts: frozenset[str] | None = None) -> None:
+        """Repaint what depends on time or on the state: everything (at least 1x/s) or, for a
+        single event, only the parts it changes (captions stream without relayouts)."""
         if not self._ready:
             return
         try:
-            self._repaint()
+            self._repaint(parts or ALL_PARTS)
         except NoMatches:
             pass  # the screen is being taken down (the app is exiting)
 
-    def _repaint(self) -> None:
+    def _repaint(self, parts: frozenset[str]) -> None:
         state = self.session.state
         now = self.session.now()
         if self._pattern_phase != state.current_phase_id:
@@ -109,13 +119,20 @@ class PracticeScreen(Screen[None]):
             self._pattern = cue_pattern(state.phases.current_phase)
         if self.flash is not None and now >= self._flash_until:
             self.flash = None
-        self.query_one(SessionHeader).show(state, now, self.mode_label or self._engine_label(),
-                                           self.app.mic_level())  # type: ignore[attr-defined]
-        self.query_one(PhaseBar).show(now)
-        self.query_one(SidePanel).show(state, self.reveal)
-        self.query_one(ProbeBanner).show(state, now)
-        strip = self.query_one(CaptionStrip)
-        strip.show(state, max(1, strip.content_region.height or 3), self.flash, self._pattern)
+        if "header" in parts:
+            self.query_one(SessionHeader).show(state, now, self.mode_label or
+                                               self._engine_label(),
+                                               self.app.mic_level())  # type: ignore[attr-defined]
+        if "bar" in parts:
+            self.query_one(PhaseBar).show(now)
+        if "side" in parts:
+            self.query_one(SidePanel).show(state, self.reveal)
+        if "probe" in parts:
+            self.query_one(ProbeBanner).show(state, now)
+        if "strip" in parts:
+            strip = self.query_one(CaptionStrip)
+            strip.show(state, max(1, strip.content_region.height or 3), self.flash,
+                       self._pattern)
 
     def _repaint_mic(self) -> None:
         level = self.app.mic_level()  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import re
 
 from rich.console import Console
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.core.durations import format_clock
@@ -38,8 +39,16 @@ def cue_pattern(phase: Phase | None) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-class CaptionStrip(Static):
-    """Live captions at the bottom of the practice screen."""
+class CaptionStrip(Widget):
+    """Live captions at the bottom of the practice screen (fixed height: repainting it never
+    needs a new layout, so streaming captions stay cheap)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._text = Text()
+
+    def render(self) -> Text:
+        return self._text
 
     def show(self, state: SessionState, lines: int, flash: Flag | None,
              pattern: re.Pattern[str] | None) -> None:
@@ -70,7 +79,8 @@ class CaptionStrip(Static):
         if not out:
             out.append((blank, Text("listening… captions appear here; ctrl+k pins the last "
                                     "one", style="dim italic")))
-        self.update(_bottom_lines(out, self.content_region.width, lines, self.app.console))
+        self._text = _bottom_lines(out, self.content_region.width, lines, self.app.console)
+        self.refresh()
 
 
 def _bottom_lines(rows: list[tuple[Text, Text]], width: int, lines: int,

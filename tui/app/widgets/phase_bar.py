@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Static
+from textual.widget import Widget
 
 from tui.core.durations import format_clock, format_minutes
 from tui.core.phases import PhaseTracker, Window
@@ -19,12 +19,16 @@ WINDOW_CLASS = {
 STATE_CLASSES = (*WINDOW_CLASS.values(), "-current", "-skipped", "-rushed")
 
 
-class PhaseChip(Static):
+class PhaseChip(Widget):
     """One phase: title, clock against window, and a progress rule marking min and max."""
 
     def __init__(self, phase_id: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.phase_id = phase_id
+        self._text = Text()
+
+    def render(self) -> Text:
+        return self._text
 
     def show(self, tracker: PhaseTracker, now: float) -> None:
         phase = tracker.layout.phase(self.phase_id)
@@ -66,7 +70,9 @@ class PhaseChip(Static):
                                                              width, window)])
         lines.no_wrap = True
         lines.overflow = "ellipsis"
-        self.update(lines)
+        if lines != self._text:
+            self._text = lines
+            self.refresh()
 
 
 def _rule(spent: float, min_s: float, max_s: float, width: int, window: Window) -> Text:
