@@ -151,3 +151,32 @@ def test_feed_disabled_reports_off() -> None:
     assert feed.drain() == [("captions_status", {"state": "off",
                                                   "message": "captions off: disabled for this run"})]
     assert Status("off", "x").state == "off"
+
+
+async def test_typing_stays_responsive_while_the_engine_loads(make_app, monkeypatch) -> None:
+    """Engine choice and model load happen off the UI thread: keys are handled meanwhile and
+    quitting does not wait for the load."""
+    import threading
+    import time
+
+    import tui.speech.select as select
+
+    release = threading.Event()
+
+    def slow_choice(*args: object, **kwargs: object) -> object:
+        release.wait(5)
+        raise select.SpeechError("too slow for this test")
+
+    monkeypatch.setattr(select, "choose_engine", slow_choice)
+    app = make_app(speech=SpeechOptions(engine="auto"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        started = time.perf_counter()
+        await type_text(pilot, "typed while loading")
+        await pilot.press("escape")
+        assert time.perf_counter() - started < 3
+        assert len(app.session.state.outline) == 1
+        quit_started = time.perf_counter()
+        await pilot.press("ctrl+q")
+    release.set()
+    assert time.perf_counter() - quit_started < 3

@@ -8,6 +8,7 @@ the pipeline flushes while stopping is drained afterwards, so the last words rea
 from __future__ import annotations
 
 import importlib
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ class CaptionFeed:
         self._items: deque[object] = deque()
         self._pipeline: Any = None
         self._stopped = False
+        self._lock = threading.Lock()
         self.level = 0.0
         self.engine = ""
         self._device_message = ""
@@ -94,10 +96,11 @@ class CaptionFeed:
                 source, choice.make, on_result=self._result, on_status=self._pipeline_status,
                 on_level=self._level, record_to=self.record_to,
             )
-            if self._stopped:
-                return
-            self._pipeline = pipeline
-            pipeline.start()
+            with self._lock:
+                if self._stopped:
+                    return
+                self._pipeline = pipeline
+                pipeline.start()
         except ModuleNotFoundError as error:
             self._status("off", f"captions off: {error.name} is not available")
         except BoardlessError as error:
@@ -107,8 +110,9 @@ class CaptionFeed:
 
     def stop(self) -> None:
         """Stop the pipeline, flushing its last words into the queue (blocking)."""
-        self._stopped = True
-        pipeline, self._pipeline = self._pipeline, None
+        with self._lock:
+            self._stopped = True
+            pipeline, self._pipeline = self._pipeline, None
         if pipeline is not None:
             pipeline.stop()
 
