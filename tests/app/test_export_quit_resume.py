@@ -88,3 +88,14 @@ async def test_start_screen_without_unfinished_session_has_no_resume(make_app) -
         await pilot.pause()
         assert not app.screen.query_one("#resume").display
         assert app.screen.check_action("resume", ()) is False
+
+
+async def test_ctrl_c_saves_and_quits_too(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "before ctrl+c")
+        await pilot.press("ctrl+c")
+    events = read_log(app.session.log_path).events
+    assert events[-1].type == "session_closed"
+    assert events[-2].type == "note_added" and events[-2]["text"] == "before ctrl+c"

@@ -30,9 +30,11 @@ class ActionsProvider(Provider):
             targets += [(action, outline) for action in in_scope("outline")
                         if action.action not in ("stop_editing",)]
         targets += [(action, self.app) for action in in_scope("app")]
+        seen: set[tuple[str, int]] = set()
         for action, node in targets:
-            if node.check_action(action.action, ()) is False:
+            if node.check_action(action.action, ()) is False or (action.title, id(node)) in seen:
                 continue
+            seen.add((action.title, id(node)))
             title = f"{action.title}  [{action.key_display}]"
             yield title, action.help, partial(node.run_action, action.action)
         if scope == "practice" and screen.check_action("jump_phase", ()) is not False:

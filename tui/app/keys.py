@@ -50,6 +50,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     K("app.help", "f1", "help", "Help", "app: help", "Show every key.", "app"),
     K("app.quit", "ctrl+q", "quit", "Quit", "app: quit (saving)",
       "Save the session and quit; the next start offers to resume it.", "app", priority=True),
+    K("app.interrupt", "ctrl+c", "quit", "Quit", "app: quit (saving)",
+      "Also saves and quits, like Ctrl+Q.", "app", show=False, priority=True),
     K("app.theme", "f2", "toggle_theme", "Theme", "app: switch paper/ink theme",
       "Switch between the light paper and the dark ink theme (remembered).", "app"),
     # start screen
