@@ -91,6 +91,8 @@ class PracticeScreen(Screen[None]):
             return
         if kind.startswith("note_") or kind.startswith("outline_"):
             try:
+                if self.read_only and kind == "note_added":
+                    self.outline.cursor_id = event["id"]  # replay follows the newest note
                 self.outline.rebuild()
             except NoMatches:
                 return
