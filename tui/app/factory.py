@@ -54,8 +54,9 @@ def build_app(
         plan.prompt_given = options.prompt is not None
     elif options.mode in ("resume", "replay"):
         plan.log_path = _session_log(options.session, options.mode)
+        events = read_log(plan.log_path).events  # a damaged log fails here, in one line
         if options.mode == "replay":
-            plan.events = read_log(plan.log_path).events
+            plan.events = events
             if not plan.events:
                 raise UsageError(f"{plan.log_path} holds no events to replay")
     else:
