@@ -70,12 +70,15 @@ def test_recreated_recogniser_keeps_the_stream_clock(engine) -> None:  # type: i
     finally:
         engine.recreate_every_s = 600.0
     assert engine.recreated > before
-    assert len(finals) == 2
+    assert len(finals) >= 2
     assert finals[0].words[0].start >= offset
     # the same audio twice: a word heard in both has the same time, shifted by the repeat
     shift = (len(pcm) + len(gap)) / ENGINE_RATE
-    second = {w.text: w.start for w in finals[1].words}
-    shared = [w for w in finals[0].words if w.text in second and len(w.text) > 1]
+    words = [w for r in finals for w in r.words]
+    first = [w for w in words if w.start < offset + shift]
+    second = {w.text: w.start for w in words if w.start >= offset + shift}
+    assert first and second
+    shared = [w for w in first if w.text in second and len(w.text) > 1]
     assert shared
     for word in shared:
         assert second[word.text] == pytest.approx(word.start + shift, abs=0.1)
