@@ -234,3 +234,23 @@ def test_stop_while_the_model_loads_never_starts_the_source() -> None:
     assert pipeline.join(timeout=10)
     assert seen.states == ["loading", "stopped"]
     assert source._thread is None
+
+
+def test_recreate_every_rebuilds_the_engine_at_a_pause_and_keeps_stream_times() -> None:
+    source = FileSource(fx.wav("hibari_pause"), speed=0)
+    seen = Recorder()
+    built: list[object] = []
+
+    def factory():  # type: ignore[no-untyped-def]
+        built.append(sphinx())
+        return built[-1]
+
+    pipeline = seen.pipeline(source, factory, recreate_every_s=2.0)
+    pipeline.start()
+    assert pipeline.join(timeout=30)
+    assert seen.states[-1] == "stopped"
+    assert pipeline.recreated == 1 and len(built) == 2  # after the first sentence's final
+    first, second = seen.finals
+    assert "storage" in first.text and first.end < 4.0
+    assert "region" in second.text and second.start > 6.5  # the new engine's clock is rebased
+    assert all(second.start <= w.start <= w.end <= second.end for w in second.words)

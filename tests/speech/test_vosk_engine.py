@@ -82,6 +82,10 @@ def test_recreated_recogniser_keeps_the_stream_clock(engine) -> None:  # type: i
     assert shared
     for word in shared:
         assert second[word.text] == pytest.approx(word.start + shift, abs=0.1)
+    # the pipeline's hook: rebuild on demand, the clock goes on
+    count, clock = engine.recreated, engine._clock.seconds
+    engine.recreate()
+    assert engine.recreated == count + 1 and engine._offset == clock
 
 
 def test_missing_and_broken_models_raise_one_line(tmp_path: Path) -> None:

@@ -11,6 +11,10 @@ caller. Callbacks run on the recogniser thread (a Textual app should `post_messa
 
 Times in the results are seconds of the source's stream: skipped or paused audio is accounted
 for, so they match the optional recording (which keeps every block, skipped ones included).
+
+For long sessions, `recreate_every_s` rebuilds the recogniser at the first utterance boundary
+after that much audio, so its memory stays flat (an engine's own `recreate()` when it has one,
+which keeps the model loaded; otherwise the factory builds a new engine).
 """
 
 from __future__ import annotations
@@ -79,6 +83,11 @@ class _Timeline:
         self._gap_at: list[int] = []  # engine sample positions where audio was left out
         self._gap_offset: list[int] = []  # stream - engine samples after each gap
         self._arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=8192)
+        self.base = 0  # samples fed to engines before the current one was built
+
+    def rebase(self) -> None:
+        """A new engine starts counting from 0 here."""
+        self.base = self.fed
 
     def feed(self, samples: int, arrival: float) -> None:
         self.fed += samples
@@ -94,13 +103,14 @@ class _Timeline:
         self.stream += samples
 
     def to_stream(self, seconds: float) -> float:
-        index = bisect.bisect_left(self._gap_at, round(seconds * ENGINE_RATE)) - 1
+        position = self.base + round(seconds * ENGINE_RATE)
+        index = bisect.bisect_left(self._gap_at, position) - 1
         offset = self._gap_offset[index] if index >= 0 else 0
-        return round(seconds + offset / ENGINE_RATE, 3)
+        return round((position + offset) / ENGINE_RATE, 3)
 
     def arrival_of(self, seconds: float) -> float | None:
         """Arrival time of the block holding engine time `seconds` (the newest if beyond)."""
-        target = round(seconds * ENGINE_RATE)
+        target = self.base + round(seconds * ENGINE_RATE)
         found: float | None = None
         for end, arrival in reversed(self._arrivals):  # results are near the newest audio
             if end < target:
@@ -124,6 +134,7 @@ class CaptionPipeline:
         record_to: Path | None = None,
         max_backlog_s: float = 3.0,
         queue_blocks: int = 512,
+        recreate_every_s: float | None = None,
     ) -> None:
         self.source = source
         self.engine_factory = engine_factory
@@ -132,6 +143,11 @@ class CaptionPipeline:
         self.on_level = on_level
         self.record_to = record_to
         self.max_backlog_s = max_backlog_s
+        self.recreate_every_s = recreate_every_s
+        self.recreated = 0
+        """How often the recogniser was rebuilt (see `recreate_every_s`)."""
+        self._engine: Any = None
+        self._engine_from = 0  # samples fed when the current recogniser was (re)built
         self.realtime = is_realtime(source)
         self.engine_name = ""
         self.stats = PipelineStats()
@@ -211,15 +227,16 @@ class CaptionPipeline:
             self._status("error", f"speech engine failed to start: {one_line(error)}")
             return
         self.engine_name = getattr(engine, "name", "") or type(engine).__name__
+        self._engine = engine
         try:
-            self._serve(engine)
+            self._serve()
         except Exception as error:
             message = f"captions stopped: {self.engine_name} failed: {one_line(error)}"
             self._status("error", message + self._abandon_source())
         finally:
-            self._close(engine)
+            self._close(self._engine)
 
-    def _serve(self, engine: Engine) -> None:
+    def _serve(self) -> None:
         note = self._open_recorder()
         with self._source_lock:
             if self._stop_requested.is_set():
@@ -236,10 +253,10 @@ class CaptionPipeline:
             self._source_started = True
         self._start_level_thread()
         self._status("ready", f"{self.engine_name} captions from {self.source.name}{note}")
-        self._loop(engine)
+        self._loop()
         with self._source_lock:
             self._stop_source()  # ended by itself (end of file): let its thread finish
-        self._finish(engine)
+        self._finish(self._engine)
         source_error = getattr(self.source, "error", None)
         if source_error:
             self._status("error", str(source_error))
@@ -248,7 +265,7 @@ class CaptionPipeline:
         skipped = f", {stats.skipped_s:.1f} s skipped" if stats.skipped_s else ""
         self._status("stopped", f"captions stopped after {stats.received_s:.1f} s of audio{skipped}")
 
-    def _loop(self, engine: Engine) -> None:
+    def _loop(self) -> None:
         while True:
             try:
                 block = self._queue.get(timeout=GET_TIMEOUT)
@@ -258,7 +275,7 @@ class CaptionPipeline:
                 continue
             if block is None:
                 return
-            self._handle(engine, block)
+            self._handle(self._engine, block)
 
     def _handle(self, engine: Engine, block: AudioBlock) -> None:
         pcm = self._convert(block)
@@ -298,7 +315,30 @@ class CaptionPipeline:
             set_backlog(self._queued_s())
         self._timeline.feed(len(pcm), arrival)
         self.stats.fed_s += len(pcm) / ENGINE_RATE
-        self._deliver(self._timed(engine.accept, pcm), time.monotonic())
+        results = self._timed(engine.accept, pcm)
+        self._deliver(results, time.monotonic())
+        if self.recreate_every_s is not None and any(r.final for r in results):
+            self._maybe_recreate(engine)
+
+    def _maybe_recreate(self, engine: Engine) -> None:
+        """At an utterance boundary, rebuild a recogniser that has heard `recreate_every_s`.
+
+        Engines with a `recreate()` method rebuild their recogniser and keep the model and
+        their clock (cheap); others are flushed, closed and built again by the factory.
+        """
+        assert self.recreate_every_s is not None
+        if self._timeline.fed - self._engine_from < self.recreate_every_s * ENGINE_RATE:
+            return
+        rebuild = getattr(engine, "recreate", None)
+        if rebuild is not None:
+            rebuild()
+        else:
+            self._deliver(self._timed(engine.flush), time.monotonic())
+            engine.close()
+            self._engine = self.engine_factory()
+            self._timeline.rebase()
+        self._engine_from = self._timeline.fed
+        self.recreated += 1
 
     def _timed(self, call: Callable[..., list[Recognition]], *args: Any) -> list[Recognition]:
         began = time.perf_counter()

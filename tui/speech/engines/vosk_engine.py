@@ -92,6 +92,11 @@ class VoskEngine:
         self._new_recognizer()
         return results
 
+    def recreate(self) -> None:
+        """Rebuild the recogniser (not the model) at an utterance boundary; times go on."""
+        self._new_recognizer()
+        self.recreated += 1
+
     def close(self) -> None:
         """Release the recogniser and the model."""
         self._recognizer = None
