@@ -44,7 +44,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 SIZE = (40, 120)  # rows, columns
-ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>NOc78]|\x1b\][^\x07]*\x07")
+ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>NOc78]"
+                  rb"|\x1b\][^\x07]*\x07")
 BARE_APP = (
     "from textual.app import App\n"
     "from textual.widgets import Static\n"

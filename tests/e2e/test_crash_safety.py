@@ -14,6 +14,7 @@ import random
 import shutil
 import signal
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +98,7 @@ def plan(rng: random.Random, number: int, previous: Path | None) -> Trial:
     return Trial(number, resume, steps, linger=rng.uniform(0.3, 4.0))
 
 
-def start_practice(app: AppProcess, log_of: callable, resumed: bool) -> Path:  # type: ignore[valid-type]
+def start_practice(app: AppProcess, log_of: Callable[[], Path | None], resumed: bool) -> Path:
     """Get to a running round: ctrl+t on the start screen (new) or to continue the clock."""
     if resumed:
         app.wait_screen(PRACTICE_SCREEN)
