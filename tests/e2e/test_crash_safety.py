@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -180,7 +181,7 @@ def check_after_kill(app: AppProcess, log: Path, killed: float, tmp: Path,
         phase = running_phase(screen)
         if phase is not None and state.phases.current is not None:
             assert state.phases.current >= phase
-    copy = tmp / f"copy-{log.parent.name}-{len(on_disk)}"
+    copy = Path(tempfile.mkdtemp(prefix="resumed-", dir=tmp)) / log.parent.name
     shutil.copytree(log.parent, copy)
     folded = fold(loaded.events)
     resumed = Session.resume(copy, FakeClock())
