@@ -53,7 +53,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     K("app.interrupt", "ctrl+c", "quit", "Quit", "app: quit (saving)",
       "Also saves and quits, like Ctrl+Q.", "app", show=False, priority=True),
     K("app.theme", "f2", "toggle_theme", "Theme", "app: switch paper/ink theme",
-      "Switch between the light paper and the dark ink theme (remembered).", "app"),
+      "Switch between the light paper and the dark ink theme (remembered).", "app",
+      show=False),
     # start screen
     K("start.start", "ctrl+t", "start", "Start", "round: start",
       "Start a new round with the chosen layout and prompt.", "start"),

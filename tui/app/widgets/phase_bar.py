@@ -16,6 +16,7 @@ WINDOW_CLASS = {
     Window.IN_WINDOW: "-ready",
     Window.OVER_MAX: "-loud",
 }
+CROWDED = 6  # more phases than this: the running one gets the room, the others a short label
 STATE_CLASSES = (*WINDOW_CLASS.values(), "-current", "-skipped", "-rushed")
 
 
@@ -30,7 +31,7 @@ class PhaseChip(Widget):
     def render(self) -> Text:
         return self._text
 
-    def show(self, tracker: PhaseTracker, now: float) -> None:
+    def show(self, tracker: PhaseTracker, now: float, crowded: bool = False) -> None:
         phase = tracker.layout.phase(self.phase_id)
         window = tracker.window(self.phase_id, now)
         current = tracker.is_current(self.phase_id) and not tracker.ended
@@ -57,14 +58,21 @@ class PhaseChip(Widget):
             mark = "  "
         else:
             mark = "✓ " if window is Window.IN_WINDOW else "· "
-        title = Text(mark + phase.title, style="bold" if current else "")
+        compact = crowded and not current
+        narrow = compact and self.content_size.width < 14  # no room for "12:34/15m-20m"
+        label = short_label(tracker, self.phase_id) if compact else phase.title
+        if compact:
+            mark = mark.strip()
+        title = Text(mark + label, style="bold" if current else "")
         if skipped:
             status = "skipped"
         elif window is Window.PENDING:
-            status = f"– / {budget}"
+            status = budget if narrow else f"– / {budget}"
         else:
             word = {Window.OVER_MAX: " over", Window.IN_WINDOW: " ok"}.get(window, "")
             status = f"{format_clock(spent)}/{budget}{' rushed' if rushed else word}"
+            if narrow:
+                status = f"{format_clock(spent)}{' rushed' if rushed else word}"
         width = max(4, self.size.width - 2) if self.size.width else 14
         lines = Text("\n").join([title, Text(status), _rule(spent, phase.min_s, phase.max_s,
                                                              width, window)])
@@ -73,6 +81,17 @@ class PhaseChip(Widget):
         if lines != self._text:
             self._text = lines
             self.refresh()
+
+
+ROLE_WORDS = {"requirements": "Req", "framing": "Frame", "walkthrough": "Walk",
+              "deep_dive": "Deep", "resilience": "Resil", "break": "Break"}
+
+
+def short_label(tracker: PhaseTracker, phase_id: str) -> str:
+    """A few letters for a crowded bar: the phase number and its role ("3 Walk")."""
+    phase = tracker.layout.phase(phase_id)
+    number = tracker.layout.index_of(phase_id) + 1
+    return f"{number} {ROLE_WORDS.get(phase.role, phase.title[:5])}"
 
 
 def _rule(spent: float, min_s: float, max_s: float, width: int, window: Window) -> Text:
@@ -104,5 +123,7 @@ class PhaseBar(Horizontal):
             yield PhaseChip(phase.id, id=f"phase-{phase.id}", classes="phase-chip")
 
     def show(self, now: float) -> None:
+        crowded = len(self.tracker.layout.phases) > CROWDED
+        self.set_class(crowded, "-crowded")
         for chip in self.query(PhaseChip):
-            chip.show(self.tracker, now)
+            chip.show(self.tracker, now, crowded)
