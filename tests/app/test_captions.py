@@ -164,7 +164,7 @@ async def test_typing_stays_responsive_while_the_engine_loads(make_app, monkeypa
     release = threading.Event()
 
     def slow_choice(*args: object, **kwargs: object) -> object:
-        release.wait(5)
+        release.wait(20)
         raise select.SpeechError("too slow for this test")
 
     monkeypatch.setattr(select, "choose_engine", slow_choice)
@@ -174,9 +174,9 @@ async def test_typing_stays_responsive_while_the_engine_loads(make_app, monkeypa
         started = time.perf_counter()
         await type_text(pilot, "typed while loading")
         await pilot.press("escape")
-        assert time.perf_counter() - started < 3
+        assert time.perf_counter() - started < 8
         assert len(app.session.state.outline) == 1
         quit_started = time.perf_counter()
         await pilot.press("ctrl+q")
     release.set()
-    assert time.perf_counter() - quit_started < 3
+    assert time.perf_counter() - quit_started < 8

@@ -147,4 +147,4 @@ async def test_two_thousand_notes_stay_smooth(make_app, clock) -> None:
         await pilot.press("enter", "tab", "escape", "up", "ctrl+up")
         elapsed = time.perf_counter() - started
         assert len(app.session.state.outline) == 2001
-        assert elapsed < 3.0, f"13 keys took {elapsed:.2f}s with 2,000 notes"
+        assert elapsed < 6.0, f"13 keys took {elapsed:.2f}s with 2,000 notes"
