@@ -102,6 +102,7 @@ def test_help_screen(snap_compare, make_app) -> None:
         await start_round(pilot)
         await pilot.press("f1")
         await settle(pilot)
+        await pilot.pause(0.5)  # the footer behind the dialog re-reads its bindings
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
 
