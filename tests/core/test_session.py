@@ -76,6 +76,10 @@ def test_store_names_lists_and_resolves(tmp_path: Path) -> None:
         resolve_session("20260501", root)
     with pytest.raises(UsageError, match="no session"):
         resolve_session("nothing-here", root)
+    with pytest.raises(UsageError, match="does not exist"):
+        resolve_session(str(tmp_path / "gone" / "session"), root)
+    with pytest.raises(UsageError, match="does not exist"):
+        resolve_session("./missing", root)
 
 
 WRITER = textwrap.dedent(

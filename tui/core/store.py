@@ -42,9 +42,12 @@ def resolve_session(arg: str, root: Path | None = None) -> Path:
         if log.is_file():
             return log
         raise UsageError(f"{path} is not a session directory (no {LOG_NAME} in it)")
+    looks_like_path = any(sep in arg for sep in ("/", "\\")) or arg.startswith((".", "~"))
+    if looks_like_path or not arg:
+        raise UsageError(f"no session at {path}: the path does not exist")
     root = root or sessions_dir()
     exact = root / arg / LOG_NAME
-    if "/" not in arg and exact.is_file():
+    if exact.is_file():
         return exact
     matches = sorted(p for p in root.glob(f"{glob_escape(arg)}*") if (p / LOG_NAME).is_file())
     if len(matches) == 1:
