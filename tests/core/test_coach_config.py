@@ -74,9 +74,9 @@ def test_override_changes_behaviour() -> None:
     ("checklist = { cues = { scale = \"users\" } }", "coach.checklist.cues.scale"),
 ])
 def test_bad_overrides_give_one_line_errors(tmp_path: Path, coach: str, words: str) -> None:
-    layout = _layout(tmp_path, coach)
+    """Loading the layout validates its [coach] table."""
     with pytest.raises(ConfigError) as caught:
-        check_layout_coach(layout)
+        _layout(tmp_path, coach)
     message = str(caught.value)
     assert words in message
     assert "\n" not in message
@@ -84,9 +84,13 @@ def test_bad_overrides_give_one_line_errors(tmp_path: Path, coach: str, words: s
 
 
 def test_error_names_the_line_of_the_setting(tmp_path: Path) -> None:
-    layout = _layout(tmp_path, "dead_air = { treshold_s = 45 }")
     with pytest.raises(ConfigError, match=r"mine\.toml:7: unknown coach setting"):
-        check_layout_coach(layout)
+        _layout(tmp_path, "dead_air = { treshold_s = 45 }")
+
+
+def test_check_layout_coach_on_a_layout_built_from_data() -> None:
+    with pytest.raises(ConfigError, match="unknown coach setting 'coach.pace.speed'"):
+        check_layout_coach(tiny_layout(coach={"pace": {"speed": 3}}))
 
 
 def test_open_maps_accept_new_keys(tmp_path: Path) -> None:
