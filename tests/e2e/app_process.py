@@ -30,12 +30,14 @@ CLIPS = ("hibari_pause.wav", "hibari_requirements.wav", "hibari_failure.wav",
          "hibari_walkthrough.wav")
 POLL_S = 0.03
 #: Runs the app as a child in the pane and records its pid and exit status in files (tmux does
-#: not always reap a pane's process promptly, so its own exit status is unreliable).
+#: not always reap a pane's process promptly, so its own exit status is unreliable). Like a
+#: shell, it passes a hangup (the terminal closing) on to the app.
 RUNNER = (
     "import signal, subprocess, sys\n"
     "child = subprocess.Popen(sys.argv[3:])\n"
-    "for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):\n"
+    "for sig in (signal.SIGINT, signal.SIGTERM):\n"
     "    signal.signal(sig, signal.SIG_IGN)\n"
+    "signal.signal(signal.SIGHUP, lambda *_: child.send_signal(signal.SIGHUP))\n"
     "open(sys.argv[1], 'w').write(str(child.pid))\n"
     "code = child.wait()\n"
     "open(sys.argv[2], 'w').write(str(code))\n"

@@ -1,5 +1,6 @@
 """Crash safety of the real app: `boardless practice` in tmux, captions streaming from a file,
-notes typed, then SIGKILL at seeded random moments; SIGTERM, SIGHUP, SIGINT and Ctrl+C save.
+notes typed, then SIGKILL at seeded random moments; SIGTERM, SIGHUP, SIGINT, Ctrl+C and the
+terminal closing save cleanly.
 
 Each SIGKILL trial records from outside, while the app runs, what the log held and what the
 screen showed; after the kill the log must load, hold every event written a second before the
@@ -259,6 +260,9 @@ CLEAN_EXITS = {
     "SIGHUP": lambda app: app.signal(signal.SIGHUP),
     "SIGINT": lambda app: app.signal(signal.SIGINT),
     "ctrl+c": lambda app: app.keys("C-c"),
+    # the terminal itself goes away: the pty hangs up and, as a shell does, the runner passes
+    # the SIGHUP on; the app saves with no terminal left to draw on
+    "terminal closed": lambda app: app.tmux("kill-server"),
 }
 
 
