@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from tui.core.errors import BoardlessError, LogCorruptError, UsageError
 from tui.core.events import Event, event_from_dict
@@ -97,7 +99,7 @@ class LogWriter:
         self._now = now
         self._on_error = on_error
         self._pending: list[str] = []
-        self._file: object | None = None
+        self._file: TextIO | None = None
         self._dirty = False
         self._last_sync = now()
         self.error: str | None = None
@@ -115,8 +117,8 @@ class LogWriter:
         if self._file is None or self.error:
             return
         try:
-            self._file.flush()  # type: ignore[attr-defined]
-            os.fsync(self._file.fileno())  # type: ignore[attr-defined]
+            self._file.flush()
+            os.fsync(self._file.fileno())
             self._dirty = False
             self._last_sync = self._now()
         except OSError as error:
@@ -130,11 +132,13 @@ class LogWriter:
     def close(self) -> None:
         """Sync and close the file (pending lines stay in memory if the disk still fails)."""
         self.sync()
+        self._drop_handle()
+
+    def _drop_handle(self) -> None:
+        """Close the file handle; a close that fails on a broken disk has nothing left to save."""
         if self._file is not None:
-            try:
-                self._file.close()  # type: ignore[attr-defined]
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                self._file.close()
             self._file = None
 
     def _write_pending(self) -> None:
@@ -146,8 +150,8 @@ class LogWriter:
                 self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
             handle = self._file
             while self._pending:
-                handle.write(self._pending[0])  # type: ignore[attr-defined]
-                handle.flush()  # type: ignore[attr-defined]
+                handle.write(self._pending[0])
+                handle.flush()
                 self._pending.pop(0)
                 self._dirty = True
         except OSError as error:
@@ -160,24 +164,17 @@ class LogWriter:
                 self._on_error(None)
 
     def _reopen_after_failure(self) -> None:
-        # A partially written line may be on disk; reopening and re-writing from a fresh line
-        # keeps the log loadable (the reader drops a torn line only when it is the last one,
-        # so we terminate it before writing again).
-        if self._file is not None:
-            try:
-                self._file.close()  # type: ignore[attr-defined]
-            except OSError:
-                pass
-            self._file = None
-        try:
-            size = self.path.stat().st_size
-            if size:
-                with open(self.path, "rb+") as handle:
-                    handle.seek(size - 1)
-                    if handle.read(1) != b"\n":
-                        handle.truncate(_last_newline(self.path) + 1)
-        except OSError:
-            pass
+        """Forget the handle and cut any partly written last line, so that the retry starts on
+        a fresh line (the reader tolerates a torn line only at the very end). If the disk is
+        still failing this cannot be done now; the next retry tries again."""
+        self._drop_handle()
+        with contextlib.suppress(OSError):
+            if not self.path.is_file():
+                return
+            with open(self.path, "rb+") as handle:
+                data = handle.read()
+                if data and not data.endswith(b"\n"):
+                    handle.truncate(data.rfind(b"\n") + 1)
 
     def _fail(self, error: OSError) -> None:
         message = f"cannot write {self.path}: {error.strerror or error}; retrying"
@@ -186,7 +183,3 @@ class LogWriter:
         if changed and self._on_error:
             self._on_error(message)
 
-
-def _last_newline(path: Path) -> int:
-    data = path.read_bytes()
-    return data.rfind(b"\n")

@@ -11,14 +11,13 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from tui.core.durations import format_minutes, parse_duration
 from tui.core.errors import ConfigError, UsageError
 from tui.core.locations import shipped_layouts_dir, user_layouts_dir
-from tui.core.tomlio import read_toml
+from tui.core.tomlio import read_toml, type_name
 
 ROLES = ("requirements", "framing", "walkthrough", "deep_dive", "resilience", "break", "other")
 #: Roles whose phases may have a minimum of zero (optional pauses, free-form parts).
@@ -187,22 +186,6 @@ class _Locator:
 # --------------------------------------------------------------------------- parsing
 
 
-def _type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, (datetime, date, time)):
-        return "a date/time"
-    return type(value).__name__
-
-
 class _Parser:
     def __init__(self, source: object, text: str | None) -> None:
         self.source = source
@@ -230,7 +213,7 @@ class _Parser:
     def string(self, value: object, name: str, where: str, line: int | None, *, slug: bool = False,
                empty_ok: bool = False) -> str:
         if not isinstance(value, str):
-            raise self.fail(f"{where}{name} must be a string, not {_type_name(value)}", line)
+            raise self.fail(f"{where}{name} must be a string, not {type_name(value)}", line)
         if not value.strip() and not empty_ok:
             raise self.fail(f"{where}{name} is empty; give it a value", line)
         if slug and not SLUG.match(value):
@@ -244,13 +227,13 @@ class _Parser:
     def strings(self, value: object, name: str, where: str, line: int | None) -> tuple[str, ...]:
         if not isinstance(value, list):
             raise self.fail(
-                f"{where}{name} must be a list of strings, not {_type_name(value)}", line
+                f"{where}{name} must be a list of strings, not {type_name(value)}", line
             )
         out = []
         for index, entry in enumerate(value):
             if not isinstance(entry, str):
                 raise self.fail(
-                    f"{where}{name}[{index}] must be a string, not {_type_name(entry)}", line
+                    f"{where}{name}[{index}] must be a string, not {type_name(entry)}", line
                 )
             if not entry.strip():
                 raise self.fail(f"{where}{name}[{index}] is empty; remove it or fill it in", line)
@@ -278,13 +261,13 @@ class _Parser:
         if isinstance(value, (str, int, float, bool)):
             return value
         raise self.fail(
-            f"{path} is {_type_name(value)}; use a string, number, boolean, list or table", line
+            f"{path} is {type_name(value)}; use a string, number, boolean, list or table", line
         )
 
     def layout(self, data: object) -> Layout:
         at = self.at
         if not isinstance(data, dict):
-            raise self.fail(f"a layout must be a table, not {_type_name(data)}")
+            raise self.fail(f"a layout must be a table, not {type_name(data)}")
         self.check_keys(data, LAYOUT_KEYS, LAYOUT_REQUIRED, "", at.top)
         layout_id = self.string(data["id"], "id", "", at.top("id"), slug=True)
         title = self.string(data["title"], "title", "", at.top("title"))
@@ -300,14 +283,14 @@ class _Parser:
         if "coach" in data:
             if not isinstance(data["coach"], dict):
                 raise self.fail(
-                    f"coach must be a table ([coach]), not {_type_name(data['coach'])}",
+                    f"coach must be a table ([coach]), not {type_name(data['coach'])}",
                     at.top("coach"),
                 )
             coach = self.coach(data["coach"], "coach", at.top("coach"))
         raw_phases = data["phases"]
         if not isinstance(raw_phases, list):
             raise self.fail(
-                f"phases must be a list of [[phases]] tables, not {_type_name(raw_phases)}",
+                f"phases must be a list of [[phases]] tables, not {type_name(raw_phases)}",
                 at.top("phases"),
             )
         if not raw_phases:
@@ -340,7 +323,7 @@ class _Parser:
         at = self.at
         if not isinstance(raw, dict):
             raise self.fail(
-                f"phases[{index}] must be a table, not {_type_name(raw)}", at.phase(index)
+                f"phases[{index}] must be a table, not {type_name(raw)}", at.phase(index)
             )
         name = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
         where = f"phase {name!r}: " if name else f"phase {index + 1}: "
@@ -387,7 +370,7 @@ class _Parser:
         if not isinstance(raw_items, list):
             raise self.fail(
                 f"{where}checklist must be a list of [[phases.checklist]] tables, not "
-                f"{_type_name(raw_items)}",
+                f"{type_name(raw_items)}",
                 line_of("checklist"),
             )
         items: list[ChecklistItem] = []
@@ -414,7 +397,7 @@ class _Parser:
 
         if not isinstance(raw, dict):
             raise self.fail(
-                f"{where}checklist[{index}] must be a table, not {_type_name(raw)}", line_of(None)
+                f"{where}checklist[{index}] must be a table, not {type_name(raw)}", line_of(None)
             )
         name = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
         label = repr(name) if name else str(index + 1)

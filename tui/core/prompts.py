@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import ConfigError, UsageError
-from tui.core.layouts import _Locator, _Parser, _type_name
+from tui.core.layouts import _Locator, _Parser
+from tui.core.tomlio import type_name
 from tui.core.locations import shipped_data_dir
 from tui.core.tomlio import read_toml
 
@@ -65,7 +66,7 @@ class _BankParser(_Parser):
 
         if not isinstance(raw, dict):
             raise self.fail(
-                f"prompts[{index}] must be a table, not {_type_name(raw)}", line_of(None)
+                f"prompts[{index}] must be a table, not {type_name(raw)}", line_of(None)
             )
         name = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
         where = f"prompt {name!r}: " if name else f"prompt {index + 1}: "
@@ -97,12 +98,12 @@ class _BankParser(_Parser):
 
     def bank(self, data: object) -> list[Prompt]:
         if not isinstance(data, dict):
-            raise self.fail(f"a prompt bank must be a table, not {_type_name(data)}")
+            raise self.fail(f"a prompt bank must be a table, not {type_name(data)}")
         self.check_keys(data, BANK_KEYS, BANK_KEYS, "", self.at.top)
         raw = data["prompts"]
         if not isinstance(raw, list):
             raise self.fail(
-                f"prompts must be a list of [[prompts]] tables, not {_type_name(raw)}",
+                f"prompts must be a list of [[prompts]] tables, not {type_name(raw)}",
                 self.at.top("prompts"),
             )
         if not raw:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +59,20 @@ def line_of_key(text: str, key: str, occurrence: int = 0) -> int | None:
     if len(matches) <= occurrence:
         return None
     return text.count("\n", 0, matches[occurrence].start()) + 1
+
+
+def type_name(value: object) -> str:
+    """How a TOML value's type reads in an error message: "a string", "a table", ..."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, (datetime, date, time)):
+        return "a date/time"
+    return type(value).__name__

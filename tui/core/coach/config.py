@@ -18,7 +18,7 @@ from typing import Any
 from tui.core.errors import ConfigError
 from tui.core.layouts import Layout
 from tui.core.locations import shipped_data_dir
-from tui.core.tomlio import line_of_key, read_toml
+from tui.core.tomlio import line_of_key, read_toml, type_name
 
 SEVERITIES = ("info", "warn", "serious")
 #: Tables whose keys are free; each value is a list of strings.
@@ -110,20 +110,6 @@ def _merge(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]
     return base
 
 
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a table"
-    return type(value).__name__
-
-
 def _check(data: Mapping[str, Any], schema: Mapping[str, Any], path: str, source: object,
            text: str | None, rel: str = "", near: int | None = None) -> None:
     """Raise ConfigError for the first key not in `schema` or of the wrong type.
@@ -145,7 +131,7 @@ def _check(data: Mapping[str, Any], schema: Mapping[str, Any], path: str, source
             _check_keyed(value, dotted, source, line)
         elif isinstance(expected, Mapping):
             if not isinstance(value, Mapping):
-                raise ConfigError(source, f"{dotted} must be a table, not {_kind(value)}", line)
+                raise ConfigError(source, f"{dotted} must be a table, not {type_name(value)}", line)
             _check(value, expected, dotted, source, text, inner, line)
         elif isinstance(expected, list) and expected and _is_number(expected[0]):
             _check_numbers(value, dotted, source, line)
@@ -153,14 +139,14 @@ def _check(data: Mapping[str, Any], schema: Mapping[str, Any], path: str, source
             _check_strings(value, dotted, source, line)
         elif isinstance(expected, str):
             if not isinstance(value, str):
-                raise ConfigError(source, f"{dotted} must be a string, not {_kind(value)}", line)
+                raise ConfigError(source, f"{dotted} must be a string, not {type_name(value)}", line)
             if key.endswith("severity") and value not in SEVERITIES:
                 raise ConfigError(
                     source, f"{dotted} {value!r} is not a severity; use one of: "
                     f"{', '.join(SEVERITIES)}", line)
         elif isinstance(expected, (int, float)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(source, f"{dotted} must be a number, not {_kind(value)}", line)
+                raise ConfigError(source, f"{dotted} must be a number, not {type_name(value)}", line)
             if value < 0:
                 raise ConfigError(source, f"{dotted} is negative; give a number >= 0", line)
 
@@ -181,7 +167,7 @@ def _check_strings(value: object, dotted: str, source: object, line: int | None)
 
 def _check_open_map(value: object, dotted: str, source: object, line: int | None) -> None:
     if not isinstance(value, Mapping):
-        raise ConfigError(source, f"{dotted} must be a table of word lists, not {_kind(value)}",
+        raise ConfigError(source, f"{dotted} must be a table of word lists, not {type_name(value)}",
                           line)
     for name, words in value.items():
         _check_strings(words, f"{dotted}.{name}", source, line)
@@ -194,7 +180,7 @@ def _check_keyed(value: object, dotted: str, source: object, line: int | None) -
     for index, entry in enumerate(value):
         where = f"{dotted}[{index}]"
         if not isinstance(entry, Mapping):
-            raise ConfigError(source, f"{where} must be a table, not {_kind(entry)}", line)
+            raise ConfigError(source, f"{where} must be a table, not {type_name(entry)}", line)
         for key in entry:
             if key not in KEYED_PROBE_KEYS:
                 raise ConfigError(source, f"unknown key {key!r} in {where}; use "
