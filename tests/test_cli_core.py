@@ -101,3 +101,32 @@ def test_export_of_a_damaged_log_is_one_line(tmp_path: Path) -> None:
     result = boardless("export", str(bad))
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert "events.jsonl:1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_command_table_matches_what_modules_register() -> None:
+    from tui.cli.main import COMMANDS
+
+    assert {path[0] for path in all_command_paths() if len(path) == 1} == set(COMMANDS)
+
+
+def test_only_the_named_command_is_imported() -> None:
+    code = (
+        "import sys\nfrom tui.cli.main import main\n"
+        "code = main(['layouts', 'list', '--json'])\n"
+        "heavy = [m for m in ('numpy', 'textual', 'soundfile', 'tui.speech.pipeline') if m in sys.modules]\n"
+        "print(code, heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip().splitlines()[-1] == "0 []"
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["export", "x"], "export"),
+    (["--data-dir", "practice", "report", "s"], "report"),
+    (["--config-dir=/tmp/c", "layouts"], "layouts"),
+    (["--version"], None),
+])
+def test_command_is_found_after_global_options(argv: list[str], expected: str | None) -> None:
+    from tui.cli.main import command_in
+
+    assert command_in(argv) == expected

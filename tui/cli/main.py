@@ -13,22 +13,29 @@ from tui import __version__
 from tui.cli.parser import OneLineParser
 from tui.core.errors import BoardlessError
 
-#: Each module has `register(subparsers, common)`; its parsers set `func(args) -> int`.
-COMMAND_MODULES: list[str] = [
-    "tui.cli.layouts_cmd",
-    "tui.cli.prompts_cmd",
-    "tui.cli.practice_cmd",
-    "tui.cli.sessions_cmd",
-    "tui.cli.export_cmd",
-    "tui.cli.transcribe_cmd",
-    "tui.cli.speech_cmd",
-    "tui.cli.report_cmd",
-    "tui.cli.history_cmd",
-]
+#: Command -> the module whose `register(subparsers, common)` adds it (its parsers set
+#: `func(args) -> int`). Only the module of the command being run is imported, so a command
+#: never pays for another's imports (the practice screen's start-up, above all).
+COMMANDS: dict[str, str] = {
+    "practice": "tui.cli.practice_cmd",
+    "replay": "tui.cli.practice_cmd",
+    "layouts": "tui.cli.layouts_cmd",
+    "prompts": "tui.cli.prompts_cmd",
+    "sessions": "tui.cli.sessions_cmd",
+    "export": "tui.cli.export_cmd",
+    "report": "tui.cli.report_cmd",
+    "history": "tui.cli.history_cmd",
+    "transcribe": "tui.cli.transcribe_cmd",
+    "devices": "tui.cli.speech_cmd",
+    "models": "tui.cli.speech_cmd",
+    "doctor": "tui.cli.speech_cmd",
+}
+#: Global options that take a value (their value is never the command).
+VALUE_OPTIONS = ("--data-dir", "--config-dir")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full parser with every subcommand registered."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the parser: with every subcommand, or only with `command`'s module."""
     common = OneLineParser(add_help=False)
     common.add_argument(
         "--data-dir",
@@ -50,9 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"boardless {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    for name in COMMAND_MODULES:
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in modules:
         importlib.import_module(name).register(subparsers, common)
     return parser
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand named in `argv`, if any."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in VALUE_OPTIONS:
+            skip = True
+        elif not token.startswith("-"):
+            return token
+    return None
 
 
 def apply_dir_overrides(args: argparse.Namespace) -> None:
@@ -65,10 +86,10 @@ def apply_dir_overrides(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv and "practice" in _commands(parser):
+    if not argv:
         argv = ["practice"]
+    parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     apply_dir_overrides(args)
     func = getattr(args, "func", None)
@@ -84,10 +105,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-
-
-def _commands(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
