@@ -129,3 +129,26 @@ def test_sigkill_loses_at_most_the_last_second(tmp_path: Path) -> None:
     older = [seq for seq, stamp in reported if stamp < killed_at - 1.0]
     assert set(older) <= present
     assert len(loaded.events) >= len(reported)  # flushed to the OS at once: nothing lost at all
+
+
+def test_nothing_follows_session_closed(session: Session, clock: FakeClock) -> None:
+    """Observers that react to every event (here: one raising a flag each time) stay quiet
+    for the close and for ticks after it, so session_closed is the log's last line."""
+
+    class Noisy:
+        def observe(self, event, state):  # type: ignore[no-untyped-def]
+            return [] if event.type == "flag_raised" else [
+                ("flag_raised", {"code": "over_time", "phase": None, "message": "m"})]
+
+        def tick(self, t, state):  # type: ignore[no-untyped-def]
+            return [("flag_raised", {"code": "dead_air", "phase": None, "message": "m"})]
+
+    session.observers.append(Noisy())  # type: ignore[arg-type]
+    session.emit_all(session.state.phases.start_or_resume())
+    clock.advance(5)
+    assert session.tick()
+    session.close()
+    clock.advance(5)
+    assert session.tick() == []
+    assert session.directory is not None
+    assert read_log(session.directory / "events.jsonl").events[-1].type == "session_closed"

@@ -119,11 +119,15 @@ class Session:
                 self.writer.sync()
         for listener in self.listeners:
             listener(event)
+        if self.state.closed:
+            return  # nothing follows a close: observers react again only after a resume
         for observer in self.observers:
             self.emit_all(observer.observe(event, self.state))
 
     def tick(self) -> list[Event]:
         """Let observers react to time passing; call about once a second."""
+        if self.state.closed:
+            return []
         out: list[Event] = []
         now = self.now()
         for observer in self.observers:
