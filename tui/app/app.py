@@ -22,7 +22,6 @@ from tui.app.options import AppOptions
 from tui.app.replay import Replayer
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.practice import PracticeScreen
-from tui.app.screens.results import ResultsScreen
 from tui.app.screens.start import StartScreen
 from tui.app.screens.too_small import TooSmallScreen, too_small
 from tui.app.themes import INK, PAPER, other_theme
@@ -30,7 +29,6 @@ from tui.core.clock import Clock
 from tui.core.errors import BoardlessError
 from tui.core.eventlog import read_log
 from tui.core.events import Event
-from tui.core.export import export_session
 from tui.core.layouts import Layout
 from tui.core.prompts import Prompt
 from tui.core.session import Session
@@ -284,6 +282,8 @@ class BoardlessApp(App[int]):
         if self.results_shown or self.session is None:
             return
         self.results_shown = True
+        from tui.app.screens.results import ResultsScreen  # Markdown rendering: load when needed
+
         self._show(ResultsScreen(self.session, self.log_path, replay=self.replayer is not None))
         self.run_worker(self.stop_captions(), group="captions-stop")
 
@@ -299,6 +299,8 @@ class BoardlessApp(App[int]):
     @work(thread=True, exclusive=True, group="export")
     def _export(self, log_path: Path) -> None:
         try:
+            from tui.core.export import export_session  # coach replay and report: when needed
+
             path = export_session(log_path)
         except (BoardlessError, OSError) as error:
             self.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
@@ -308,6 +310,8 @@ class BoardlessApp(App[int]):
     def _exported(self, path: Path) -> None:
         self.last_export = path
         self.notify(str(path), title="Exported Markdown", timeout=8)
+        from tui.app.screens.results import ResultsScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, ResultsScreen):
                 screen.show_export(path)

@@ -66,9 +66,6 @@ def build_app(
 
 def _session_log(arg: str | None, mode: str) -> Path:
     if arg is not None:
-        if ("/" in arg or "\\" in arg) and not Path(arg).expanduser().exists():
-            # resolve_session globs with the argument, which fails for absolute paths
-            raise UsageError(f"no session at {arg}: the path does not exist")
         return resolve_session(arg)
     if mode == "replay":
         raise UsageError("replay needs a SESSION (see 'boardless sessions list')")
