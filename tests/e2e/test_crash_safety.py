@@ -206,7 +206,10 @@ def check_after_kill(app: AppProcess, log: Path, killed: float, tmp: Path,
 
 def check_app_resumed(app: AppProcess, before: SessionState) -> None:
     """The app's own resume path shows the outline, phase and clock the log holds."""
-    screen = app.wait_screen(PRACTICE_SCREEN)
+    app.wait_screen(PRACTICE_SCREEN)
+    # the header may paint a moment after the rest of the screen: wait until its clock shows
+    screen = wait_for(lambda: (s := app.screen()) and clock_seconds(s) is not None and s, 20.0,
+                      "the round clock in the header")
     texts = [n.text for n, _ in before.outline.walk()]
     shown = committed_notes(screen)
     assert shown[: len(texts)] == texts[: len(shown)], (texts, screen)

@@ -112,7 +112,7 @@ def test_practice_round_in_a_real_terminal(tmux: str, tmp_path: Path) -> None:
     assert len(sessions) == 1
     events = read_log(sessions[0] / "events.jsonl").events
     types = [e.type for e in events]
-    assert types[0] == "session_started" and types[-1] == "session_closed"
+    assert types[0] == "session_started" and types[-1] == "session_closed", " ".join(types[-8:])
     notes = [(e["text"], e["kind"], e["parent"]) for e in events if e.type == "note_added"]
     assert [(text, kind) for text, kind, _ in notes] == [
         ("Client layer", "note"), ("player fetches segments", "flow"),
