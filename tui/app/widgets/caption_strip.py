@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.app.widgets.quiet import update_if_changed
 from tui.core.durations import format_clock
 from tui.core.layouts import Phase
 from tui.core.state import Flag, SessionState
@@ -114,4 +115,4 @@ class ProbeBanner(Static):
         text.append("Interviewer: ", style="bold")
         text.append(probe.text)
         text.append(f"   ⏳ {clock}", style="bold")
-        self.update(text)
+        update_if_changed(self, text)

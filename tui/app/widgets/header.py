@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from tui.app.widgets.quiet import update_if_changed
 from tui.core.durations import format_clock
 from tui.core.state import SessionState
 
@@ -32,8 +33,9 @@ class SessionHeader(Horizontal):
         yield Label("", id="head-engine")
 
     def show(self, state: SessionState, now: float, mode: str, level: float | None) -> None:
-        self.query_one("#head-title", Label).update(
-            f"[b]{_escape(state.prompt.title)}[/b] [dim]· {_escape(state.layout.title)}[/dim]")
+        update_if_changed(self.query_one("#head-title", Label),
+                          f"[b]{_escape(state.prompt.title)}[/b] [dim]· "
+                          f"{_escape(state.layout.title)}[/dim]")
         tracker = state.phases
         used = tracker.total_elapsed(now)
         if tracker.ended:
@@ -43,18 +45,18 @@ class SessionHeader(Horizontal):
         else:
             status = "▶" if tracker.running else "paused"
         clock = self.query_one("#head-clock", Label)
-        clock.update(f"{format_clock(used)} / {format_clock(state.layout.total_s)} {status}")
+        update_if_changed(clock, f"{format_clock(used)} / {format_clock(state.layout.total_s)} "
+                                 f"{status}")
         clock.set_class(tracker.remaining(now) < 0, "-over")
         clock.set_class(not tracker.running and tracker.started and not tracker.ended, "-paused")
         self.show_level(level)
-        engine = self.query_one("#head-engine", Label)
-        engine.update(mode)
+        update_if_changed(self.query_one("#head-engine", Label), mode)
 
 
     def show_level(self, level: float | None) -> None:
         """The microphone level alone (repainted ~7 times a second while captions run)."""
-        self.query_one("#head-mic", Label).update(
-            "mic off" if level is None else f"mic {level_bar(level)}")
+        update_if_changed(self.query_one("#head-mic", Label),
+                          "mic off" if level is None else f"mic {level_bar(level)}")
 
 
 def _escape(text: str) -> str:

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.app.widgets.quiet import update_if_changed
 from tui.core.durations import format_clock
 from tui.core.state import SessionState
 
@@ -29,7 +30,7 @@ class SidePanel(VerticalScroll, can_focus=False):
         goal = Text()
         goal.append(f"{phase.title}{upcoming}\n", style="bold")
         goal.append(phase.goal)
-        self.query_one("#side-goal", Static).update(goal)
+        update_if_changed(self.query_one("#side-goal", Static), goal)
         ticked = state.ticked(phase.id)
         checklist = Text()
         for item in phase.checklist:
@@ -40,7 +41,7 @@ class SidePanel(VerticalScroll, can_focus=False):
             checklist.append(f"{len(ticked & {i.id for i in phase.checklist})}/"
                              f"{len(phase.checklist)} covered", style="italic dim")
         box = self.query_one("#side-checklist", Static)
-        box.update(checklist)
+        update_if_changed(box, checklist)
         box.display = bool(phase.checklist)
         questions = self.query_one("#side-questions", Static)
         clarifying = state.prompt.clarifying
@@ -48,10 +49,10 @@ class SidePanel(VerticalScroll, can_focus=False):
             text = Text("Clarifying questions\n", style="bold")
             for question in clarifying:
                 text.append(f"? {question}\n")
-            questions.update(text)
+            update_if_changed(questions, text)
         else:
-            questions.update(Text(f"{len(clarifying)} clarifying questions hidden (ctrl+r)",
-                                  style="dim italic") if clarifying else "")
+            update_if_changed(questions, Text(f"{len(clarifying)} clarifying questions hidden "
+                                              "(ctrl+r)", style="dim italic") if clarifying else "")
         questions.display = bool(clarifying)
         flags = Text()
         flags.append(f"Flags ({len(state.flags)})\n", style="bold")
@@ -60,4 +61,4 @@ class SidePanel(VerticalScroll, can_focus=False):
         for flag in reversed(state.flags[-12:]):
             flags.append(f"⚑ {format_clock(flag.t)} ", style="bold")
             flags.append(f"{flag.message}\n", style=SEVERITY_STYLE.get(flag.severity, ""))
-        self.query_one("#side-flags", Static).update(flags)
+        update_if_changed(self.query_one("#side-flags", Static), flags)
