@@ -30,11 +30,12 @@ from tui.core.errors import BoardlessError
 from tui.core.eventlog import read_log
 from tui.core.events import Event
 from tui.core.layouts import Layout
+from tui.core.locations import sessions_dir
 from tui.core.prompts import Prompt
 from tui.core.session import Session
 from tui.core.settings import Settings, save_settings
 from tui.core.state import SessionState
-from tui.core.store import new_session_dir
+from tui.core.store import new_session_dir, session_dir_name
 
 LIVE_TICK_S = 0.5
 AUDIO_NAME = "audio.wav"
@@ -130,11 +131,12 @@ class BoardlessApp(App[int]):
         name = engine or (speech.engine if speech else None) or self.settings.engine
         try:
             directory = new_session_dir(self.clock.wall(), prompt.id)
-            session = Session.create(layout, prompt, self.clock, directory, engine=name,
-                                     on_disk_error=self._disk_error)
-        except (BoardlessError, OSError) as error:
-            self.notify(f"Cannot start: {error}", severity="error")
-            return
+        except (BoardlessError, OSError):
+            # The data directory cannot be written now: practise anyway. The log writer keeps
+            # every event in memory, shows the fault and retries (creating the directory).
+            directory = sessions_dir() / session_dir_name(self.clock.wall(), prompt.id)
+        session = Session.create(layout, prompt, self.clock, directory, engine=name,
+                                 on_disk_error=self._disk_error)
         self._open_live(session)
         session.emit_all(session.state.phases.start_or_resume())  # type: ignore[arg-type]
 

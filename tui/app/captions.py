@@ -20,6 +20,9 @@ from tui.app.options import SpeechOptions
 
 NewEvent = tuple[str, dict[str, Any]]
 
+#: Seconds of audio after which a streaming recogniser is rebuilt (memory stays flat).
+RECREATE_EVERY_S = 900.0
+
 
 @dataclass(frozen=True)
 class Status:
@@ -95,6 +98,9 @@ class CaptionFeed:
             pipeline = pipeline_mod.CaptionPipeline(
                 source, choice.make, on_result=self._result, on_status=self._pipeline_status,
                 on_level=self._level, record_to=self.record_to,
+                # a streaming recogniser's memory grows over an hour: rebuild it now and then
+                # (Whisper keeps no state between utterances, and reloading it would stall)
+                recreate_every_s=None if choice.name == "whisper" else RECREATE_EVERY_S,
             )
             with self._lock:
                 if self._stopped:

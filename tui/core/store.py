@@ -15,11 +15,16 @@ from tui.core.state import SessionState, fold
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+def session_dir_name(started: datetime, prompt_id: str) -> str:
+    """The directory name of a session: start time and prompt, e.g. 20261122-090000-social-feed."""
+    slug = _SLUG.sub("-", prompt_id.lower()).strip("-")[:40] or "session"
+    return f"{started:%Y%m%d-%H%M%S}-{slug}"
+
+
 def new_session_dir(started: datetime, prompt_id: str, root: Path | None = None) -> Path:
     """Create and return a fresh, uniquely named session directory."""
     root = root or sessions_dir()
-    slug = _SLUG.sub("-", prompt_id.lower()).strip("-")[:40] or "session"
-    base = f"{started:%Y%m%d-%H%M%S}-{slug}"
+    base = session_dir_name(started, prompt_id)
     root.mkdir(parents=True, exist_ok=True)
     for n in range(1000):
         candidate = root / (base if n == 0 else f"{base}-{n + 1}")

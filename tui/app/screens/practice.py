@@ -147,6 +147,9 @@ class PracticeScreen(Screen[None]):
     def _engine_label(self) -> str:
         state = self.session.state
         engine = state.engine if state.captions_state != "off" else "off"
+        writer = self.session.writer
+        if writer is not None and writer.error:  # stays up for as long as the disk fails
+            return f"⚠ log not saved ({writer.pending} waiting) · engine {engine}"
         return f"engine {engine}"
 
     # ---- actions ----------------------------------------------------------------------------

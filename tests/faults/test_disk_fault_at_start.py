@@ -1,0 +1,57 @@
+"""The data directory cannot be written when the round starts: the round starts anyway, the
+header says the log is not being saved for as long as that lasts, everything stays in memory,
+and once the directory can be made the log is written in full."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.faults.conftest import type_note
+from tui.app.app import BoardlessApp
+from tui.app.widgets.header import SessionHeader
+from tui.core.clock import FakeClock
+from tui.core.eventlog import LOG_NAME, read_log
+from tui.core.state import fold
+
+
+def header_text(app: BoardlessApp) -> str:
+    header = app.screen.query_one(SessionHeader)
+    return " ".join(str(label.render()) for label in header.children)
+
+
+async def test_unwritable_data_directory_at_start(
+    build: Callable[..., BoardlessApp], fake_clock: FakeClock
+) -> None:
+    data = Path(os.environ["BOARDLESS_DATA_DIR"])
+    data.parent.mkdir(parents=True, exist_ok=True)
+    data.write_text("a file where the data directory should be")  # ENOTDIR, even for root
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.session is not None and app.session.writer is not None
+        writer = app.session.writer
+        await type_note(pilot, "typed while nothing can be saved")
+        fake_clock.advance(2)
+        app.tick()
+        await pilot.pause()
+        assert writer.error is not None and writer.pending > 0
+        assert "log not saved" in header_text(app)
+        data.unlink()  # the disk is usable again
+        fake_clock.advance(2)
+        await type_note(pilot, "after the fix")
+        app.tick()
+        await pilot.pause()
+        assert writer.error is None and writer.pending == 0
+        assert "log not saved" not in header_text(app)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.session.directory is not None
+    events = read_log(app.session.directory / LOG_NAME).events
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    state = fold(events)
+    assert [n.text for n, _ in state.outline.walk()][:2] == [
+        "typed while nothing can be saved", "after the fix"]
+    assert state.closed
