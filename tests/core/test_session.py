@@ -152,3 +152,17 @@ def test_nothing_follows_session_closed(session: Session, clock: FakeClock) -> N
     assert session.tick() == []
     assert session.directory is not None
     assert read_log(session.directory / "events.jsonl").events[-1].type == "session_closed"
+
+
+def test_resume_cuts_a_damaged_last_line(session: Session, clock: FakeClock) -> None:
+    session.emit_all(session.state.phases.start_or_resume())
+    session.writer.sync()  # type: ignore[union-attr]
+    assert session.directory is not None
+    log = session.directory / "events.jsonl"
+    for damage in (b'{"v":1,"seq":99,"t":', b"garbage\n"):
+        log.write_bytes(log.read_bytes() + damage)
+        resumed = Session.resume(session.directory, FakeClock())
+        assert resumed.warnings
+        resumed.close()
+        loaded = read_log(log)
+        assert loaded.warnings == [] and loaded.events[-1].type == "session_closed"

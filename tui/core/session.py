@@ -154,11 +154,9 @@ def _iso(clock: SessionClock | Clock) -> str:
 
 
 def _drop_torn_tail(path: Path) -> None:
-    """Cut a damaged last line so new events start on a clean line."""
+    """Cut the damaged last line (torn without its newline, or complete but invalid) so that
+    new events start on a clean line."""
     data = path.read_bytes()
-    keep = data.rfind(b"\n", 0, len(data) - 1 if data.endswith(b"\n") else len(data)) + 1
-    if data.endswith(b"\n"):
-        # the damaged line is complete but invalid: it is the last full line
-        keep = data.rfind(b"\n", 0, len(data) - 1) + 1
+    body = data[:-1] if data.endswith(b"\n") else data
     with open(path, "rb+") as handle:
-        handle.truncate(keep)
+        handle.truncate(body.rfind(b"\n") + 1)
