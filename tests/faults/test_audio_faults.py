@@ -164,7 +164,7 @@ def test_microphone_lost_mid_round_is_shown_and_reconnects(tmp_path: Path) -> No
     lost = messages.index("microphone lost: the audio stream stopped (device unplugged or "
                           "failed); reconnecting…")
     gone = messages.index("microphone lost: no audio input device found: plug in a microphone "
-                          "(or use --audio FILE); reconnecting…")
+                          "(or use --audio-file FILE); reconnecting…")
     assert lost < gone < messages.index("microphone back: listening again")
 
 
@@ -175,7 +175,7 @@ def test_no_input_device_keeps_the_app_usable(tmp_path: Path) -> None:
     state, strip = report["first"]
     assert state == "off"
     assert strip == "captions off: no audio input device found: plug in a microphone " \
-                    "(or use --audio FILE)"
+                    "(or use --audio-file FILE)"
     assert report["notes"] == ["first note", "last note"] and report["phase"] == "framing"
 
 

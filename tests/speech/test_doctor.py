@@ -235,7 +235,7 @@ def test_no_input_devices_listing(tmp_path: Path) -> None:
         timeout=60,
     )
     assert (
-        done.stdout == "no audio input devices found (plug in a microphone, or use --audio FILE)\n"
+        done.stdout == "no audio input devices found (plug in a microphone, or use --audio-file FILE)\n"
     )
 
 

@@ -48,7 +48,7 @@ def test_no_input_device_is_one_line(tmp_path: Path) -> None:
         pytest.skip(f"this machine has sound cards with inputs: {inputs}")
     assert inputs == []
     message = run_child(NO_INPUT, env)
-    assert message == ("no audio input device found: plug in a microphone (or use --audio FILE)")
+    assert message == ("no audio input device found: plug in a microphone (or use --audio-file FILE)")
 
 
 #: Python run as a machine without libportaudio2: ctypes cannot find the library, so
@@ -140,7 +140,7 @@ def test_lost_device_is_reported_and_reconnected(tmp_path: Path) -> None:
         "listening",
         "lost: the audio stream stopped (device unplugged or failed)",
         "reconnecting",
-        "lost: no audio input device found: plug in a microphone (or use --audio FILE)",
+        "lost: no audio input device found: plug in a microphone (or use --audio-file FILE)",
         "reconnecting",
         "listening",
         "stopped",

@@ -104,7 +104,7 @@ def run_devices(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(d) for d in devices], indent=2))
         return 0
     if not devices:
-        print("no audio input devices found (plug in a microphone, or use --audio FILE)")
+        print("no audio input devices found (plug in a microphone, or use --audio-file FILE)")
         return 0
     width = max(len(d.name) for d in devices)
     for d in devices:
@@ -314,7 +314,7 @@ def check_inputs(sd: Any) -> Check:
             "input devices",
             False,
             "none found",
-            "plug in a microphone; captions can still come from --audio FILE",
+            "plug in a microphone; captions can still come from --audio-file FILE",
         )
     default = next((d for d in devices if d.is_default), devices[0])
     return Check(

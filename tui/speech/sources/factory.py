@@ -1,4 +1,4 @@
-"""One place that turns `--audio FILE` / `--device D` into an audio source."""
+"""One place that turns `--audio-file FILE` / `--device D` into an audio source."""
 
 from __future__ import annotations
 

@@ -166,7 +166,7 @@ def resolve_device(spec: str | int | None, devices: list[InputDevice]) -> InputD
     No inputs, an unknown index, no match or several matches: a DeviceError listing the inputs.
     """
     if not devices:
-        raise DeviceError("no audio input device found: plug in a microphone (or use --audio FILE)")
+        raise DeviceError("no audio input device found: plug in a microphone (or use --audio-file FILE)")
     listing = "; ".join(f"{d.index}: {d.name}" for d in devices)
     if spec is None or (isinstance(spec, str) and not spec.strip()):
         default = [d for d in devices if d.is_default]
