@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.cli.parser import OneLineParser, add_json_flag
+from tui.cli.parser import add_command_group, add_json_flag
 from tui.core.durations import format_minutes
 from tui.core.errors import BoardlessError, ConfigError
 from tui.core.layouts import Layout, find_layout, layout_to_dict, list_layouts, load_layout_file
@@ -17,17 +17,12 @@ from tui.core.locations import shipped_layouts_dir
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `layouts` command and its actions."""
-    parser = subparsers.add_parser(
-        "layouts",
-        parents=[common],
-        help="list, show and check phase layouts",
+    actions = add_command_group(
+        subparsers, common, "layouts", help="list, show and check phase layouts",
         description="Phase layouts: the shipped ones plus your own *.toml files in the "
         "'layouts' folder of the config directory (--config-dir, env BOARDLESS_CONFIG_DIR; "
         "format: docs/layouts.md). A user layout with a shipped id replaces it.",
     )
-    parser.set_defaults(func=lambda args: _print_help(parser))
-    actions = parser.add_subparsers(dest="layouts_command", metavar="ACTION",
-                                    parser_class=OneLineParser)
 
     listing = actions.add_parser(
         "list", parents=[common], help="list shipped and user layouts",
@@ -52,11 +47,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     check.add_argument("files", metavar="FILE", nargs="+", type=Path, help="layout .toml files")
     check.set_defaults(func=cmd_check)
-
-
-def _print_help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 0
 
 
 def _warn(error: BoardlessError) -> None:

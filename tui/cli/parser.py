@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -18,3 +18,20 @@ class OneLineParser(argparse.ArgumentParser):
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     """Add the `--json` switch used by every command whose output is data."""
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def add_command_group(
+    subparsers: Any, common: argparse.ArgumentParser, name: str, help: str, description: str
+) -> Any:
+    """Add command `name` whose actions are sub-commands; alone, it prints its help.
+
+    Returns the sub-parsers object to add the actions to (each with `parents=[common]`)."""
+    parser = subparsers.add_parser(name, parents=[common], help=help, description=description)
+
+    def show_help(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 0
+
+    parser.set_defaults(func=show_help)
+    return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION",
+                                 parser_class=OneLineParser)

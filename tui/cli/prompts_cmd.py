@@ -7,21 +7,18 @@ import json
 import textwrap
 from typing import Any
 
-from tui.cli.parser import OneLineParser, add_json_flag
+from tui.cli.parser import add_command_group, add_json_flag
 from tui.core.errors import UsageError
 from tui.core.prompts import find_prompt, load_prompt_bank, prompt_to_dict
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `prompts` command and its actions."""
-    parser = subparsers.add_parser(
-        "prompts", parents=[common], help="list and show design prompts",
+    actions = add_command_group(
+        subparsers, common, "prompts", help="list and show design prompts",
         description="The shipped bank of design prompts, each with clarifying questions and "
         "interviewer follow-ups.",
     )
-    parser.set_defaults(func=lambda args: parser.print_help() or 0)
-    actions = parser.add_subparsers(dest="prompts_command", metavar="ACTION",
-                                    parser_class=OneLineParser)
     listing = actions.add_parser(
         "list", parents=[common], help="list prompts (id, domain, title)",
         description="List the prompts in the bank, optionally only one domain.",

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from tui.cli.parser import OneLineParser, add_json_flag
+from tui.cli.parser import add_command_group, add_json_flag
 from tui.core.durations import format_clock
 from tui.core.locations import sessions_dir
 from tui.core.store import list_sessions
@@ -14,14 +14,11 @@ from tui.core.store import list_sessions
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `sessions` command."""
-    parser = subparsers.add_parser(
-        "sessions", parents=[common], help="list stored practice sessions",
+    actions = add_command_group(
+        subparsers, common, "sessions", help="list stored practice sessions",
         description="Practice sessions live as directories under the data directory "
         "(--data-dir, env BOARDLESS_DATA_DIR), each holding events.jsonl.",
     )
-    parser.set_defaults(func=lambda args: parser.print_help() or 0)
-    actions = parser.add_subparsers(dest="sessions_command", metavar="ACTION",
-                                    parser_class=OneLineParser)
     listing = actions.add_parser(
         "list", parents=[common], help="list sessions, oldest first",
         description="List sessions with their start time, layout, prompt, time used, notes and "
