@@ -417,9 +417,21 @@ def parse_layout(data: dict[str, Any], source: str = "<data>", text: str | None 
     return _Parser(source, text).layout(data)
 
 
+#: Parsed layouts by (file, modification time, size): start-up lists the layouts and then looks
+#: one up by id, and a file is parsed and validated only once while it is unchanged.
+_PARSED: dict[tuple[Path, int, int], Layout] = {}
+
+
 def load_layout_file(path: Path) -> Layout:
     """Read and validate one layout TOML file."""
     path = Path(path)
+    try:
+        stat = path.stat()
+        key: tuple[Path, int, int] | None = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None  # read_toml reports the problem
+    if key is not None and key in _PARSED:
+        return _PARSED[key]
     data = read_toml(path)
     text = path.read_text(encoding="utf-8")
     layout = _Parser(path, text).layout(data)
@@ -427,6 +439,8 @@ def load_layout_file(path: Path) -> Layout:
     from tui.core.coach.config import check_layout_coach
 
     check_layout_coach(layout)
+    if key is not None:
+        _PARSED[key] = layout
     return layout
 
 
