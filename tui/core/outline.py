@@ -187,26 +187,39 @@ class Outline:
         return len(self.notes)
 
     # ---- commands: return the event to append (or None when it does not apply) --------------
+    def indent_position(self, parent: str | None, index: int) -> tuple[str, int] | None:
+        """Where the note at position `index` under `parent` goes when indented: last child of
+        the sibling before that position (None at the first position). Also used for a note
+        still being typed, which is not in the tree yet."""
+        siblings = self.siblings(parent)
+        index = min(index, len(siblings))
+        if index <= 0:
+            return None
+        new_parent = siblings[index - 1]
+        return new_parent, len(self.notes[new_parent].children)
+
+    def outdent_position(self, parent: str | None) -> tuple[str | None, int] | None:
+        """Where a note under `parent` goes when outdented: right after `parent` (None at the
+        top level)."""
+        if parent is None:
+            return None
+        above = self.notes[parent]
+        return above.parent, self.siblings(above.parent).index(parent) + 1
+
     def indent(self, note_id: str) -> Op | None:
         """Make the note the last child of its previous sibling."""
         note = self.notes[note_id]
-        siblings = self.siblings(note.parent)
-        index = siblings.index(note_id)
-        if index == 0:
+        place = self.indent_position(note.parent, self.siblings(note.parent).index(note_id))
+        if place is None:
             return None
-        new_parent = siblings[index - 1]
-        return ("note_moved", {"id": note_id, "parent": new_parent,
-                               "index": len(self.notes[new_parent].children)})
+        return ("note_moved", {"id": note_id, "parent": place[0], "index": place[1]})
 
     def outdent(self, note_id: str) -> Op | None:
         """Move the note out to follow its parent."""
-        note = self.notes[note_id]
-        if note.parent is None:
+        place = self.outdent_position(self.notes[note_id].parent)
+        if place is None:
             return None
-        parent = self.notes[note.parent]
-        grand_siblings = self.siblings(parent.parent)
-        return ("note_moved", {"id": note_id, "parent": parent.parent,
-                               "index": grand_siblings.index(parent.id) + 1})
+        return ("note_moved", {"id": note_id, "parent": place[0], "index": place[1]})
 
     def move_up(self, note_id: str) -> Op | None:
         """Swap with the previous sibling."""

@@ -1,7 +1,6 @@
 """Where a note being typed (not yet in the outline) sits, and how Tab moves it.
 
-Mirrors `Outline.indent/outdent` for a note that does not exist yet; see the report: the core
-could offer these as `Outline.indent_position(parent, index)`.
+Tab and Shift+Tab place it where `Outline.indent/outdent` would put an existing note.
 """
 
 from __future__ import annotations
@@ -49,18 +48,18 @@ def _index_of(rows: list[Any], note_id: str) -> int:
 
 def indent_draft(outline: Outline, draft: Draft) -> Draft | None:
     """The draft as the last child of the note above it, or None at the top."""
-    if draft.index == 0:
+    place = outline.indent_position(draft.parent, draft.index)
+    if place is None:
         return None
-    siblings = outline.siblings(draft.parent)
-    new_parent = siblings[min(draft.index, len(siblings)) - 1]
+    new_parent, index = place
     children = outline.notes[new_parent].children
-    return Draft(new_parent, len(children), children[-1] if children else new_parent)
+    return Draft(new_parent, index, children[-1] if children else new_parent)
 
 
 def outdent_draft(outline: Outline, draft: Draft) -> Draft | None:
     """The draft one level out, right after its parent's subtree."""
-    if draft.parent is None:
+    place = outline.outdent_position(draft.parent)
+    if place is None:
         return None
-    parent = outline.notes[draft.parent]
-    siblings = outline.siblings(parent.parent)
-    return Draft(parent.parent, siblings.index(parent.id) + 1, parent.id)
+    assert draft.parent is not None
+    return Draft(place[0], place[1], draft.parent)
