@@ -176,7 +176,7 @@ class AppProcess:
         self.tmux("send-keys", "-t", "app", *keys)
 
     def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "app", "-l", text)
+        self.tmux("send-keys", "-t", "app", "-l", "--", text)  # text may start with "-"
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "app", check=False)
