@@ -8,23 +8,15 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from tests.core.test_outline import add
 from tests.support import IN_CI
 from tui.core.clock import FakeClock
 from tui.core.eventlog import read_log
 from tui.core.export import export_session, render_markdown
-from tui.core.markers import parse_markers
 from tui.core.session import Session
 from tui.core.state import fold
 
 GOLDEN = Path(__file__).parent / "golden" / "export_by_phase.md"
-
-
-def add(session: Session, text: str, parent: str | None = None) -> str:
-    note_id = session.state.outline.next_id()
-    kind, clean = parse_markers(text)
-    session.emit("note_added", id=note_id, text=clean, kind=kind, parent=parent, index=-1,
-                 phase=session.state.current_phase_id)
-    return note_id
 
 
 def scripted(session: Session, clock: FakeClock) -> Path:

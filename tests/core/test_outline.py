@@ -14,6 +14,7 @@ from tui.core.state import fold
 
 
 def add(session: Session, text: str, parent: str | None = None) -> str:
+    """Type a note (markers parsed) into the current phase; returns its id."""
     note_id = session.state.outline.next_id()
     kind, clean = parse_markers(text)
     session.emit("note_added", id=note_id, text=clean, kind=kind, parent=parent, index=-1,
