@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tui.core.durations import format_minutes, parse_duration
 from tui.core.errors import ConfigError, UsageError
 from tui.core.locations import shipped_layouts_dir, user_layouts_dir
-from tui.core.tomlio import read_toml, type_name
+from tui.core.tomlio import FileCache, read_text_or_none, read_toml, type_name
+
+T = TypeVar("T")
 
 ROLES = ("requirements", "framing", "walkthrough", "deep_dive", "resilience", "break", "other")
 #: Roles whose phases may have a minimum of zero (optional pauses, free-form parts).
@@ -414,33 +416,41 @@ def parse_layout(data: dict[str, Any], source: str = "<data>", text: str | None 
 
     Raises ConfigError (one line: source, line, what to change) for anything invalid.
     """
-    return _Parser(source, text).layout(data)
+    return parse_with_lines(lambda lines: _Parser(source, lines).layout(data), text)
 
 
-#: Parsed layouts by (file, modification time, size): start-up lists the layouts and then looks
-#: one up by id, and a file is parsed and validated only once while it is unchanged.
-_PARSED: dict[tuple[Path, int, int], Layout] = {}
+def parse_with_lines(parse: Callable[[str | None], T],
+                     text: str | Callable[[], str | None] | None) -> T:
+    """`parse(None)`: validation without line numbers, the fast path. If that fails, the same
+    deterministic failure is raised again by `parse(text)`, which carries the line number.
+    `text` may be a function that reads the TOML text, called only on a failure."""
+    try:
+        return parse(None)
+    except ConfigError:
+        text = text() if callable(text) else text
+        if not text:
+            raise
+    return parse(text)
+
+
+#: Layout files already parsed and validated (start-up lists the layouts, then finds one).
+_PARSED: FileCache[Layout] = FileCache()
 
 
 def load_layout_file(path: Path) -> Layout:
     """Read and validate one layout TOML file."""
-    path = Path(path)
-    try:
-        stat = path.stat()
-        key: tuple[Path, int, int] | None = (path.resolve(), stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = None  # read_toml reports the problem
-    if key is not None and key in _PARSED:
-        return _PARSED[key]
-    data = read_toml(path)
-    text = path.read_text(encoding="utf-8")
-    layout = _Parser(path, text).layout(data)
-    # The [coach] table is validated by the coach, which itself depends on this module.
-    from tui.core.coach.config import check_layout_coach
+    return _PARSED.get(Path(path), _read_layout)
 
-    check_layout_coach(layout)
-    if key is not None:
-        _PARSED[key] = layout
+
+def _read_layout(path: Path) -> Layout:
+    data = read_toml(path)
+    layout = parse_with_lines(lambda text: _Parser(path, text).layout(data),
+                              lambda: read_text_or_none(path))
+    if layout.coach:
+        # The [coach] table is validated by the coach, which itself depends on this module.
+        from tui.core.coach.config import check_layout_coach
+
+        check_layout_coach(layout)
     return layout
 
 

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import ConfigError, UsageError
-from tui.core.layouts import _Locator, _Parser
-from tui.core.tomlio import type_name
+from tui.core.layouts import _Locator, _Parser, parse_with_lines
 from tui.core.locations import shipped_data_dir
-from tui.core.tomlio import read_toml
+from tui.core.tomlio import FileCache, read_text_or_none, read_toml, type_name
 
 PROMPT_KEYS = ("id", "title", "domain", "text", "clarifying", "probes")
 BANK_KEYS = ("prompts",)
@@ -128,14 +127,23 @@ class _BankParser(_Parser):
 def parse_prompt_bank(data: dict[str, Any], source: object = "<data>",
                       text: str | None = None) -> list[Prompt]:
     """Validate a parsed bank (`{"prompts": [...]}`); raises ConfigError on anything invalid."""
-    return _BankParser(source, text).bank(data)
+    return parse_with_lines(lambda lines: _BankParser(source, lines).bank(data), text)
+
+
+#: Banks already parsed and validated (start-up looks up the prompt, then lists them all).
+_PARSED: FileCache[tuple[Prompt, ...]] = FileCache()
 
 
 def load_prompt_bank(path: Path | None = None) -> list[Prompt]:
     """Read and validate the bank at `path` (default: the shipped bank)."""
     path = Path(path) if path is not None else bank_file()
+    return list(_PARSED.get(path, _read_bank))
+
+
+def _read_bank(path: Path) -> tuple[Prompt, ...]:
     data = read_toml(path)
-    return parse_prompt_bank(data, path, path.read_text(encoding="utf-8"))
+    return tuple(parse_with_lines(lambda text: _BankParser(path, text).bank(data),
+                                  lambda: read_text_or_none(path)))
 
 
 def find_prompt(prompt_id: str) -> Prompt:

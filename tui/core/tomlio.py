@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,6 +17,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 from tui.core.errors import ConfigError
 
 _LINE = re.compile(r"\(at line (\d+), column \d+\)")
+T = TypeVar("T")
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -76,3 +77,31 @@ def type_name(value: object) -> str:
     if isinstance(value, (datetime, date, time)):
         return "a date/time"
     return type(value).__name__
+
+
+def read_text_or_none(path: Path) -> str | None:
+    """The file's UTF-8 text, or None when it cannot be read (line numbers are then unknown)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+class FileCache(Generic[T]):
+    """Values built from files, each built once while its file is unchanged (same modification
+    time and size); start-up reads the same layouts and prompt bank more than once."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[Path, int, int], T] = {}
+
+    def get(self, path: Path, build: Callable[[Path], T]) -> T:
+        """`build(path)`, or what it returned before for this unchanged file. A file that cannot
+        be stat'ed is built every time (so `build` reports the problem)."""
+        try:
+            stat = path.stat()
+            key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            return build(path)
+        if key not in self._built:
+            self._built[key] = build(path)
+        return self._built[key]
