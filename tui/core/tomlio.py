@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+# tomli is the standard library's tomllib, released on PyPI with compiled (mypyc) wheels that
+# parse about 3x faster: the layouts and prompt bank are read before the first frame.
+import tomli as tomllib
 
 from tui.core.errors import ConfigError
 
