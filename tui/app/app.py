@@ -9,33 +9,36 @@ import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 
-from tui.app.captions import CaptionFeed
+from tui.app import gc_pause
 from tui.app.commands import ActionsProvider
 from tui.app.keys import bindings
 from tui.app.options import AppOptions
-from tui.app.replay import Replayer
 from tui.app.screens.help import HelpScreen
-from tui.app.screens.practice import PracticeScreen
 from tui.app.screens.start import StartScreen
 from tui.app.screens.too_small import TooSmallScreen, too_small
 from tui.app.themes import INK, PAPER, other_theme
 from tui.core.clock import Clock
 from tui.core.errors import BoardlessError
-from tui.core.eventlog import read_log
-from tui.core.events import Event
-from tui.core.layouts import Layout
-from tui.core.locations import sessions_dir
-from tui.core.prompts import Prompt
-from tui.core.session import Session
 from tui.core.settings import Settings, save_settings
-from tui.core.state import SessionState
-from tui.core.store import new_session_dir, session_dir_name
+
+if TYPE_CHECKING:
+    from tui.app.captions import CaptionFeed
+    from tui.app.replay import Replayer
+    from tui.app.screens.practice import PracticeScreen
+    from tui.core.events import Event
+    from tui.core.layouts import Layout
+    from tui.core.prompts import Prompt
+    from tui.core.session import Session
+
+# What a round needs (the session, its log, the practice screen, captions, replay) is imported
+# when a round opens, not before the start screen's first frame.
 
 LIVE_TICK_S = 0.5
 AUDIO_NAME = "audio.wav"
@@ -83,21 +86,34 @@ class BoardlessApp(App[int]):
         self._last_tick = -1
         self.register_theme(PAPER)
         self.register_theme(INK)
+        # Before the first frame, so the stylesheet is parsed once, with the chosen theme.
+        self.theme = settings.theme
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Our own theme variables, defaulted to the paper theme's values."""
         return dict(PAPER.variables)
 
     # ---- start-up ---------------------------------------------------------------------------
-    def on_mount(self) -> None:
-        self.theme = self.settings.theme
-        self._install_signal_handlers()
+    def get_default_screen(self) -> Screen[object]:
+        """The start screen is the first screen itself (composed with the app, so the first
+        frame is drawn once); resume and replay push their screen over a blank one."""
         plan = self.plan
         if plan.mode == "start":
             assert plan.layout is not None and plan.prompt is not None
             assert self.options.speech is not None
-            self.push_screen(StartScreen(plan.layout, plan.prompt, self.options.speech,
-                                         self.settings, self.options.seed))
+            return StartScreen(plan.layout, plan.prompt, self.options.speech, self.settings,
+                               self.options.seed)
+        return super().get_default_screen()
+
+    def on_ready(self) -> None:
+        """The first frame is on screen."""
+        gc_pause.resume()
+
+    def on_mount(self) -> None:
+        self._install_signal_handlers()
+        plan = self.plan
+        if plan.mode == "start":
+            pass
         elif plan.mode == "resume":
             assert plan.log_path is not None
             self.resume_round(plan.log_path)
@@ -127,6 +143,10 @@ class BoardlessApp(App[int]):
     # ---- sessions ---------------------------------------------------------------------------
     def start_round(self, layout: Layout, prompt: Prompt, engine: str | None = None) -> None:
         """Create a new session directory and open the practice screen."""
+        from tui.core.locations import sessions_dir
+        from tui.core.session import Session
+        from tui.core.store import new_session_dir, session_dir_name
+
         speech = self.options.speech
         name = engine or (speech.engine if speech else None) or self.settings.engine
         try:
@@ -142,6 +162,8 @@ class BoardlessApp(App[int]):
 
     def resume_round(self, log_path: Path) -> None:
         """Reopen an unfinished session where it stopped (the clock waits for ctrl+t)."""
+        from tui.core.session import Session
+
         try:
             session = Session.resume(log_path.parent, self.clock, on_disk_error=self._disk_error)
         except (BoardlessError, OSError) as error:
@@ -156,6 +178,8 @@ class BoardlessApp(App[int]):
     def _open_live(self, session: Session, resumed: bool = False) -> None:
         self.session = session
         self.log_path = session.log_path
+        from tui.app.screens.practice import PracticeScreen
+
         self._attach_coach(session, resumed)
         session.listeners.append(self._on_event)
         if session.state.ended:
@@ -166,6 +190,11 @@ class BoardlessApp(App[int]):
         self.set_interval(LIVE_TICK_S, self.tick)
 
     def _open_replay(self, events: list[Event]) -> None:
+        from tui.app.replay import Replayer
+        from tui.app.screens.practice import PracticeScreen
+        from tui.core.session import Session
+        from tui.core.state import SessionState
+
         self.replayer = Replayer(events, self.clock, self.options.replay_speed)
         state = SessionState.from_start(events[0])
         self.session = Session(state, self.replayer)  # type: ignore[arg-type]
@@ -179,6 +208,7 @@ class BoardlessApp(App[int]):
         """Live coach observers; a resumed session's observers first see its whole log."""
         try:
             from tui.core import coach
+            from tui.core.eventlog import read_log
         except ImportError:
             return
         try:
@@ -218,6 +248,8 @@ class BoardlessApp(App[int]):
         session = self.session
         if session is None:
             return
+        from tui.app.screens.practice import PracticeScreen  # loaded when the round opened
+
         if self.replayer is not None:
             for event in self.replayer.due():
                 session.apply(event)
@@ -254,6 +286,8 @@ class BoardlessApp(App[int]):
         record_to = None
         if self.settings.record_audio and self.session.directory is not None:
             record_to = self.session.directory / AUDIO_NAME
+        from tui.app.captions import CaptionFeed
+
         self.feed = CaptionFeed(self.options.speech, self.settings,
                                 wake=lambda: self.post_message(self.CaptionsWaiting()),
                                 record_to=record_to)
@@ -320,9 +354,12 @@ class BoardlessApp(App[int]):
 
     async def save(self) -> None:
         """Everything typed and heard goes to the log, then the log is closed."""
-        for screen in self.screen_stack:
-            if isinstance(screen, PracticeScreen) and screen.is_mounted:
-                screen.outline.commit()
+        if self.session is not None:
+            from tui.app.screens.practice import PracticeScreen  # loaded when the round opened
+
+            for screen in self.screen_stack:
+                if isinstance(screen, PracticeScreen) and screen.is_mounted:
+                    screen.outline.commit()
         await self.stop_captions()
         if self.session is not None and self.replayer is None:
             self.session.close("quit")

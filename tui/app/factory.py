@@ -13,11 +13,9 @@ from tui.app.app import BoardlessApp, Plan
 from tui.app.options import AppOptions
 from tui.core.clock import Clock, SystemClock
 from tui.core.errors import UsageError
-from tui.core.eventlog import read_log
 from tui.core.layouts import Layout, find_layout
 from tui.core.prompts import Prompt, custom_prompt, find_prompt, random_prompt
 from tui.core.settings import Settings, load_settings
-from tui.core.store import latest_unfinished, resolve_session
 
 
 def resolve_layout(value: str | None, settings: Settings) -> Layout:
@@ -53,6 +51,8 @@ def build_app(
         plan.prompt = resolve_prompt(options.prompt, options.seed)
         plan.prompt_given = options.prompt is not None
     elif options.mode in ("resume", "replay"):
+        from tui.core.eventlog import read_log
+
         plan.log_path = _session_log(options.session, options.mode)
         events = read_log(plan.log_path).events  # a damaged log fails here, in one line
         if options.mode == "replay":
@@ -65,6 +65,8 @@ def build_app(
 
 
 def _session_log(arg: str | None, mode: str) -> Path:
+    from tui.core.store import latest_unfinished, resolve_session
+
     if arg is not None:
         return resolve_session(arg)
     if mode == "replay":

@@ -81,6 +81,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _run(options: Any) -> int:
+    from tui.app import gc_pause
+
+    gc_pause.pause()  # the app resumes collection after its first frame
     from tui.app.factory import build_app
 
     app = build_app(options)

@@ -4,6 +4,7 @@ engine and microphone will run, then start; or resume the unfinished session."""
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -13,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.app.captions import describe_input
 from tui.app.keys import bindings
 from tui.app.options import SpeechOptions
 from tui.core.durations import format_clock, format_minutes
@@ -21,7 +21,9 @@ from tui.core.errors import BoardlessError
 from tui.core.layouts import Layout, list_layouts
 from tui.core.prompts import Prompt, load_prompt_bank
 from tui.core.settings import Settings
-from tui.core.store import SessionSummary, latest_unfinished
+
+if TYPE_CHECKING:
+    from tui.core.store import SessionSummary
 
 
 class StartScreen(Screen[None]):
@@ -83,6 +85,7 @@ class StartScreen(Screen[None]):
     # ---- workers ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="engine")
     def check_engine(self) -> None:
+        from tui.app.captions import describe_input
         from tui.speech.select import choose_engine
 
         if not self.speech.enabled:
@@ -107,6 +110,8 @@ class StartScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unfinished")
     def find_unfinished(self) -> None:
+        from tui.core.store import latest_unfinished  # the session store: off the first frame
+
         found = latest_unfinished()
         self.app.call_from_thread(self._unfinished_ready, found)
 
