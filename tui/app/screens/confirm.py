@@ -12,6 +12,8 @@ from textual.widgets import Button, Label
 class ConfirmScreen(ModalScreen[bool]):
     """Enter (or y) answers yes, Escape (or n) no."""
 
+    CSS_PATH = "../dialogs.tcss"  # loaded when the screen is first shown
+
     BINDINGS = [
         Binding("escape,n", "answer(False)", "No", id="confirm.no"),
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),

@@ -36,6 +36,8 @@ def help_table() -> Table:
 class HelpScreen(ModalScreen[None]):
     """F1 or Escape closes it."""
 
+    CSS_PATH = "../dialogs.tcss"  # loaded when the screen is first shown
+
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="help.close")]
 
     def compose(self) -> ComposeResult:

@@ -42,6 +42,8 @@ PHASE_EVENTS = {"phase_entered", "timer_started", "timer_paused", "round_ended",
 class PracticeScreen(Screen[None]):
     """One round, live or replayed."""
 
+    CSS_PATH = "../practice.tcss"  # loaded when the screen is first shown
+
     BINDINGS = bindings("practice")
 
     def __init__(self, session: Session, read_only: bool = False, mode_label: str = "") -> None:

@@ -33,6 +33,8 @@ def results_markdown(session: Session, log_path: Path | None) -> str:
 class ResultsScreen(Screen[None]):
     """Shown when the round ends (or a replay finishes)."""
 
+    CSS_PATH = "../results.tcss"  # loaded when the screen is first shown
+
     BINDINGS = bindings("results")
 
     def __init__(self, session: Session, log_path: Path | None, replay: bool = False) -> None:
