@@ -191,7 +191,9 @@ def page(info: dict[str, str], quick: bool, core_text: str, ends: dict[str, list
         "",
         f"- Start to first frame (`bench.bench_app`): the real `boardless practice` start screen "
         f"and a bare Textual app with one Static, started alternately under a real 120x40 "
-        f"pseudo-terminal, from spawn to their first screen's text on the terminal; median of "
+        f"pseudo-terminal, from spawn to their first screen's text on the terminal, both from "
+        f"compiled bytecode as installed apps run (the benchmark compiles boardless's modules "
+        f"first; this machine sets PYTHONDONTWRITEBYTECODE); median of "
         f"{ff['repeats']}: boardless {ff['app_ms']} ms (all: {ff['app_all_ms']}), bare "
         f"{ff['bare_ms']} ms (all: {ff['bare_all_ms']}), ratio {ff['ratio']}x.",
         f"- Key press to repaint: the real app resumes a session with {keys['notes']} notes "
