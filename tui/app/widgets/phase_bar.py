@@ -27,11 +27,19 @@ class PhaseChip(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.phase_id = phase_id
         self._text = Text()
+        self._shown: tuple[PhaseTracker, float, bool] | None = None
 
     def render(self) -> Text:
         return self._text
 
+    def on_resize(self) -> None:
+        """The rule and the short label follow the chip's width: draw them again at the new
+        size (the first show() can come before the chip has been laid out)."""
+        if self._shown is not None:
+            self.show(*self._shown)
+
     def show(self, tracker: PhaseTracker, now: float, crowded: bool = False) -> None:
+        self._shown = (tracker, now, crowded)
         phase = tracker.layout.phase(self.phase_id)
         window = tracker.window(self.phase_id, now)
         current = tracker.is_current(self.phase_id) and not tracker.ended
