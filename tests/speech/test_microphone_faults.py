@@ -156,6 +156,67 @@ def test_lost_device_is_reported_and_reconnected(tmp_path: Path) -> None:
     assert np.array_equal(again[:size], expected[:size])
 
 
+STALL = """
+import json, queue, threading
+from tui.speech.sources.microphone import MicrophoneSource
+
+states, listening = [], threading.Event()
+now = [100.0]  # the source's clock: the test moves it, no real time is waited for
+
+def on_state(state):
+    states.append(state)
+    if state == "listening":
+        listening.set()
+
+class StallingMicrophone(MicrophoneSource):
+    # PortAudio keeps the stream open, but no audio arrives (a hung driver, a USB interface
+    # that went quiet): the callback never delivers a block, and nothing reports an error.
+    stall = threading.Event()
+    stalled = threading.Event()  # a callback skipped its block: none from before is in flight
+
+    def _callback(self, indata, frames, time_info, status):
+        if self.stall.is_set():
+            self.stalled.set()
+            return
+        super()._callback(indata, frames, time_info, status)
+
+def reconnect_wait(seconds):
+    while not out.empty():  # forget the blocks from before the stall
+        out.get_nowait()
+    StallingMicrophone.stall.clear()  # the device delivers again
+
+source = StallingMicrophone({device!r}, on_state=on_state, sleep=reconnect_wait,
+                            clock=lambda: now[0], stall_timeout=3.0)
+out = queue.Queue(maxsize=50)
+source.start(out)
+out.get(timeout=5)
+listening.clear()
+StallingMicrophone.stall.set()
+assert StallingMicrophone.stalled.wait(5)
+now[0] += 4.0  # silent for 4 s, over the 3 s stall timeout
+assert listening.wait(20), states
+after = [out.get(timeout=5) for _ in range(3)]
+source.stop()
+print(json.dumps({{"states": states, "reconnects": source.reconnects,
+                  "marked": [bool(b.meta.get("reconnected")) for b in after]}}))
+"""
+
+
+def test_a_stalled_device_is_noticed_and_reopened(tmp_path: Path) -> None:
+    raw = speech_raw(tmp_path, "The write path appends to the log before it acknowledges.")
+    env, _ = alsa_env(tmp_path, capture_pcm(DEVICE, raw))
+    result = run_child(STALL.format(device=DEVICE), env)
+    assert result["states"] == [
+        "listening",
+        "lost: no audio from the device for 4.0 s (it stopped delivering)",
+        "reconnecting",
+        "listening",
+        "stopped",
+    ]
+    assert result["reconnects"] == 1
+    assert result["marked"] == [True, False, False]
+
+
 FAILING_READS = """
 import json, queue
 from tui.speech.sources.microphone import MicrophoneSource

@@ -2,7 +2,8 @@
 
 The PortAudio callback only copies the block into the bounded queue with `put_nowait`, counts
 what it drops and overflows, and keeps a cheap level; it never blocks, prints or touches files.
-A supervisor thread notices a lost stream (PortAudio finished it without being asked) and
+A supervisor thread notices a lost stream (PortAudio finished it without being asked, or no
+block has come for `stall_timeout` seconds: a device that went quiet without an error) and
 reopens the device every `retry_interval` seconds until it is back, reporting `state` changes
 through `on_state`.
 """
@@ -34,6 +35,8 @@ PORTAUDIO_HINT = "PortAudio not found: sudo apt-get install libportaudio2"
 LISTENING = "listening"
 RECONNECTING = "reconnecting"
 STOPPED = "stopped"
+#: A live input delivers a block every `blocksize_ms`; none for this long means it stalled.
+STALL_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -208,11 +211,12 @@ class MicrophoneSource:
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         dtype: str = "int16",
+        stall_timeout: float = STALL_TIMEOUT_S,
     ) -> None:
         """Find the device now (DeviceError if PortAudio or the device is missing).
 
         `sleep` waits between reconnection attempts (default: interruptible by `stop()`);
-        `clock` stamps block arrival. Both are injectable for tests.
+        `clock` stamps block arrival and measures a stall. Both are injectable for tests.
         """
         self._sd = sounddevice_module()
         self.spec = device
@@ -220,7 +224,9 @@ class MicrophoneSource:
         self.on_state = on_state
         self.retry_interval = retry_interval
         self.dtype = dtype
+        self.stall_timeout = stall_timeout
         self._clock = clock
+        self._last_block_at = 0.0
         self._sleep = sleep or self._interruptible_sleep
         self.device = resolve_device(device, list_input_devices(self._sd))
         self.name = self.device.name
@@ -297,6 +303,7 @@ class MicrophoneSource:
 
     def _callback(self, indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         """Runs on PortAudio's thread: copy, enqueue without blocking, count, keep the level."""
+        self._last_block_at = self._clock()
         if status.input_overflow:
             self._overflows += 1
         block = AudioBlock(indata.copy(), self.rate, self._clock(), self.channels)
@@ -322,6 +329,7 @@ class MicrophoneSource:
         sd = self._sd
         blocksize = max(1, self.rate * self.blocksize_ms // 1000)
         self._lost.clear()  # before start(): a stream that dies at once must still count
+        self._last_block_at = self._clock()  # the stall timeout runs from the opening
         stream = None
         try:
             stream = sd.InputStream(
@@ -353,12 +361,24 @@ class MicrophoneSource:
     def _supervise(self) -> None:
         """Wait for a lost stream, then reconnect until the device is back or we stop."""
         while not self._stopping.is_set():
-            self._lost.wait()
+            self._wait_for_loss()
             if self._stopping.is_set():
                 return
+            reason = self._lost_reason  # closing a stalled stream finishes it, which says why too
             self._close()
-            self._set_state(f"lost: {self._lost_reason}")
+            self._set_state(f"lost: {reason}")
             self._reconnect()
+
+    def _wait_for_loss(self) -> None:
+        """Return once the stream is lost (or stop() is called). PortAudio reports a failed
+        device by finishing the stream; one that just stops calling back is caught here, when no
+        block has come for `stall_timeout` seconds."""
+        while not self._lost.wait(min(1.0, self.stall_timeout / 4)):
+            silent = self._clock() - self._last_block_at
+            if silent > self.stall_timeout:
+                self._lost_reason = (f"no audio from the device for {silent:.1f} s "
+                                     "(it stopped delivering)")
+                self._lost.set()
 
     def _reconnect(self) -> None:
         while not self._stopping.is_set():
