@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.core.errors import ConfigError, UsageError
+from tui.core.errors import UsageError
 from tui.core.layouts import _Locator, _Parser, parse_with_lines
 from tui.core.locations import shipped_data_dir
 from tui.core.tomlio import FileCache, read_text_or_none, read_toml, type_name
