@@ -99,3 +99,41 @@ async def test_ctrl_c_saves_and_quits_too(make_app) -> None:
     events = read_log(app.session.log_path).events
     assert events[-1].type == "session_closed"
     assert events[-2].type == "note_added" and events[-2]["text"] == "before ctrl+c"
+
+
+async def test_new_round_from_the_results_screen(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "first round note")
+        await pilot.press("enter")
+        clock.advance(30)
+        await pilot.press("ctrl+x", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        first = app.session
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert app.session is None and not app.results_shown
+        assert (app.screen.chosen_layout.id, app.screen.chosen_prompt.id) == (
+            first.state.layout.id, first.state.prompt.id)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query_one("#resume").display  # the first round was closed
+
+        clock.advance(5)
+        await start_round(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        second = app.session
+        assert second is not first and second.directory != first.directory
+        assert len(second.state.outline) == 0
+        assert second.state.phases.total_elapsed(second.now()) == 0
+        await type_text(pilot, "second round note")
+        await pilot.press("ctrl+q")
+    first_log = read_log(first.log_path).events
+    assert first_log[-1].type == "session_closed" and first_log[-1]["reason"] == "new_round"
+    assert [e["text"] for e in first_log if e.type == "note_added"] == ["first round note"]
+    second_log = read_log(second.log_path).events
+    assert second_log[-1].type == "session_closed" and second_log[-1]["reason"] == "quit"
+    assert [e["text"] for e in second_log if e.type == "note_added"] == ["second round note"]

@@ -15,6 +15,7 @@ from textual import work
 from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tui.app import gc_pause
 from tui.app.commands import ActionsProvider
@@ -31,7 +32,6 @@ from tui.core.settings import Settings, save_settings
 if TYPE_CHECKING:
     from tui.app.captions import CaptionFeed
     from tui.app.replay import Replayer
-    from tui.app.screens.practice import PracticeScreen
     from tui.core.events import Event
     from tui.core.layouts import Layout
     from tui.core.prompts import Prompt
@@ -84,6 +84,7 @@ class BoardlessApp(App[int]):
         self.last_export: Path | None = None
         self.results_shown = False
         self._last_tick = -1
+        self._ticker: Timer | None = None
         self.register_theme(PAPER)
         self.register_theme(INK)
         # Before the first frame, so the stylesheet is parsed once, with the chosen theme.
@@ -187,7 +188,7 @@ class BoardlessApp(App[int]):
             return
         self._show(PracticeScreen(session))
         self._start_feed()
-        self.set_interval(LIVE_TICK_S, self.tick)
+        self._ticker = self.set_interval(LIVE_TICK_S, self.tick)
 
     def _open_replay(self, events: list[Event]) -> None:
         from tui.app.replay import Replayer
@@ -202,7 +203,7 @@ class BoardlessApp(App[int]):
         self.session.listeners.append(self._on_event)
         label = f"replay ×{self.options.replay_speed:g}"
         self._show(PracticeScreen(self.session, read_only=True, mode_label=label))
-        self.set_interval(REPLAY_TICK_S, self.tick)
+        self._ticker = self.set_interval(REPLAY_TICK_S, self.tick)
 
     def _attach_coach(self, session: Session, resumed: bool) -> None:
         """Live coach observers; a resumed session's observers first see its whole log."""
@@ -352,7 +353,28 @@ class BoardlessApp(App[int]):
             if isinstance(screen, ResultsScreen):
                 screen.show_export(path)
 
-    async def save(self) -> None:
+    async def new_round(self) -> None:
+        """Close this session and open the start screen for another round, with the same layout
+        and prompt chosen."""
+        session = self.session
+        if session is None:
+            return
+        # The round's last words, flushed when the results opened, go to its log first.
+        await self.workers.wait_for_complete(
+            [worker for worker in self.workers if worker.group == "captions-stop"])
+        await self.save(reason="new_round")
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self.session = self.feed = self.replayer = None
+        self.log_path = self.last_export = None
+        self.results_shown = False
+        self._last_tick = -1
+        assert self.options.speech is not None
+        self._show(StartScreen(session.state.layout, session.state.prompt, self.options.speech,
+                               self.settings))
+
+    async def save(self, reason: str = "quit") -> None:
         """Everything typed and heard goes to the log, then the log is closed."""
         if self.session is not None:
             from tui.app.screens.practice import PracticeScreen  # loaded when the round opened
@@ -362,7 +384,7 @@ class BoardlessApp(App[int]):
                     screen.outline.commit()
         await self.stop_captions()
         if self.session is not None and self.replayer is None:
-            self.session.close("quit")
+            self.session.close(reason)
 
     async def action_quit(self) -> None:
         await self.save()

@@ -106,6 +106,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     # results screen
     K("results.export", "ctrl+e", "export", "Export", "session: export Markdown",
       "Write the session as Markdown beside its log and show the path.", "results"),
+    K("results.new", "ctrl+n", "new_round", "New round", "round: new round",
+      "Close this session and go back to the start screen for another round.", "results"),
 )
 
 #: Keys handled by widgets themselves (not bindings), listed on the help screen and README.

@@ -72,3 +72,6 @@ class ResultsScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.app.export_markdown()  # type: ignore[attr-defined]
+
+    async def action_new_round(self) -> None:
+        await self.app.new_round()  # type: ignore[attr-defined]
