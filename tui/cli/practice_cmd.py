@@ -84,8 +84,11 @@ def _run(options: Any) -> int:
     from tui.app import gc_pause
 
     gc_pause.pause()  # the app resumes collection after its first frame
-    from tui.app.factory import build_app
+    try:
+        from tui.app.factory import build_app
 
-    app = build_app(options)
-    result = app.run()
+        app = build_app(options)
+        result = app.run()
+    finally:
+        gc_pause.resume()  # if the app failed before its first frame (a no-op otherwise)
     return int(result or 0)
