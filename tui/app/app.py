@@ -87,7 +87,7 @@ class BoardlessApp(App[int]):
         self._ticker: Timer | None = None
         self.register_theme(PAPER)
         self.register_theme(INK)
-        # Before the first frame, so the stylesheet is parsed once, with the chosen theme.
+        # Set before the app runs: the first frame is already drawn in the chosen theme.
         self.theme = settings.theme
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -112,13 +112,11 @@ class BoardlessApp(App[int]):
 
     def on_mount(self) -> None:
         self._install_signal_handlers()
-        plan = self.plan
-        if plan.mode == "start":
-            pass
-        elif plan.mode == "resume":
+        plan = self.plan  # in "start" mode the start screen is already up (get_default_screen)
+        if plan.mode == "resume":
             assert plan.log_path is not None
             self.resume_round(plan.log_path)
-        else:
+        elif plan.mode == "replay":
             assert plan.events is not None
             self._open_replay(plan.events)
         self._check_size(self.size.width, self.size.height)
