@@ -164,7 +164,7 @@ def page(info: dict[str, str], quick: bool, core_text: str, ends: dict[str, list
             own = row.get("own_overhead")
             share = "" if own is None else f"; the pipeline's own share {own * 100:.1f}%"
             out.append(f"| {row['engine']}: pipeline time over the engine's own | "
-                       f"{row['overhead'] * 100:.1f}% (best of runs{share}) | ≤ 10% | "
+                       f"{row['overhead'] * 100:.1f}% (median of paired runs{share}) | ≤ 10% | "
                        f"{verdict(row['overhead'] <= 0.10)} |")
     out += [
         "",
