@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import start_round
 from tui.app import gc_pause
 from tui.app.screens.start import StartScreen
 from tui.cli.main import main
@@ -54,7 +53,6 @@ async def test_the_first_frame_resumes_collection(collector: None, make_app) -> 
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
         assert gc.isenabled() and not gc_pause.paused()
-        await start_round(pilot)
 
 
 def test_the_start_screen_does_not_import_a_round() -> None:

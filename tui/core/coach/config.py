@@ -18,7 +18,7 @@ from typing import Any
 from tui.core.errors import ConfigError
 from tui.core.layouts import Layout
 from tui.core.locations import shipped_data_dir
-from tui.core.tomlio import line_of_key, read_toml, type_name
+from tui.core.tomlio import line_of_key, read_text_or_none, read_toml, type_name
 
 SEVERITIES = ("info", "warn", "serious")
 #: Tables whose keys are free; each value is a list of strings.
@@ -94,10 +94,7 @@ def check_layout_coach(layout: Layout) -> None:
 def _layout_source(layout: Layout) -> tuple[object, str | None]:
     if layout.source and layout.source != "<log>":
         path = Path(layout.source)
-        try:
-            return path, path.read_text(encoding="utf-8")
-        except OSError:
-            return path, None
+        return path, read_text_or_none(path)
     return layout.source or f"layout {layout.id}", None
 
 
