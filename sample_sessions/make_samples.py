@@ -10,7 +10,6 @@ again gives the same bytes.
 
 from __future__ import annotations
 
-import math
 import random
 import shutil
 import sys
@@ -68,12 +67,8 @@ class Candidate:
     # ---- time -------------------------------------------------------------------------------
     def at(self, t: float) -> None:
         """Let time pass to `t`, ticking the session at every whole second like the app."""
-        second = math.floor(self.clock.t) + 1
-        while second <= t:
-            self.clock.t = float(second)
-            self.session.tick()
-            second += 1
-        self.clock.t = max(self.clock.t, round(t, 3))
+        self.clock.t = max(self.clock.t, float(round(t, 3)))
+        self.session.tick(t)
 
     def wait(self, seconds: float) -> None:
         self.at(self.clock.t + seconds)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 from pathlib import Path
 
 from tui.core.clock import FakeClock
@@ -68,12 +67,8 @@ class Driver:
 
     def at(self, t: float) -> Driver:
         """Let time pass up to session time `t`, ticking at every whole second."""
-        second = math.floor(self.clock.t) + 1
-        while second <= t:
-            self.clock.t = float(second)
-            self.session.tick()
-            second += 1
-        self.clock.t = max(self.clock.t, t)
+        self.clock.t = max(self.clock.t, float(t))
+        self.session.tick(t)
         return self
 
     def wait(self, seconds: float) -> Driver:

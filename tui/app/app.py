@@ -83,7 +83,6 @@ class BoardlessApp(App[int]):
         self.log_path: Path | None = None
         self.last_export: Path | None = None
         self.results_shown = False
-        self._last_tick = -1
         self._ticker: Timer | None = None
         self.register_theme(PAPER)
         self.register_theme(INK)
@@ -256,9 +255,7 @@ class BoardlessApp(App[int]):
                 self.show_results()
         elif not session.state.closed:
             now = session.now()
-            if int(now) != self._last_tick:
-                self._last_tick = int(now)
-                session.tick()
+            session.tick(now)  # whole seconds only, exactly as `report` replays the log
             tracker = session.state.phases
             if tracker.running and tracker.remaining(now) <= 0:
                 if isinstance(self.screen, PracticeScreen):
@@ -367,7 +364,6 @@ class BoardlessApp(App[int]):
         self.session = self.feed = self.replayer = None
         self.log_path = self.last_export = None
         self.results_shown = False
-        self._last_tick = -1
         assert self.options.speech is not None
         self._show(StartScreen(session.state.layout, session.state.prompt, self.options.speech,
                                self.settings))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -48,6 +50,8 @@ class Session:
         self.listeners: list[Callable[[Event], None]] = []
         self.warnings: list[str] = []
         self._seq = state.last_seq
+        #: The last whole session second the observers have been ticked at.
+        self._ticked = math.floor(state.last_t)
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
@@ -99,18 +103,20 @@ class Session:
         return self.clock.now()
 
     def emit(self, type_: str, **data: Any) -> Event:
-        """Stamp, fold, log and observe one new event; observers' events follow it."""
-        self._seq += 1
-        event = make_event(type_, self.now(), seq=self._seq, wall=_iso(self.clock), **data)
-        self.apply(event)
-        return event
+        """Stamp, fold, log and observe one new event; observers' events follow it. Observers
+        first see every whole second that passed before it (see `tick`)."""
+        now = round(self.now(), 3)  # as the log stores it, so live and replay see one time
+        self._catch_up(now)
+        return self._emit_at(now, type_, data)
 
     def emit_all(self, items: list[NewEvent]) -> list[Event]:
         """Emit several (type, fields) pairs in order."""
         return [self.emit(kind, **fields) for kind, fields in items]
 
     def apply(self, event: Event) -> None:
-        """Fold an already-stamped event, log it, tell listeners and observers."""
+        """Fold an already-stamped event, log it, tell listeners and observers. Observers
+        first see every whole second up to the event's time, as they would have live."""
+        self._catch_up(event.t)
         self._seq = max(self._seq, event.seq)
         self.state.apply(event)
         if self.writer is not None:
@@ -122,19 +128,40 @@ class Session:
         if self.state.closed:
             return  # nothing follows a close: observers react again only after a resume
         for observer in self.observers:
-            self.emit_all(observer.observe(event, self.state))
+            for kind, fields in observer.observe(event, self.state):
+                self._emit_at(event.t, kind, fields)
 
-    def tick(self) -> list[Event]:
-        """Let observers react to time passing; call about once a second."""
-        if self.state.closed:
+    def tick(self, until: float | None = None) -> list[Event]:
+        """Let observers see time pass up to `until` (default: now), once at every whole
+        session second not yet seen, with their events stamped at that second. Live use,
+        replay and tests all tick this way, so the same log always gives the same coach
+        events at the same times; call it as often as you like."""
+        return self._catch_up(self.now() if until is None else until)
+
+    def _catch_up(self, t: float) -> list[Event]:
+        target = math.floor(t)
+        if target <= self._ticked:
+            return []
+        if not self.observers or self.state.closed:
+            self._ticked = target
             return []
         out: list[Event] = []
-        now = self.now()
-        for observer in self.observers:
-            out.extend(self.emit_all(observer.tick(now, self.state)))
+        while self._ticked < target:
+            self._ticked += 1
+            second = float(self._ticked)
+            for observer in self.observers:
+                out += [self._emit_at(second, kind, fields)
+                        for kind, fields in observer.tick(second, self.state)]
         if self.writer is not None:
             self.writer.sync()
         return out
+
+    def _emit_at(self, t: float, type_: str, data: dict[str, Any]) -> Event:
+        self._seq += 1
+        wall = _iso(self.clock, behind=max(0.0, self.now() - t))
+        event = make_event(type_, t, seq=self._seq, wall=wall, **data)
+        self.apply(event)
+        return event
 
     def close(self, reason: str = "quit") -> None:
         """Record a clean close and make the log durable."""
@@ -148,8 +175,9 @@ class Session:
         return None if self.directory is None else self.directory / LOG_NAME
 
 
-def _iso(clock: SessionClock | Clock) -> str:
-    stamp = clock.wall()
+def _iso(clock: SessionClock | Clock, behind: float = 0.0) -> str:
+    """The clock's wall time (`behind` seconds ago) as an ISO stamp to the millisecond."""
+    stamp = clock.wall() - timedelta(seconds=behind)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -45,8 +44,9 @@ def input_events(events: Sequence[Event]) -> list[Event]:
 def replay(events: Sequence[Event],
            factory: Callable[[SessionState], list[Observer]]) -> Replay:
     """Feed a log's input events through a fresh session with observers from `factory`, on a
-    fake clock, calling tick at every whole second between events (before an event at the
-    same second) and on to the time of the log's last event of any kind. The first event
+    fake clock; the session ticks the observers at every whole second between events (before
+    an event at the same second) and on to the time of the log's last event of any kind, as
+    it does live. The first event
     must be `session_started`."""
     inputs = input_events(events)
     if not inputs or inputs[0].type != "session_started":
@@ -58,25 +58,14 @@ def replay(events: Sequence[Event],
     session.observers.extend(observers)
     outputs: list[Event] = []
     session.listeners.append(lambda e: outputs.append(e) if is_output(e) else None)
-    last = first.t
     for event in inputs[1:]:
-        _tick_until(session, clock, last, event.t)
         clock.t = max(event.t, clock.t)
-        session.apply(event)
-        last = max(last, event.t)
+        session.apply(event)  # the session ticks every whole second before the event first
     # The live coach kept ticking after the last input; its last events show for how long.
-    horizon = max((event.t for event in events), default=last)
-    _tick_until(session, clock, last, horizon)
+    horizon = max((event.t for event in events), default=first.t)
+    clock.t = max(horizon, clock.t)
+    session.tick(horizon)
     return Replay(session, observers, outputs)
-
-
-def _tick_until(session: Session, clock: FakeClock, last: float, until: float) -> None:
-    """Tick at every whole second after `last` up to and including `until`."""
-    second = math.floor(last) + 1
-    while second <= until:
-        clock.t = float(second)
-        session.tick()
-        second += 1
 
 
 def _wall(text: str) -> datetime:

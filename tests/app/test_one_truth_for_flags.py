@@ -1,0 +1,69 @@
+"""One truth for flags: the live app (ticked at odd fractions of a second, as a real timer
+fires) raises exactly the flags, at exactly the times, that `report`, `sessions list` and
+`history` recompute from its log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.app.conftest import start_round
+from tui.app.screens.results import ResultsScreen
+from tui.core.eventlog import read_log
+from tui.core.history import build_history
+from tui.core.locations import sessions_dir
+from tui.core.report import build_report
+from tui.core.store import list_sessions
+
+
+async def advance(app, pilot, clock, seconds: float, step: float = 0.37) -> None:  # type: ignore[no-untyped-def]
+    """Let `seconds` pass in uneven steps, the app's timer firing after each."""
+    left = seconds
+    while left > 1e-9:
+        move = min(step, left)
+        clock.advance(move)
+        left -= move
+        app.tick()
+    await pilot.pause()
+
+
+def say(app, text: str, length: float) -> None:  # type: ignore[no-untyped-def]
+    """A final caption that ends now, as the caption feed posts it."""
+    now = app.session.now()
+    app.session.emit("caption", text=text, final=True, start=round(now - length, 3),
+                     end=round(now, 3), words=[], delay=0.3, engine="vosk")
+
+
+async def test_live_flags_match_report_sessions_list_and_history(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        app.session.emit("captions_status", state="listening", message="")
+        await advance(app, pilot, clock, 3.3)
+        say(app, "so we put kafka in front and redis as the cache", 3.0)
+        await advance(app, pilot, clock, 21.6)  # dead air: more than 20 s without a word
+        say(app, "and a cassandra cluster for the rows", 2.0)
+        await advance(app, pilot, clock, 40.2)
+        await pilot.press("ctrl+n")  # requirements left after about a minute: rushed
+        await advance(app, pilot, clock, 20.9)
+        await pilot.press("ctrl+n")  # framing left without the core challenge
+        await advance(app, pilot, clock, 7 * 60 + 0.45)
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        live = [(round(f.t, 1), f.code, f.phase, f.message) for f in app.session.state.flags]
+        log_path = app.session.log_path
+        title = str(app.screen.query_one("#results-title").render())
+
+    codes = {code for _, code, _, _ in live}
+    assert {"jumped_to_design", "dead_air", "rushed", "no_core_challenge"} <= codes
+    dead = [t for t, code, _, _ in live if code == "dead_air"]
+    assert dead and all(t == int(t) for t in dead)  # raised by ticks: on whole seconds
+    report = build_report(read_log(Path(log_path)).events)
+    assert [(f.t, f.code, f.phase, f.message) for f in report.flags] == live
+    assert f"{len(live)} flags" in title
+    [listed] = list_sessions(sessions_dir())
+    assert listed.flags == len(live)
+    [past] = build_history(sessions_dir()).sessions
+    assert past.flags == len(live)
