@@ -25,7 +25,7 @@ import content  # noqa: E402
 
 from tui.core.clock import FakeClock  # noqa: E402
 from tui.core.coach import coach_config, make_observers  # noqa: E402
-from tui.core.coach.text import Phrases, words  # noqa: E402
+from tui.core.coach.recognise import recognisers_for  # noqa: E402
 from tui.core.events import Event  # noqa: E402
 from tui.core.export import export_session  # noqa: E402
 from tui.core.layouts import find_layout  # noqa: E402
@@ -149,8 +149,8 @@ class Candidate:
 
 def _no_failure_talk(lines: Sequence[str]) -> list[str]:
     """Drop the sentences that raise failure modes (for candidates who never do)."""
-    terms = Phrases.of(coach_config(find_layout(LAYOUT)).strings("failure_talk", "terms"))
-    return [line for line in lines if not terms.find(words(line))]
+    talk = recognisers_for(coach_config(find_layout(LAYOUT)))["failure_talk"]
+    return [line for line in lines if not talk.fires(line)]
 
 
 def strong_round(root: Path) -> Path:

@@ -173,11 +173,14 @@ def test_report_on_a_hand_written_log(tmp_path: Path, capsys: pytest.CaptureFixt
     log.parent.mkdir()
     log.write_text(HAND_WRITTEN, encoding="utf-8")
     report = _report(capsys, str(log.parent))
-    assert report["flags"] == []  # in every window, no framing or resilience phase to judge
+    # In every window, no framing or resilience phase to judge; but the walkthrough (two notes)
+    # traced no request and the round never touched operations.
+    assert {f["code"] for f in report["flags"]} == {"no_request_trace", "no_operability"}
     assert [q["text"] for q in report["questions"]] == ["how many links are created per day"]
     assert [p["actual_s"] for p in report["phases"]] == [95.0, 205.0]
     log.write_text(HAND_WRITTEN.replace('"t":95,', '"t":40,').replace(
         "how many links are created per day", "we store links in redis behind a service"),
         encoding="utf-8")
     codes = _codes(_report(capsys, str(log)))
-    assert codes == {"jumped_to_design": {"requirements"}, "rushed": {"requirements"}}
+    assert codes == {"jumped_to_design": {"requirements"}, "rushed": {"requirements"},
+                     "no_request_trace": {"walkthrough"}, "no_operability": {"walkthrough"}}

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tui.core.coach.config import default_config
-from tui.core.coach.text import Phrases, count_fillers, is_question, sentences, words
+from tui.core.coach.recognise import recognisers_for
+from tui.core.coach.text import Phrases, count_fillers, sentences, words
 
 CONFIG = default_config()
-OPENERS = Phrases.of(CONFIG.strings("questions", "openers"))
-LEADS = Phrases.of(CONFIG.strings("questions", "lead_ins"))
-STATEMENTS = Phrases.of(CONFIG.strings("questions", "statement_starts"))
+QUESTIONS = recognisers_for(CONFIG).question
 
 
 def test_words_and_sentences() -> None:
@@ -32,18 +31,24 @@ def test_phrases_whole_words_spellings_and_longest_match() -> None:
 @pytest.mark.parametrize("text", [
     "how many users", "so what is the p99", "okay and do we need ordering",
     "can i ask which regions matter", "is live in scope", "we assume ten million?",
-    "what p99 latency do we need", "before i start how many regions",
+    "what p99 latency do we need", "before i start how many regions", "oh, how many users",
+    "quick one, is live content in scope", "first, about latency, what's the p99 we aim for",
+    "for the feed is it chronological or ranked", "i'm curious whether rows update in a session",
 ])
 def test_questions(text: str) -> None:
-    assert is_question(text, OPENERS, LEADS, STATEMENTS)
+    assert QUESTIONS.questions(text)
 
 
 @pytest.mark.parametrize("text", [
     "we assume ten million users", "what we need is a cache", "so", "ok so",
     "which means we shard by user", "the client calls the api", "how we do it is simple",
+    "how many servers do we need, about forty at ten thousand qps each",
+    "Where do the renditions go? Object storage behind the CDN.",
+    "so the upload goes to an ingest service, which drops the file into storage",
+    "before i start can i ask a few clarifying questions",
 ])
 def test_not_questions(text: str) -> None:
-    assert not is_question(text, OPENERS, LEADS, STATEMENTS)
+    assert not QUESTIONS.questions(text)
 
 
 def test_fillers_skip_ordinary_uses() -> None:

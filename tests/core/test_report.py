@@ -45,8 +45,8 @@ def test_report_sums_up_the_round() -> None:
     assert report.core_challenge is not None
     assert report.core_challenge.text == "the core challenge is the skew of the catalogue"
     assert report.core_challenge.phase == "framing"
-    assert [f.term for f in report.failures_before] == ["fail", "fallback"]
-    assert {f.term for f in report.failures_during} >= {"circuit breaker", "retry"}
+    assert [f.term for f in report.failures_before] == ["fails", "falls back"]
+    assert {f.term for f in report.failures_during} >= {"circuit breaker", "retries"}
     walk = next(p for p in report.phases if p.id == "walkthrough")
     assert walk.wpm == 150.0 and walk.fillers == 2
     assert report.longest_silence is not None and report.longest_silence.phase == "walkthrough"

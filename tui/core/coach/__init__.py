@@ -13,11 +13,13 @@ from tui.core.coach.checklist import ChecklistObserver
 from tui.core.coach.config import CoachConfig, coach_config
 from tui.core.coach.delivery import DeliveryObserver
 from tui.core.coach.framing import FramingObserver
+from tui.core.coach.probe_answers import ProbeAnswerObserver
 from tui.core.coach.probes import ProbeObserver
 from tui.core.coach.replay import OUTPUT_TYPES, Replay, input_events, is_output, replay
 from tui.core.coach.requirements import RequirementsObserver
 from tui.core.coach.resilience import ResilienceObserver
 from tui.core.coach.silence import SilenceObserver
+from tui.core.coach.substance import SubstanceObserver
 from tui.core.coach.timing import TimingObserver
 from tui.core.events import Event
 from tui.core.session import Observer
@@ -25,7 +27,8 @@ from tui.core.state import SessionState
 
 FLAG_CODES = (
     "over_time", "rushed", "skipped", "jumped_to_design", "no_core_challenge",
-    "resilience_late", "dead_air", "pace", "fillers",
+    "resilience_late", "dead_air", "pace", "fillers", "no_tradeoff", "no_estimates",
+    "no_request_trace", "no_operability", "probe_ignored", "same_template",
 )
 
 __all__ = [
@@ -42,7 +45,8 @@ def make_observers(state: SessionState, config: CoachConfig | None = None) -> li
     """
     config = config or coach_config(state.layout)
     kinds = (TimingObserver, RequirementsObserver, FramingObserver, ResilienceObserver,
-             SilenceObserver, DeliveryObserver, ChecklistObserver, ProbeObserver)
+             SilenceObserver, DeliveryObserver, ChecklistObserver, ProbeObserver,
+             SubstanceObserver, ProbeAnswerObserver)
     return [kind(state, config) for kind in kinds]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.core.coach.config import CoachConfig
+from tui.core.coach.recognise import Heard, context_of
 from tui.core.coach.text import words
 from tui.core.events import Event
 from tui.core.layouts import Layout, Phase
@@ -79,6 +80,13 @@ class Utterance:
     source: str  # "speech" or "note"
     phase: str | None
     kind: str  # "caption" or the note's kind
+    #: Earlier captions that ran on into this one (a phrase split across captions).
+    context: str = ""
+
+    @functools.cached_property
+    def heard(self) -> Heard:
+        """The utterance as the recognisers hear it (with its context)."""
+        return Heard(self.text, self.context)
 
     @functools.cached_property
     def tokens(self) -> list[str]:
@@ -101,11 +109,17 @@ def utterance_of(event: Event, state: SessionState) -> Utterance | None:
     return said
 
 
+#: Seconds between the end of one caption and the start of the next for the two to be heard
+#: as one run (a phrase split across two captions).
+JOIN_GAP_S = 6.0
+
+
 def _utterance(event: Event, state: SessionState) -> Utterance | None:
     if event.type == "caption":
         text = str(event["text"]).strip()
         if event["final"] and text:
-            return Utterance(event.t, text, "speech", state.current_phase_id, "caption")
+            return Utterance(event.t, text, "speech", state.current_phase_id, "caption",
+                             _context(state))
         return None
     if event.type == "note_added":
         phase = event.get("phase") or state.current_phase_id
@@ -115,3 +129,20 @@ def _utterance(event: Event, state: SessionState) -> Utterance | None:
         phase = note.phase if note is not None and note.phase else state.current_phase_id
         return Utterance(event.t, str(event["text"]), "note", phase, str(event["kind"]))
     return None
+
+
+def _context(state: SessionState) -> str:
+    """The earlier captions (just before the one folded last) that ran on into it."""
+    captions = state.captions
+    if len(captions) < 2:
+        return ""
+    run: list[str] = []
+    later = captions[-1]
+    for caption in reversed(captions[:-1]):
+        if later.start - caption.end > JOIN_GAP_S or caption.phase != later.phase:
+            break
+        run.append(caption.text)
+        later = caption
+        if len(run) >= 3:
+            break
+    return context_of(list(reversed(run)))

@@ -1,8 +1,9 @@
 """Coach settings: defaults from `tui/data/coach.toml`, overridden by a layout's `[coach]` table.
 
 The defaults file is also the schema: a layout may only set keys the defaults have, with the
-same type. Two tables are open maps (any key, a list of strings as value): `checklist.cues`
-(item id -> extra cues) and `fillers.not_after` (filler -> words that make it not a filler).
+same type. Three tables are open maps (any key, a list of strings as value): `checklist.cues`
+(item id -> extra cues), `fillers.not_after` (filler -> words that make it not a filler) and
+`recognise.words` (word lists the recognisers' patterns name as `@list`).
 `probes.keyed` is a list of tables with `id`, `words` and `text`.
 """
 
@@ -22,7 +23,7 @@ from tui.core.tomlio import line_of_key, read_text_or_none, read_toml, type_name
 
 SEVERITIES = ("info", "warn", "serious")
 #: Tables whose keys are free; each value is a list of strings.
-OPEN_MAPS = ("checklist.cues", "fillers.not_after")
+OPEN_MAPS = ("checklist.cues", "fillers.not_after", "recognise.words")
 KEYED_PROBE_KEYS = ("id", "words", "text")
 
 
@@ -83,7 +84,21 @@ def coach_config(layout: Layout) -> CoachConfig:
     source, text = _layout_source(layout)
     _check(overrides, _defaults(), "coach", source, text, near=line_of_key(text, "coach")
            if text else None)
-    return CoachConfig(_merge(copy.deepcopy(_defaults()), overrides))
+    config = CoachConfig(_merge(copy.deepcopy(_defaults()), overrides))
+    if "recognise" in overrides:
+        _check_patterns(config, source, line_of_key(text, "recognise") if text else None)
+    return config
+
+
+def _check_patterns(config: CoachConfig, source: object, line: int | None) -> None:
+    """Compile the recognisers a layout changed; a bad pattern is a one-line ConfigError."""
+    from tui.core.coach.patterns import PatternError
+    from tui.core.coach.recognise import recognisers_for
+
+    try:
+        recognisers_for(config)
+    except PatternError as error:
+        raise ConfigError(source, f"coach.recognise: {error}", line) from None
 
 
 def check_layout_coach(layout: Layout) -> None:

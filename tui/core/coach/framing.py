@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, segment_of, utterance_of
 from tui.core.coach.config import CoachConfig
-from tui.core.coach.text import Phrases, sentences, words
+from tui.core.coach.recognise import Found, Heard, Recognisers, recognisers_for
 from tui.core.events import Event
 from tui.core.state import SessionState
 
 
 @dataclass(frozen=True)
 class Statement:
-    """A sentence naming what makes the problem hard."""
+    """A sentence naming what makes the problem hard (with the sentence before it when that
+    one only announced it: "let me tell you what I think the crux is. It's ...")."""
 
     t: float
     phase: str | None
@@ -22,24 +23,33 @@ class Statement:
     source: str
 
 
+def core_challenge_in(heard: Heard, kind: str, ears: Recognisers) -> list[Found]:
+    """Where an utterance (`kind` "caption" or a note's kind) names the core challenge; a
+    terse form is enough in a note, and a question to the interviewer never counts."""
+    if kind == "question" or heard.text.rstrip().endswith("?"):
+        return []
+    found = ears["core_challenge"].find(heard)
+    if not found and kind != "caption":
+        found = ears["core_challenge_note"].find(heard)
+    return found
+
+
 class FramingObserver(CoachObserver):
     """Records core-challenge statements; flags each framing phase passed without one."""
 
     def __init__(self, state: SessionState, config: CoachConfig) -> None:
         super().__init__(state, config)
-        self.phrases = Phrases.of(config.strings("core_challenge", "phrases"))
         self.statements: list[Statement] = []
         self._segments: set[int] = set()
 
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
         said = utterance_of(event, state)
         if said is not None:
-            for sentence in sentences(said.text):
-                found = self.phrases.find(words(sentence))
-                if found:
-                    self.statements.append(
-                        Statement(said.t, said.phase, sentence, found[0], said.source))
-                    self._segments.add(segment_of(self.layout, said.phase) if said.phase else 0)
+            ears = recognisers_for(self.config)
+            for found in core_challenge_in(said.heard, said.kind, ears)[:1]:
+                self.statements.append(
+                    Statement(said.t, said.phase, found.quote, found.matched, said.source))
+                self._segments.add(segment_of(self.layout, said.phase) if said.phase else 0)
             return []
         if event.type in ("phase_entered", "round_ended"):
             return self._check(state)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, segment_of, utterance_of
 from tui.core.coach.config import CoachConfig
-from tui.core.coach.text import Phrases
+from tui.core.coach.framing import core_challenge_in
+from tui.core.coach.recognise import recognisers_for
 from tui.core.events import Event
 from tui.core.state import SessionState
 
@@ -30,7 +31,7 @@ class ResilienceObserver(CoachObserver):
 
     def __init__(self, state: SessionState, config: CoachConfig) -> None:
         super().__init__(state, config)
-        self.terms = Phrases.of(config.strings("failure_talk", "terms"))
+        self.talk = recognisers_for(config)["failure_talk"]
         self.mentions: list[Mention] = []
         self._probe_open: str | None = None
 
@@ -41,13 +42,16 @@ class ResilienceObserver(CoachObserver):
             self._probe_open = None
         said = utterance_of(event, state)
         if said is not None:
-            found = self.terms.find(said.tokens)
-            if said.kind == "risk" and not found:
-                found = ["risk note"]
+            found = self.talk.find(said.heard)
             prompted = self._probe_open is not None
-            for term in dict.fromkeys(found):
-                self.mentions.append(
-                    Mention(said.t, said.phase, term, said.text, said.source, prompted))
+            for term in dict.fromkeys(f.matched for f in found):
+                self.mentions.append(Mention(said.t, said.phase, term, found[0].quote,
+                                             said.source, prompted))
+            if not found and said.kind == "risk" and not core_challenge_in(
+                    said.heard, said.kind, recognisers_for(self.config)):
+                # a risk note counts whatever its words, unless it names the core challenge
+                self.mentions.append(Mention(said.t, said.phase, "risk note", said.text,
+                                             said.source, prompted))
             return []
         if event.type == "phase_entered":
             phase = self.phase_of(state.current_phase_id)

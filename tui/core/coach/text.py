@@ -95,24 +95,6 @@ class Phrases:
         return found[0] if found else None
 
 
-def is_question(sentence: str, openers: Phrases, lead_ins: Phrases,
-                statements: Phrases | None = None) -> bool:
-    """A sentence ending in "?" or opening (after lead-ins) with a question opener, unless it
-    opens with one of `statements` ("what we need is ...")."""
-    if sentence.rstrip().endswith("?"):
-        return True
-    tokens = words(sentence)
-    index = 0
-    while index < len(tokens):
-        lead = lead_ins.match_at(tokens, index)
-        if lead is None:
-            break
-        index += len(lead)
-    if statements is not None and statements.match_at(tokens, index) is not None:
-        return False
-    return len(tokens) - index >= 2 and openers.match_at(tokens, index) is not None
-
-
 def count_fillers(tokens: list[str], fillers: Phrases, not_after: dict[str, tuple[str, ...]]
                   ) -> list[str]:
     """Filler words and phrases in `tokens`, skipping ones that follow a word that makes them

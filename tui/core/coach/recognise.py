@@ -1,0 +1,276 @@
+"""Recognisers: what the candidate said, heard through patterns kept in `coach.toml`
+(`[recognise.*]`), across caption boundaries, with near misses and negations vetoed.
+
+A `PhraseRecogniser` fires on any of its patterns unless an `exclude` pattern overlaps the
+match (or the words just after it that it needs) or an `unless` pattern is anywhere in the
+utterance, and only when at least `min_after` words follow the match (so "let me tell you what the
+crux is" alone does not count, but followed by the next caption's content it does). The
+`QuestionRecogniser` reads clauses: a lead-in, an optional topic ("first, about latency, ..."),
+then a question opener, and no answer of the speaker's own after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from tui.core.coach.patterns import compile_all, joined, token_index
+from tui.core.coach.text import words
+from tui.core.coach.config import CoachConfig
+
+_ARROW = re.compile(r"\s*(?:->|=>|\u2192)\s*")
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3})")
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])")
+_CLAUSE = re.compile(r"[^,;:?.!]+[,;:?.!]*")
+_SENTENCE_END = re.compile(r"[.?!]+$")
+
+
+def hear_words(text: str) -> list[str]:
+    """The words recognisers match: `words`, with "->" read as "arrow", "50,000" as one
+    number and "200ms" as "200 ms"."""
+    text = _DIGIT_COMMA.sub("", _ARROW.sub(" arrow ", text.lower()))
+    return words(_DIGIT_LETTER.sub(" ", text))
+
+
+#: At most this many words of earlier captions are heard with a new one.
+CONTEXT_WORDS = 40
+
+
+def context_of(captions: Sequence[str]) -> str:
+    """The tail of earlier captions (oldest first) heard together with the next one."""
+    text = " ".join(c.strip() for c in captions if c.strip())
+    parts = text.split()
+    return " ".join(parts[-CONTEXT_WORDS:])
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What one utterance is heard as: its words and sentences, and the previous caption's
+    last sentence when it ran on into this one (a phrase split across two captions)."""
+
+    text: str
+    context: str = ""
+
+    @property
+    def tokens(self) -> list[str]:
+        return hear_words(self.context) + hear_words(self.text)
+
+    @property
+    def context_size(self) -> int:
+        return len(hear_words(self.context))
+
+
+@dataclass(frozen=True)
+class Found:
+    """One match: the words that matched, and the sentence(s) holding it, as a quote."""
+
+    matched: str
+    quote: str
+    start: int
+    end: int
+
+
+class PhraseRecogniser:
+    """Patterns that fire, exclusions that veto an overlapping match, words that must follow."""
+
+    def __init__(self, name: str, patterns: Sequence[str], exclude: Sequence[str],
+                 lists: Mapping[str, Sequence[str]], min_after: int = 0,
+                 min_matches: int = 1, unless: Sequence[str] = ()) -> None:
+        self.name = name
+        self.regex = compile_all(patterns, lists)
+        self.exclude = compile_all(exclude, lists)
+        self.unless = compile_all(unless, lists) if unless else None
+        self.min_after = min_after
+        self.min_matches = max(1, min_matches)
+
+    def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
+        """Word spans [start, end) of the accepted matches, in order."""
+        text = joined(tokens)
+        if self.unless is not None and self.unless.search(text):
+            return []
+        reach = self.min_after * 6  # an exclusion right after the match vetoes it too
+        vetoes = [(token_index(text, m.start()), token_index(text, m.end()))
+                  for m in _overlapping(self.exclude, text)]
+        out: list[tuple[int, int]] = []
+        for match in _overlapping(self.regex, text):
+            start, end = token_index(text, match.start()), token_index(text, match.end())
+            if end <= start or len(tokens) - end < self.min_after:
+                continue
+            if any(v_start < end + reach and start < v_end for v_start, v_end in vetoes):
+                continue
+            if out and start < out[-1][1]:
+                continue
+            out.append((start, end))
+        if len(out) < self.min_matches:
+            return []
+        if self.min_matches > 1:  # one finding: the whole run of matches
+            return [(out[0][0], out[-1][1])]
+        return out
+
+    def vetoed(self, tokens: Sequence[str]) -> bool:
+        """Whether an `unless` or `exclude` pattern is anywhere in `tokens`."""
+        text = joined(tokens)
+        return bool((self.unless is not None and self.unless.search(text))
+                    or self.exclude.search(text))
+
+    def find(self, heard: Heard) -> list[Found]:
+        """Matches in an utterance that need its own words (a match wholly inside the
+        previous caption, content included, was found when that caption came)."""
+        tokens = heard.tokens
+        before = heard.context_size
+        found = []
+        for start, end in self.spans(tokens):
+            if end + self.min_after <= before:
+                continue
+            found.append(Found(" ".join(tokens[start:end]),
+                               quote(heard, start, end + self.min_after), start, end))
+        return found
+
+    def fires(self, text: str) -> bool:
+        """Whether the recogniser fires anywhere in `text` (one utterance, no context)."""
+        return bool(self.spans(hear_words(text)))
+
+
+def _overlapping(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches starting at every word (not only after the previous match ends)."""
+    out: list[re.Match[str]] = []
+    position = 0
+    while position < len(text):
+        match = regex.search(text, position)
+        if match is None:
+            break
+        out.append(match)
+        next_space = text.find(" ", match.start())
+        position = len(text) if next_space < 0 else next_space + 1
+    return out
+
+
+def quote(heard: Heard, start: int, end: int) -> str:
+    """The sentence(s) of `heard` (context included) that hold words [start, end)."""
+    pieces = _sentences(heard.context) + _sentences(heard.text)
+    chosen: list[str] = []
+    position = 0
+    for sentence in pieces:
+        count = len(hear_words(sentence))
+        if position < end and start < position + count:
+            chosen.append(sentence)
+        position += count
+    return " ".join(chosen).strip()
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in re.findall(r"[^.?!]+[.?!]*", text) if part.strip()]
+
+
+class QuestionRecogniser:
+    """Clarifying questions: clauses that open (after lead-ins and a topic) with a question
+    opener or end in "?", unless they open like a statement or the speaker answers them."""
+
+    def __init__(self, section: Mapping[str, Sequence[str]],
+                 lists: Mapping[str, Sequence[str]]) -> None:
+        lead = _group(section["lead_ins"], lists)
+        topic = _group(section["topics"], lists)
+        opener = _group(section["openers"], lists)
+        statement = _group(section["statements"], lists)
+        prefix = f"(?:{lead})*(?:{topic})?(?:{lead})*"
+        self.opener = re.compile(f"^{prefix}(?:{opener})")
+        self.statement = re.compile(f"^{prefix}(?:{statement})")
+        self.after = re.compile(f"^(?:{_group(section['not_answers'], lists)})")
+        self.answered = compile_all(section["answered"], lists)
+        self.prefix_only = re.compile(f"^{prefix}$")
+
+    def questions(self, text: str, typed_as_question: bool = False) -> list[str]:
+        """The questions asked in `text` (one per run of question clauses), as quotes."""
+        clauses = [(c.strip(), c.strip().endswith("?")) for c in _CLAUSE.findall(text)
+                   if hear_words(c)]
+        if typed_as_question:
+            return [text.strip()] if hear_words(text) else []
+        asking = [self._asks(c, q) and not self._relative(clauses, i)
+                  for i, (c, q) in enumerate(clauses)]
+        if not any(asking):
+            return []
+        last = max(i for i, yes in enumerate(asking) if yes)
+        for clause, _ in clauses[last + 1:]:
+            if not self.after.match(joined(hear_words(clause))):
+                return []  # answered in the same breath: thinking aloud, not asking
+        out: list[str] = []
+        run: list[str] = []
+        for (clause, _), yes in zip(clauses, asking):
+            if yes:
+                run.append(clause)
+            elif run:
+                out.append(" ".join(run))
+                run = []
+        if run:
+            out.append(" ".join(run + [c for c, _ in clauses[last + 1:]]))
+        return out
+
+    def _relative(self, clauses: list[tuple[str, bool]], index: int) -> bool:
+        """", which drops the file into storage": a relative clause, not a question (but
+        "for the chaos platform, who ..." asks)."""
+        if index == 0 or not clauses[index - 1][0].endswith(","):
+            return False
+        if self.prefix_only.match(joined(hear_words(clauses[index - 1][0]))):
+            return False
+        first = hear_words(clauses[index][0])[:1]
+        return first in (["which"], ["who"], ["whose"], ["where"], ["that"])
+
+    def _asks(self, clause: str, marked: bool) -> bool:
+        text = joined(hear_words(clause))
+        if self.statement.match(text):
+            return False
+        return marked or bool(self.opener.match(text))
+
+
+def _group(patterns: Sequence[str], lists: Mapping[str, Sequence[str]]) -> str:
+    regex = compile_all(patterns, lists)
+    return regex.pattern.removeprefix("(?<![^ ])")
+
+
+#: Recognisers whose findings never come from a question ("does it go through the cache?").
+NOT_IN_QUESTIONS = frozenset({"request_trace", "sync_async"})
+#: Recognisers built from `[recognise.<name>]` tables with patterns and exclusions.
+PHRASE_RECOGNISERS = ("core_challenge", "core_challenge_note", "proposal", "failure_talk",
+                      "tradeoff", "estimate", "operability", "request_trace", "sync_async",
+                      "signposting")
+
+
+@dataclass(frozen=True)
+class Recognisers:
+    """Every recogniser of one coach configuration."""
+
+    phrases: Mapping[str, PhraseRecogniser]
+    question: QuestionRecogniser
+    lists: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, config: CoachConfig) -> Recognisers:
+        """Compile the `[recognise]` tables (PatternError names a bad pattern)."""
+        section = config.data["recognise"]
+        lists = {name: tuple(values) for name, values in section["words"].items()}
+        phrases = {}
+        for name in PHRASE_RECOGNISERS:
+            table = section[name]
+            phrases[name] = PhraseRecogniser(
+                name, table["patterns"], table.get("exclude", ()), lists,
+                int(table.get("min_after", 0)), int(table.get("min_matches", 1)),
+                table.get("unless", ()))
+        return cls(phrases, QuestionRecogniser(section["question"], lists), lists)
+
+    def __getitem__(self, name: str) -> PhraseRecogniser:
+        return self.phrases[name]
+
+
+_compiled: dict[int, tuple[CoachConfig, Recognisers]] = {}
+
+
+def recognisers_for(config: CoachConfig) -> Recognisers:
+    """The recognisers of a configuration, compiled once however many observers ask."""
+    entry = _compiled.get(id(config))
+    if entry is None or entry[0] is not config:
+        if len(_compiled) > 16:
+            _compiled.clear()
+        entry = (config, Recognisers.of(config))
+        _compiled[id(config)] = entry
+    return entry[1]
