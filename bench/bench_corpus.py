@@ -112,7 +112,7 @@ def fires(name: str, line: Line, ears: Recognisers, talk: dict[str, DesignTalk])
     if line.note:
         kind, text = parse_markers(line.captions[0])
         if name == "failure_talk" and kind == "risk":
-            return True  # the coach counts a risk note whatever its words
+            return True  # the coach counts a risk note (past framing) whatever its words
         parts = [Heard(text)]
     if name == "proposal":
         if line.prompt not in talk:

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tui.core.coach import replay_coach
+from tui.core.coach import coach_config, replay_coach
+from tui.core.coach.base import segment_of
 from tui.core.coach.delivery import DeliveryObserver, Spoken, is_whisper
 from tui.core.coach.framing import FramingObserver
 from tui.core.coach.requirements import RequirementsObserver
@@ -21,6 +22,7 @@ from tui.core.durations import format_clock, format_minutes
 from tui.core.events import Event
 from tui.core.markdown_text import inline
 from tui.core.phases import Window
+from tui.core.rubric import Grade, build_rubric
 from tui.core.state import SessionState, Tick
 
 #: Flags in the order they matter most for "what to practise next", with the advice.
@@ -39,6 +41,15 @@ PRACTICE: tuple[tuple[str, str], ...] = (
     ("dead_air", "Think out loud through long pauses: say which options you are weighing."),
     ("pace", "Steady your pace in {phases}: slower for the key points, no long stalls."),
     ("fillers", "Replace filler words with a short silent pause."),
+    ("no_tradeoff", "In the deep dive, compare at least one alternative and say what your "
+     "choice costs."),
+    ("no_estimates", "Size the system out loud: requests per second, GB per day, users."),
+    ("no_request_trace", "Trace one request end to end and mark the synchronous and "
+     "asynchronous paths."),
+    ("no_operability", "Close with operations: what you monitor and alert on, who is on call, "
+     "how changes roll out and back."),
+    ("probe_ignored", "Take every probe on, even to say what you would check first."),
+    ("same_template", "Choose components for each problem's needs, not the same stack twice."),
 )
 TOP_N = 3
 
@@ -82,6 +93,7 @@ class QuestionRow:
     phase: str
     text: str
     source: str
+    round: int | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,7 @@ class QuoteRow:
     phase: str | None
     text: str
     source: str
+    round: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,7 @@ class FailureRow:
     text: str
     source: str
     prompted: bool
+    round: int | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,7 @@ class Report:
     dimensions: tuple[ItemRow, ...]
     checklist: tuple[ItemRow, ...]
     core_challenge: QuoteRow | None
+    core_challenges: tuple[QuoteRow, ...]
     failures_before: tuple[FailureRow, ...]
     failures_during: tuple[FailureRow, ...]
     wpm: float | None
@@ -168,6 +183,10 @@ class Report:
     longest_silence: SilenceRow | None
     probes: tuple[ProbeRow, ...]
     practice: tuple[str, ...]
+    rubric: tuple[Grade, ...]
+    #: Roles of the layout's phases: the debrief has a section only for what the layout has.
+    roles: tuple[str, ...] = ()
+    rounds: int = 1
 
     @property
     def codes(self) -> set[str]:
@@ -177,6 +196,16 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data in field order."""
         return asdict(self)
+
+    @property
+    def framing(self) -> bool:
+        """The layout has a framing phase (a requirements drill has none)."""
+        return "framing" in self.roles
+
+    @property
+    def failure_modes(self) -> bool:
+        """The layout has a phase where failure modes matter."""
+        return bool({"walkthrough", "deep_dive", "resilience"} & set(self.roles))
 
 
 def build_report(events: Sequence[Event]) -> Report:
@@ -205,10 +234,11 @@ def build_report(events: Sequence[Event]) -> Report:
         phases=_phase_rows(state, delivery.spoken),
         flags=flags,
         flag_counts=_counts(flags),
-        questions=_questions(observers[RequirementsObserver], requirement_phases),
+        questions=_questions(observers[RequirementsObserver], requirement_phases, state),
         dimensions=tuple(i for i in items if i.phase in requirement_phases),
         checklist=items,
-        core_challenge=_core(observers[FramingObserver], state),
+        core_challenge=None,
+        core_challenges=_cores(observers[FramingObserver], state),
         failures_before=_failures(observers[ResilienceObserver], state, during=False),
         failures_during=_failures(observers[ResilienceObserver], state, during=True),
         wpm=_rate(words, seconds),
@@ -218,8 +248,27 @@ def build_report(events: Sequence[Event]) -> Report:
         longest_silence=_silence(observers[SilenceObserver]),
         probes=_probes(state),
         practice=(),
+        rubric=build_rubric(run, coach_config(state.layout),
+                            [(f.code, f.phase) for f in flags]),
+        roles=tuple(dict.fromkeys(p.role for p in state.layout.phases)),
+        rounds=_rounds(state),
     )
+    from dataclasses import replace
+
+    report = replace(report, core_challenge=report.core_challenges[0]
+                     if report.core_challenges else None)
     return _with_practice(report, state)
+
+
+def _rounds(state: SessionState) -> int:
+    return 1 + sum(1 for p in state.layout.phases if p.role == "break")
+
+
+def _round_of(state: SessionState, phase: str | None) -> int | None:
+    """The round a phase belongs to, in a layout of several rounds (else None)."""
+    if _rounds(state) == 1 or phase is None:
+        return None
+    return segment_of(state.layout, phase) + 1
 
 
 def _r(value: float) -> float:
@@ -271,21 +320,26 @@ def _items(state: SessionState) -> tuple[ItemRow, ...]:
     return tuple(rows)
 
 
-def _questions(observer: object, phases: set[str]) -> tuple[QuestionRow, ...]:
+def _questions(observer: object, phases: set[str], state: SessionState
+               ) -> tuple[QuestionRow, ...]:
     assert isinstance(observer, RequirementsObserver)
-    return tuple(QuestionRow(_r(q.t), q.phase, q.text, q.source)
+    return tuple(QuestionRow(_r(q.t), q.phase, q.text, q.source, _round_of(state, q.phase))
                  for q in observer.questions if q.phase in phases)
 
 
-def _core(observer: object, state: SessionState) -> QuoteRow | None:
-    """The first core-challenge sentence said before any architecture (in a requirements or
-    framing phase); "the hardest part" said later in a deep dive is about a component."""
+def _cores(observer: object, state: SessionState) -> tuple[QuoteRow, ...]:
+    """Per round, the first core-challenge sentence said before any architecture (in a
+    requirements or framing phase); "the hardest part" said in a deep dive is about a
+    component."""
     assert isinstance(observer, FramingObserver)
     roles = {p.id: p.role for p in state.layout.phases}
+    out: dict[int | None, QuoteRow] = {}
     for said in observer.statements:
         if roles.get(said.phase or "") in ("requirements", "framing"):
-            return QuoteRow(_r(said.t), said.phase, said.text, said.source)
-    return None
+            number = _round_of(state, said.phase)
+            out.setdefault(number, QuoteRow(_r(said.t), said.phase, said.text, said.source,
+                                            number))
+    return tuple(out.values())
 
 
 def _failures(observer: object, state: SessionState, during: bool) -> tuple[FailureRow, ...]:
@@ -296,7 +350,8 @@ def _failures(observer: object, state: SessionState, during: bool) -> tuple[Fail
         if m.phase is None or m.phase not in roles:
             continue
         if (roles[m.phase] == "resilience") == during:
-            rows.append(FailureRow(_r(m.t), m.phase, m.term, m.text, m.source, m.prompted))
+            rows.append(FailureRow(_r(m.t), m.phase, m.term, m.text, m.source, m.prompted,
+                                   _round_of(state, m.phase)))
     return tuple(rows)
 
 
@@ -376,16 +431,13 @@ def report_markdown(report: Report, timestamps: bool = True) -> list[str]:
     else:
         lines.append("No flags were raised.")
     lines.append("")
+    lines += _rubric_md(report, timestamps)
     lines += _questions_md(report, timestamps)
     lines += _dimensions_md(report, timestamps)
-    lines += ["### Core challenge", ""]
-    if report.core_challenge:
-        quote = report.core_challenge
-        said = f"at {format_clock(quote.t)} " if timestamps else ""
-        lines += [f"> {inline(quote.text)}", "", f"Said {said}in {where(quote.phase)}.", ""]
-    else:
-        lines += ["The core challenge was never stated.", ""]
-    lines += _failures_md(report, where, timestamps)
+    if report.framing:
+        lines += _core_md(report, where, timestamps)
+    if report.failure_modes:
+        lines += _failures_md(report, where, timestamps)
     lines += _delivery_md(report, where, timestamps)
     if report.probes:
         lines += ["### Interviewer probes", ""]
@@ -416,13 +468,66 @@ def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
+def _round_label(number: int | None) -> str:
+    return f"Round {number}: " if number else ""
+
+
+def _rubric_md(report: Report, timestamps: bool) -> list[str]:
+    """The six signals: a score table, then the evidence and what was missing for each."""
+    if not report.rubric:
+        return []
+    level = report.rubric[0].level
+    lines = ["### Rubric", "", f"Scored 1-4 against the {inline(level)} bar.", "",
+             "| Signal | Score | Verdict |", "| --- | --- | --- |"]
+    for grade in report.rubric:
+        lines.append(f"| {_round_label(grade.round)}{RUBRIC_TITLES[grade.dimension]} | "
+                     f"{grade.score} | {inline(grade.verdict)} |")
+    lines.append("")
+    for grade in report.rubric:
+        lines += [f"**{_round_label(grade.round)}{RUBRIC_TITLES[grade.dimension]} "
+                  f"({grade.score}/4)**", ""]
+        for quote in grade.evidence:
+            when = f"{format_clock(quote.t)} · " if timestamps else ""
+            lines.append(f"- {when}\"{inline(quote.text)}\"")
+        lines += [f"- Missing: {inline(item)}" for item in grade.missing]
+        if not grade.evidence and not grade.missing:
+            lines.append("- Nothing to show yet.")
+        lines.append("")
+    return lines
+
+
+#: Headings of the rubric's signals.
+RUBRIC_TITLES = {
+    "requirements": "Requirements", "framing": "Problem framing",
+    "design": "Design and trade-offs", "depth": "Depth", "resilience":
+    "Resilience and operations", "communication": "Communication",
+}
+
+
+def _core_md(report: Report, where: Any, timestamps: bool) -> list[str]:
+    lines = ["### Core challenge", ""]
+    numbers: list[int | None] = ([None] if report.rounds == 1
+                                 else list(range(1, report.rounds + 1)))
+    for number in numbers:
+        quote = next((q for q in report.core_challenges if q.round == number), None)
+        label = _round_label(number)
+        if quote:
+            said = f"at {format_clock(quote.t)} " if timestamps else ""
+            lines += [f"{label}", ""] if label else []
+            lines += [f"> {inline(quote.text)}", "", f"Said {said}in {where(quote.phase)}.", ""]
+        else:
+            lines += [f"{label}The core challenge was never stated.", ""]
+    return lines
+
+
 def _questions_md(report: Report, timestamps: bool) -> list[str]:
     count = len(report.questions)
     lines = ["### Clarifying questions", "",
              f"{count} clarifying question{'' if count == 1 else 's'} asked.", ""]
     for n, q in enumerate(report.questions, start=1):
         tags = ([format_clock(q.t)] if timestamps else []) + (["note"] if q.source == "note" else [])
-        lines.append(f"{n}. {inline(q.text)}" + (f" *({', '.join(tags)})*" if tags else ""))
+        lines.append(f"{n}. {_round_label(q.round)}{inline(q.text)}"
+                     + (f" *({', '.join(tags)})*" if tags else ""))
     return lines + ([""] if report.questions else [])
 
 
@@ -446,17 +551,23 @@ def _failures_md(report: Report, where: Any, timestamps: bool) -> list[str]:
     def terms(rows: tuple[FailureRow, ...]) -> str:
         return ", ".join(dict.fromkeys(inline(r.term) for r in rows)) or "none"
 
-    unprompted = tuple(r for r in report.failures_before if not r.prompted)
-    prompted = tuple(r for r in report.failures_before if r.prompted)
-    first = unprompted[0] if unprompted else None
-    lines.append(f"- Before the resilience phase, unprompted: {len(unprompted)} "
-                 f"({terms(unprompted)})"
-                 + (f", first {_at(first.t, timestamps)}in {where(first.phase)}" if first else ""))
-    if prompted:
-        lines.append(f"- Before the resilience phase, answering a probe: {len(prompted)} "
-                     f"({terms(prompted)})")
-    lines.append(f"- During the resilience phase: {len(report.failures_during)} "
-                 f"({terms(report.failures_during)})")
+    numbers: list[int | None] = ([None] if report.rounds == 1
+                                 else list(range(1, report.rounds + 1)))
+    for number in numbers:
+        label = _round_label(number)
+        before = tuple(r for r in report.failures_before if r.round == number)
+        during = tuple(r for r in report.failures_during if r.round == number)
+        unprompted = tuple(r for r in before if not r.prompted)
+        prompted = tuple(r for r in before if r.prompted)
+        first = unprompted[0] if unprompted else None
+        lines.append(f"- {label}Before the resilience phase, unprompted: {len(unprompted)} "
+                     f"({terms(unprompted)})"
+                     + (f", first {_at(first.t, timestamps)}in {where(first.phase)}"
+                        if first else ""))
+        if prompted:
+            lines.append(f"- {label}Before the resilience phase, answering a probe: "
+                         f"{len(prompted)} ({terms(prompted)})")
+        lines.append(f"- {label}During the resilience phase: {len(during)} ({terms(during)})")
     return lines + [""]
 
 

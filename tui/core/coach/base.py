@@ -111,7 +111,7 @@ def utterance_of(event: Event, state: SessionState) -> Utterance | None:
 
 #: Seconds between the end of one caption and the start of the next for the two to be heard
 #: as one run (a phrase split across two captions).
-JOIN_GAP_S = 6.0
+JOIN_GAP_S = 10.0
 
 
 def _utterance(event: Event, state: SessionState) -> Utterance | None:

@@ -48,8 +48,6 @@ class DesignTalk:
     def proposed(self, heard: Heard, note: bool = False) -> list[str]:
         """Names of the components `heard` proposes (none for a restatement of the prompt,
         a question or a negation). A note proposes every component it names."""
-        if self.question.questions(heard.text):
-            return []
         tokens = heard.tokens
         if note:
             if self.proposal.vetoed(tokens) or not self.note_talk.find(heard):
@@ -60,6 +58,8 @@ class DesignTalk:
             if not found:
                 return []
             start = max(0, found[0].start - 1)
+        if self.question.questions(heard.text):
+            return []
         return [name for name in dict.fromkeys(self._names(tokens[start:]))
                 if not self._in_prompt(name)]
 

@@ -28,7 +28,7 @@ def core_challenge_in(heard: Heard, kind: str, ears: Recognisers) -> list[Found]
     terse form is enough in a note, and a question to the interviewer never counts."""
     if kind == "question" or heard.text.rstrip().endswith("?"):
         return []
-    found = ears["core_challenge"].find(heard)
+    found = ears["core_challenge"].find(heard) or ears["core_challenge_recap"].find(heard)
     if not found and kind != "caption":
         found = ears["core_challenge_note"].find(heard)
     return found
@@ -39,14 +39,17 @@ class FramingObserver(CoachObserver):
 
     def __init__(self, state: SessionState, config: CoachConfig) -> None:
         super().__init__(state, config)
+        self.ears = recognisers_for(config)
         self.statements: list[Statement] = []
         self._segments: set[int] = set()
 
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
         said = utterance_of(event, state)
         if said is not None:
-            ears = recognisers_for(self.config)
-            for found in core_challenge_in(said.heard, said.kind, ears)[:1]:
+            phase = self.phase_of(said.phase)
+            if phase is None or phase.role not in ("requirements", "framing"):
+                return []  # "the hardest part" in a deep dive is about a component
+            for found in core_challenge_in(said.heard, said.kind, self.ears)[:1]:
                 self.statements.append(
                     Statement(said.t, said.phase, found.quote, found.matched, said.source))
                 self._segments.add(segment_of(self.layout, said.phase) if said.phase else 0)

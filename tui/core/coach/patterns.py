@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\(|\)|\[|\]|\||[^\s()\[\]|]+")
 _WORD_CHARS = "[a-z0-9']"
@@ -26,16 +27,91 @@ class PatternError(ValueError):
     """A pattern that cannot be compiled (the message says why)."""
 
 
-def compile_pattern(pattern: str, lists: Mapping[str, Sequence[str]]) -> str:
-    """The regular expression (source) for one pattern; raises PatternError."""
+@dataclass(frozen=True)
+class _First:
+    """The words a pattern (or part of one) can start with."""
+
+    words: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+    anything: bool = False
+    nullable: bool = False
+
+    def union(self, other: _First) -> _First:
+        return _First(self.words | other.words, self.prefixes | other.prefixes,
+                      self.anything or other.anything, self.nullable or other.nullable)
+
+
+_ANY = _First(anything=True)
+
+
+def _parse(pattern: str, lists: Mapping[str, Sequence[str]]) -> tuple[str, _First]:
     tokens = _TOKEN.findall(pattern.lower())
     if not tokens:
         raise PatternError(f"empty pattern {pattern!r}")
     parser = _Parser(tokens, lists, pattern)
-    body = parser.alternatives()
+    body, first = parser.alternatives()
     if parser.position != len(tokens):
         raise PatternError(f"unbalanced {tokens[parser.position]!r} in {pattern!r}")
-    return body
+    return body, first
+
+
+def compile_pattern(pattern: str, lists: Mapping[str, Sequence[str]]) -> str:
+    """The regular expression (source) for one pattern; raises PatternError."""
+    return _parse(pattern, lists)[0]
+
+
+class WordMatcher:
+    """Patterns tried only at the words they can start with (found by one scan for those
+    words), which is much faster than searching long alternations at every character; the
+    few patterns that can start with any word are searched the usual way."""
+
+    def __init__(self, patterns: Sequence[str], lists: Mapping[str, Sequence[str]]) -> None:
+        parsed = [_parse(p, lists) for p in patterns]
+        keyed = [(body, first) for body, first in parsed
+                 if not (first.anything or first.nullable)]
+        loose = [body for body, first in parsed if first.anything or first.nullable]
+        words: set[str] = set()
+        prefixes: set[str] = set()
+        for _, first in keyed:
+            words |= first.words
+            prefixes |= first.prefixes
+        starts = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
+        starts += [re.escape(p) + _WORD_CHARS + "*" for p in sorted(prefixes)]
+        self.starter = re.compile(r"(?<![^ ])(?:" + "|".join(starts) + ") ") if starts else None
+        self.keyed = re.compile("|".join(f"(?:{body})" for body, _ in keyed)) if keyed else None
+        self.loose = (re.compile(r"(?<![^ ])(?:" + "|".join(f"(?:{b})" for b in loose) + ")")
+                      if loose else None)
+
+    def matches(self, text: str) -> list[re.Match[str]]:
+        """Matches starting at each word of `joined` text, in order of position (where two
+        start at one word, the longer)."""
+        keyed: list[re.Match[str]] = []
+        if self.starter is not None and self.keyed is not None:
+            match_at = self.keyed.match
+            for start in self.starter.finditer(text):
+                match = match_at(text, start.start())
+                if match is not None:
+                    keyed.append(match)
+        if self.loose is None:
+            return keyed
+        found = {match.start(): match for match in keyed}
+        if self.loose is not None:
+            position = 0
+            while position < len(text):
+                match = self.loose.search(text, position)
+                if match is None:
+                    break
+                other = found.get(match.start())
+                if other is None or match.end() > other.end():
+                    found[match.start()] = match
+                after = text.find(" ", match.start())
+                position = len(text) if after < 0 else after + 1
+        return [found[start] for start in sorted(found)]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match, if any."""
+        matched = self.matches(text)
+        return matched[0] if matched else None
 
 
 def compile_all(patterns: Sequence[str], lists: Mapping[str, Sequence[str]]) -> re.Pattern[str]:
@@ -63,35 +139,67 @@ class _Parser:
         self.source = source
         self.position = 0
 
-    def alternatives(self) -> str:
-        options = [self.sequence()]
+    def alternatives(self) -> tuple[str, _First]:
+        body, first = self.sequence()
+        options = [body]
         while self._peek() == "|":
             self.position += 1
-            options.append(self.sequence())
-        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+            body, more = self.sequence()
+            options.append(body)
+            first = first.union(more)
+        return (options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"), first
 
-    def sequence(self) -> str:
+    def sequence(self) -> tuple[str, _First]:
         parts: list[str] = []
+        first = _First(nullable=True)
         while self._peek() not in (None, "|", ")", "]"):
-            parts.append(self.item())
-        return "".join(parts)
+            body, part = self.item()
+            parts.append(body)
+            if first.nullable:
+                first = _First(first.words | part.words, first.prefixes | part.prefixes,
+                               first.anything or part.anything, part.nullable)
+        return "".join(parts), first
 
-    def item(self) -> str:
+    def item(self) -> tuple[str, _First]:
         token = self.tokens[self.position]
         self.position += 1
         if token in ("(", "["):
             close = ")" if token == "(" else "]"
-            inner = self.alternatives()
+            inner, first = self.alternatives()
             if self._peek() != close:
                 raise PatternError(f"missing {close!r} in {self.source!r}")
             self.position += 1
-            return f"(?:{inner})" + ("?" if token == "[" else "")
+            if token == "[":
+                return f"(?:{inner})?", first.union(_First(nullable=True))
+            return f"(?:{inner})", first
         if token in (")", "]"):
             raise PatternError(f"unbalanced {token!r} in {self.source!r}")
-        return atom(token, self.lists, self.source)
+        return atom(token, self.lists, self.source), first_of(token, self.lists)
 
     def _peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+
+def first_of(token: str, lists: Mapping[str, Sequence[str]]) -> _First:
+    """The words one pattern word can start with."""
+    if token == "$":
+        return _First(nullable=True)
+    if token == "#":
+        return _First(prefixes=frozenset("0123456789"))
+    if token == "_":
+        return _ANY
+    if token.startswith("~"):
+        return _First(anything=True, nullable=True)
+    if token.startswith("@"):
+        first = _First()
+        for entry in lists.get(token[1:], ()):
+            head = entry.strip().lower().split()
+            if head:
+                first = first.union(first_of(head[0], {}))
+        return first
+    if token.endswith("*") and len(token) > 1:
+        return _First(prefixes=frozenset({token[:-1]}))
+    return _First(words=frozenset({token}))
 
 
 def atom(token: str, lists: Mapping[str, Sequence[str]], source: str = "") -> str:

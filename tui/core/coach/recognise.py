@@ -2,8 +2,8 @@
 (`[recognise.*]`), across caption boundaries, with near misses and negations vetoed.
 
 A `PhraseRecogniser` fires on any of its patterns unless an `exclude` pattern overlaps the
-match (or the words just after it that it needs) or an `unless` pattern is anywhere in the
-utterance, and only when at least `min_after` words follow the match (so "let me tell you what the
+match (or the words just after it that it needs; `min_before` words must come before it) or an `unless` pattern is anywhere in the
+utterance (and never when no `requires` pattern is), and only when at least `min_after` words follow the match (so "let me tell you what the
 crux is" alone does not count, but followed by the next caption's content it does). The
 `QuestionRecogniser` reads clauses: a lead-in, an optional topic ("first, about latency, ..."),
 then a question opener, and no answer of the speaker's own after it.
@@ -11,11 +11,13 @@ then a question opener, and no answer of the speaker's own after it.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from tui.core.coach.patterns import compile_all, joined, token_index
+from tui.core.coach.patterns import WordMatcher, compile_all, joined, token_index
 from tui.core.coach.text import words
 from tui.core.coach.config import CoachConfig
 
@@ -29,12 +31,18 @@ _SENTENCE_END = re.compile(r"[.?!]+$")
 def hear_words(text: str) -> list[str]:
     """The words recognisers match: `words`, with "->" read as "arrow", "50,000" as one
     number and "200ms" as "200 ms"."""
+    return list(_heard_words(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _heard_words(text: str) -> tuple[str, ...]:
+    """(Every observer asks about the same utterance, sentence and clause in turn.)"""
     text = _DIGIT_COMMA.sub("", _ARROW.sub(" arrow ", text.lower()))
-    return words(_DIGIT_LETTER.sub(" ", text))
+    return tuple(words(_DIGIT_LETTER.sub(" ", text)))
 
 
 #: At most this many words of earlier captions are heard with a new one.
-CONTEXT_WORDS = 40
+CONTEXT_WORDS = 12
 
 
 def context_of(captions: Sequence[str]) -> str:
@@ -52,13 +60,22 @@ class Heard:
     text: str
     context: str = ""
 
-    @property
+    @functools.cached_property
     def tokens(self) -> list[str]:
-        return hear_words(self.context) + hear_words(self.text)
+        return self._context_tokens + hear_words(self.text)
+
+    @functools.cached_property
+    def _context_tokens(self) -> list[str]:
+        return hear_words(self.context)
 
     @property
     def context_size(self) -> int:
-        return len(hear_words(self.context))
+        return len(self._context_tokens)
+
+    @functools.cached_property
+    def joined(self) -> str:
+        """The tokens as patterns see them."""
+        return joined(self.tokens)
 
 
 @dataclass(frozen=True)
@@ -76,26 +93,33 @@ class PhraseRecogniser:
 
     def __init__(self, name: str, patterns: Sequence[str], exclude: Sequence[str],
                  lists: Mapping[str, Sequence[str]], min_after: int = 0,
-                 min_matches: int = 1, unless: Sequence[str] = ()) -> None:
+                 min_matches: int = 1, unless: Sequence[str] = (),
+                 requires: Sequence[str] = (), min_before: int = 0) -> None:
         self.name = name
-        self.regex = compile_all(patterns, lists)
-        self.exclude = compile_all(exclude, lists)
-        self.unless = compile_all(unless, lists) if unless else None
+        self.requires = compile_all(requires, lists) if requires else None
+        self.regex = WordMatcher(patterns, lists)
+        self.exclude = WordMatcher(exclude, lists)
+        self.unless = WordMatcher(unless, lists) if unless else None
         self.min_after = min_after
+        self.min_before = min_before
         self.min_matches = max(1, min_matches)
 
-    def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
-        """Word spans [start, end) of the accepted matches, in order."""
-        text = joined(tokens)
-        if self.unless is not None and self.unless.search(text):
+    def spans(self, tokens: Sequence[str], text: str | None = None) -> list[tuple[int, int]]:
+        """Word spans [start, end) of the accepted matches, in order (`text` is the tokens
+        joined, when the caller has it)."""
+        text = joined(tokens) if text is None else text
+        if self.requires is not None and not self.requires.search(text):
+            return []  # none of the words every match needs
+        matches = self.regex.matches(text)
+        if not matches or (self.unless is not None and self.unless.search(text)):
             return []
         reach = self.min_after * 6  # an exclusion right after the match vetoes it too
         vetoes = [(token_index(text, m.start()), token_index(text, m.end()))
-                  for m in _overlapping(self.exclude, text)]
+                  for m in self.exclude.matches(text)]
         out: list[tuple[int, int]] = []
-        for match in _overlapping(self.regex, text):
+        for match in matches:
             start, end = token_index(text, match.start()), token_index(text, match.end())
-            if end <= start or len(tokens) - end < self.min_after:
+            if end <= start or len(tokens) - end < self.min_after or start < self.min_before:
                 continue
             if any(v_start < end + reach and start < v_end for v_start, v_end in vetoes):
                 continue
@@ -120,30 +144,16 @@ class PhraseRecogniser:
         tokens = heard.tokens
         before = heard.context_size
         found = []
-        for start, end in self.spans(tokens):
+        for start, end in self.spans(tokens, heard.joined):
             if end + self.min_after <= before:
                 continue
-            found.append(Found(" ".join(tokens[start:end]),
-                               quote(heard, start, end + self.min_after), start, end))
+            found.append(Found(" ".join(tokens[start:end]), quote(
+                heard, max(0, start - self.min_before), end + self.min_after), start, end))
         return found
 
     def fires(self, text: str) -> bool:
         """Whether the recogniser fires anywhere in `text` (one utterance, no context)."""
         return bool(self.spans(hear_words(text)))
-
-
-def _overlapping(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    """Matches starting at every word (not only after the previous match ends)."""
-    out: list[re.Match[str]] = []
-    position = 0
-    while position < len(text):
-        match = regex.search(text, position)
-        if match is None:
-            break
-        out.append(match)
-        next_space = text.find(" ", match.start())
-        position = len(text) if next_space < 0 else next_space + 1
-    return out
 
 
 def quote(heard: Heard, start: int, end: int) -> str:
@@ -182,18 +192,22 @@ class QuestionRecogniser:
 
     def questions(self, text: str, typed_as_question: bool = False) -> list[str]:
         """The questions asked in `text` (one per run of question clauses), as quotes."""
+        return list(self._questions(text, typed_as_question))
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - a few long-lived recognisers
+    def _questions(self, text: str, typed_as_question: bool) -> tuple[str, ...]:
         clauses = [(c.strip(), c.strip().endswith("?")) for c in _CLAUSE.findall(text)
                    if hear_words(c)]
         if typed_as_question:
-            return [text.strip()] if hear_words(text) else []
+            return (text.strip(),) if hear_words(text) else ()
         asking = [self._asks(c, q) and not self._relative(clauses, i)
                   for i, (c, q) in enumerate(clauses)]
         if not any(asking):
-            return []
+            return ()
         last = max(i for i, yes in enumerate(asking) if yes)
         for clause, _ in clauses[last + 1:]:
             if not self.after.match(joined(hear_words(clause))):
-                return []  # answered in the same breath: thinking aloud, not asking
+                return ()  # answered in the same breath: thinking aloud, not asking
         out: list[str] = []
         run: list[str] = []
         for (clause, _), yes in zip(clauses, asking):
@@ -204,7 +218,7 @@ class QuestionRecogniser:
                 run = []
         if run:
             out.append(" ".join(run + [c for c, _ in clauses[last + 1:]]))
-        return out
+        return tuple(out)
 
     def _relative(self, clauses: list[tuple[str, bool]], index: int) -> bool:
         """", which drops the file into storage": a relative clause, not a question (but
@@ -231,9 +245,9 @@ def _group(patterns: Sequence[str], lists: Mapping[str, Sequence[str]]) -> str:
 #: Recognisers whose findings never come from a question ("does it go through the cache?").
 NOT_IN_QUESTIONS = frozenset({"request_trace", "sync_async"})
 #: Recognisers built from `[recognise.<name>]` tables with patterns and exclusions.
-PHRASE_RECOGNISERS = ("core_challenge", "core_challenge_note", "proposal", "failure_talk",
+PHRASE_RECOGNISERS = ("core_challenge", "core_challenge_recap", "core_challenge_note", "proposal", "failure_talk",
                       "tradeoff", "estimate", "operability", "request_trace", "sync_async",
-                      "signposting")
+                      "signposting", "ops_monitoring", "ops_ownership", "ops_rollout")
 
 
 @dataclass(frozen=True)
@@ -255,22 +269,22 @@ class Recognisers:
             phrases[name] = PhraseRecogniser(
                 name, table["patterns"], table.get("exclude", ()), lists,
                 int(table.get("min_after", 0)), int(table.get("min_matches", 1)),
-                table.get("unless", ()))
+                table.get("unless", ()), table.get("requires", ()),
+                int(table.get("min_before", 0)))
         return cls(phrases, QuestionRecogniser(section["question"], lists), lists)
 
     def __getitem__(self, name: str) -> PhraseRecogniser:
         return self.phrases[name]
 
 
-_compiled: dict[int, tuple[CoachConfig, Recognisers]] = {}
-
-
 def recognisers_for(config: CoachConfig) -> Recognisers:
-    """The recognisers of a configuration, compiled once however many observers ask."""
-    entry = _compiled.get(id(config))
-    if entry is None or entry[0] is not config:
-        if len(_compiled) > 16:
-            _compiled.clear()
-        entry = (config, Recognisers.of(config))
-        _compiled[id(config)] = entry
-    return entry[1]
+    """The recognisers of a configuration, compiled once per process for each distinct
+    `[recognise]` table however many observers, sessions and reports ask."""
+    return _compiled(json.dumps(config.data["recognise"], sort_keys=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(section: str) -> Recognisers:
+    from tui.core.coach.config import CoachConfig as Config
+
+    return Recognisers.of(Config({"recognise": json.loads(section)}))

@@ -31,7 +31,8 @@ class ResilienceObserver(CoachObserver):
 
     def __init__(self, state: SessionState, config: CoachConfig) -> None:
         super().__init__(state, config)
-        self.talk = recognisers_for(config)["failure_talk"]
+        self.ears = recognisers_for(config)
+        self.talk = self.ears["failure_talk"]
         self.mentions: list[Mention] = []
         self._probe_open: str | None = None
 
@@ -47,9 +48,12 @@ class ResilienceObserver(CoachObserver):
             for term in dict.fromkeys(f.matched for f in found):
                 self.mentions.append(Mention(said.t, said.phase, term, found[0].quote,
                                              said.source, prompted))
-            if not found and said.kind == "risk" and not core_challenge_in(
-                    said.heard, said.kind, recognisers_for(self.config)):
-                # a risk note counts whatever its words, unless it names the core challenge
+            phase = self.phase_of(said.phase)
+            if (not found and said.kind == "risk" and phase is not None
+                    and phase.role not in ("requirements", "framing")
+                    and not core_challenge_in(said.heard, said.kind, self.ears)):
+                # a risk note counts whatever its words once the design is under way (in
+                # requirements and framing it marks what makes the problem hard)
                 self.mentions.append(Mention(said.t, said.phase, "risk note", said.text,
                                              said.source, prompted))
             return []

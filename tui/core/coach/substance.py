@@ -13,14 +13,22 @@ from dataclasses import dataclass
 from tui.core.coach.base import CoachObserver, NewEvent, segment_of, utterance_of
 from tui.core.coach.config import CoachConfig
 from tui.core.coach.design_talk import DesignTalk
-from tui.core.coach.recognise import NOT_IN_QUESTIONS, recognisers_for
+from tui.core.coach.recognise import NOT_IN_QUESTIONS, Heard, recognisers_for
 from tui.core.coach.text import Phrases
 from tui.core.events import Event
 from tui.core.layouts import Phase
 from tui.core.state import SessionState
 
-#: What the observer listens for (each a recogniser in coach.toml's [recognise]).
-KINDS = ("tradeoff", "estimate", "request_trace", "sync_async", "operability", "signposting")
+#: What the observer listens for (each a recogniser in coach.toml's [recognise]), and the
+#: phase roles where it matters to a flag or to the rubric (None: every phase).
+KINDS: dict[str, frozenset[str] | None] = {
+    "tradeoff": frozenset({"framing", "walkthrough", "deep_dive"}),
+    "estimate": frozenset({"requirements", "framing", "walkthrough", "deep_dive"}),
+    "request_trace": frozenset({"framing", "walkthrough"}),
+    "sync_async": frozenset({"framing", "walkthrough"}),
+    "operability": frozenset({"walkthrough", "deep_dive", "resilience", "other"}),
+    "signposting": None,
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +53,9 @@ class SubstanceObserver(CoachObserver):
         self._canonical = set(terms.names)
         self.design = DesignTalk(ears, terms, f"{state.prompt.title}. {state.prompt.text}")
         self.evidence: list[Evidence] = []
-        #: canonical components proposed, per round (segment)
+        #: canonical components proposed, per round (segment); kept for back-to-back layouts
         self.stacks: dict[int, dict[str, float]] = {}
+        self._rounds = any(p.role == "break" for p in state.layout.phases)
         self._current = state.current_phase_id
 
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
@@ -68,21 +77,23 @@ class SubstanceObserver(CoachObserver):
         return out
 
     # ---- listening ----------------------------------------------------------------------------
-    def _listen(self, heard: object, t: float, phase: str | None, source: str) -> None:
-        from tui.core.coach.recognise import Heard
-
-        assert isinstance(heard, Heard)
-        asking = bool(self.ears.question.questions(heard.text))
-        for kind in KINDS:
-            if kind in NOT_IN_QUESTIONS and asking:
+    def _listen(self, heard: Heard, t: float, phase: str | None, source: str) -> None:
+        known = self.phase_of(phase)
+        role = known.role if known is not None else None
+        for kind, roles in KINDS.items():
+            if roles is not None and role not in roles:
                 continue
             found = self.ears[kind].find(heard)
+            if found and kind in NOT_IN_QUESTIONS and self.ears.question.questions(heard.text):
+                continue
             if found:
                 self.evidence.append(Evidence(t, phase, kind, found[0].quote, source))
-        stack = self.stacks.setdefault(segment_of(self.layout, phase) if phase else 0, {})
-        for name in self.design.proposed(heard, note=source == "note"):
-            if name in self._canonical:
-                stack.setdefault(name, t)
+        if (self._rounds and role in ("walkthrough", "deep_dive")
+                and self.design.terms.could_match(set(heard.tokens))):
+            stack = self.stacks.setdefault(segment_of(self.layout, phase) if phase else 0, {})
+            for name in self.design.proposed(heard, note=source == "note"):
+                if name in self._canonical:
+                    stack.setdefault(name, t)
 
     def found(self, kind: str, phases: set[str] | None = None,
               segment: int | None = None, until: float | None = None) -> list[Evidence]:
