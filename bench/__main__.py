@@ -1,7 +1,8 @@
 """Run every benchmark and write docs/benchmarks.md: `python -m bench [--quick] [--out FILE]`.
 
-Runs, each in its own interpreter: `bench.bench_core` (read, fold, report and export of a
-two-hour log), `bench.bench_engines` (per engine: real-time factor, partial and final caption
+Runs, each in its own interpreter: `bench.bench_corpus` (the coach's recognisers' precision
+and recall on the labelled corpus and the held-out set), `bench.bench_core` (read, fold, report
+and export of a two-hour log), `bench.bench_engines` (per engine: real-time factor, partial and final caption
 delay, peak memory) and `bench.bench_app` (start to first frame against a bare Textual app, key
 press to repaint with captions streaming and 2,000 notes, the thread that loads the model).
 The page lists the machine, the date, every figure and its target. `--quick` uses fewer clips,
@@ -115,8 +116,27 @@ def ms(value: float | None) -> str:
     return "–" if value is None else f"{value * 1000:.0f} ms"
 
 
+def corpus_rows(corpus: dict[str, Any], heldout: dict[str, Any]) -> list[str]:
+    """The recognisers' table: precision and recall on the corpus and the held-out set."""
+    out = ["", "## Coach recognisers", "",
+           "From `bench.bench_corpus`: labelled spoken sentences in `tests/corpus/` (the "
+           "patterns were tuned on these) and `tests/corpus/heldout/` (written apart from the "
+           "patterns). Serious: its findings can raise or clear a serious flag (target "
+           "precision 1.0, recall ≥ 0.95).", "",
+           "| recogniser | serious | corpus +/- | precision | recall | held-out +/- | "
+           "precision | recall |", "|---|---|---|---|---|---|---|---|"]
+    for name, row in corpus.items():
+        held = heldout.get(name, {})
+        out.append(f"| {name} | {'yes' if row['serious'] else ''} | {row['positives']}/"
+                   f"{row['negatives']} | {row['precision']:.3f} | {row['recall']:.3f} | "
+                   f"{held.get('positives', '–')}/{held.get('negatives', '–')} | "
+                   f"{held.get('precision', 0):.3f} | {held.get('recall', 0):.3f} |")
+    return out
+
+
 def page(info: dict[str, str], quick: bool, core_text: str, ends: dict[str, list[float]],
-         engines: list[dict[str, Any]], app: dict[str, Any], finished_load: str) -> str:
+         engines: list[dict[str, Any]], app: dict[str, Any], finished_load: str,
+         corpus: list[str] | None = None) -> str:
     ff, keys, thread = app["first_frame"], app["key_repaint"], app["model_thread"]
     out = [
         "# Benchmarks",
@@ -206,6 +226,8 @@ def page(info: dict[str, str], quick: bool, core_text: str, ends: dict[str, list
         f"- Model thread: with captions on (pocketsphinx, file source) the engine was built on "
         f"thread(s) {thread['engine_loaded_on']}; the UI thread is {thread['ui_thread']!r}.",
         "",
+        *(corpus or []),
+        "",
         "## Two-hour log (core)",
         "",
         "From `bench.bench_core`: a back-to-back session of two hours with a final caption every "
@@ -228,11 +250,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quick = ["--quick"] if args.quick else []
     info = machine()
+    corpus = corpus_rows(json.loads(run("bench.bench_corpus", "--json")),
+                         json.loads(run("bench.bench_corpus", "--json", "--heldout")))
     core_text = run("bench.bench_core")
     ends = end_to_end()
     engines = json.loads(run("bench.bench_engines", "--json", *quick))
     app = json.loads(run("bench.bench_app", "--json", *quick))
-    text = page(info, args.quick, core_text, ends, engines, app, load())
+    text = page(info, args.quick, core_text, ends, engines, app, load(), corpus)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

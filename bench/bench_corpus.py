@@ -155,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({s.name: {"precision": round(s.precision, 3),
                                    "recall": round(s.recall, 3), "positives": s.tp + s.fn,
-                                   "negatives": s.tn + s.fp} for s in scores}))
+                                   "negatives": s.tn + s.fp, "serious": s.name in SERIOUS}
+                          for s in scores}))
         return 0
     print(f"{'recogniser':<16}{'pos':>5}{'neg':>5}{'precision':>11}{'recall':>8}  serious")
     for s in scores:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Markdown
+
 from tests.app.conftest import start_round
 from tui.app.screens.results import ResultsScreen
 from tui.core.eventlog import read_log
@@ -55,6 +57,10 @@ async def test_live_flags_match_report_sessions_list_and_history(make_app, clock
         live = [(round(f.t, 1), f.code, f.phase, f.message) for f in app.session.state.flags]
         log_path = app.session.log_path
         title = str(app.screen.query_one("#results-title").render())
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        body = app.screen.query_one("#results-body", Markdown).source
+        assert "### Rubric" in body and "| Requirements | 1 |" in body  # jumped, no questions
 
     codes = {code for _, code, _, _ in live}
     assert {"jumped_to_design", "dead_air", "rushed", "no_core_challenge"} <= codes

@@ -75,9 +75,8 @@ class WordMatcher:
         for _, first in keyed:
             words |= first.words
             prefixes |= first.prefixes
-        starts = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
-        starts += [re.escape(p) + _WORD_CHARS + "*" for p in sorted(prefixes)]
-        self.starter = re.compile(r"(?<![^ ])(?:" + "|".join(starts) + ") ") if starts else None
+        self.words = frozenset(words)
+        self.prefixes = tuple(sorted(prefixes))
         self.keyed = re.compile("|".join(f"(?:{body})" for body, _ in keyed)) if keyed else None
         self.loose = (re.compile(r"(?<![^ ])(?:" + "|".join(f"(?:{b})" for b in loose) + ")")
                       if loose else None)
@@ -86,26 +85,28 @@ class WordMatcher:
         """Matches starting at each word of `joined` text, in order of position (where two
         start at one word, the longer)."""
         keyed: list[re.Match[str]] = []
-        if self.starter is not None and self.keyed is not None:
-            match_at = self.keyed.match
-            for start in self.starter.finditer(text):
-                match = match_at(text, start.start())
-                if match is not None:
-                    keyed.append(match)
+        if self.keyed is not None:
+            match_at, words, prefixes = self.keyed.match, self.words, self.prefixes
+            position = 0
+            for word in text.split(" ")[:-1]:
+                if word in words or (prefixes and word.startswith(prefixes)):
+                    match = match_at(text, position)
+                    if match is not None:
+                        keyed.append(match)
+                position += len(word) + 1
         if self.loose is None:
             return keyed
         found = {match.start(): match for match in keyed}
-        if self.loose is not None:
-            position = 0
-            while position < len(text):
-                match = self.loose.search(text, position)
-                if match is None:
-                    break
-                other = found.get(match.start())
-                if other is None or match.end() > other.end():
-                    found[match.start()] = match
-                after = text.find(" ", match.start())
-                position = len(text) if after < 0 else after + 1
+        position = 0
+        while position < len(text):
+            match = self.loose.search(text, position)
+            if match is None:
+                break
+            other = found.get(match.start())
+            if other is None or match.end() > other.end():
+                found[match.start()] = match
+            after = text.find(" ", match.start())
+            position = len(text) if after < 0 else after + 1
         return [found[start] for start in sorted(found)]
 
     def search(self, text: str) -> re.Match[str] | None:
