@@ -8,9 +8,7 @@ component named is design talk, with the same exclusions.
 
 from __future__ import annotations
 
-import re
-
-from tui.core.coach.patterns import compile_all, joined
+from tui.core.coach.patterns import WordMatcher, joined
 from tui.core.coach.recognise import Heard, PhraseRecogniser, Recognisers, hear_words
 from tui.core.coach.text import Phrases
 
@@ -39,7 +37,7 @@ class DesignTalk:
         self.proposal = recognisers["proposal"]
         self.question = recognisers.question
         self.terms = terms
-        self._components = compile_all(["@component"], recognisers.lists)
+        self._components = WordMatcher(["@component"], recognisers.lists)
         self._listed = {word for phrase in terms.phrases for word in phrase}
         self.note_talk = PhraseRecogniser("note_talk", ["@component"], (), recognisers.lists)
         prompt = hear_words(prompt_text)
@@ -73,7 +71,7 @@ class DesignTalk:
         a generic head ("service") with the word before it, else the words as said."""
         text = joined(tokens)
         named: list[str] = []
-        for match in re.finditer(self._components, text):
+        for match in self._components.matches(text):
             said = match.group(0).strip()
             index = text.count(" ", 0, match.start())
             before = tokens[index - 1] if index else ""

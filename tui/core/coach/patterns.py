@@ -14,6 +14,8 @@ A `|` outside any brackets separates alternatives of the whole pattern.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -60,6 +62,33 @@ def compile_pattern(pattern: str, lists: Mapping[str, Sequence[str]]) -> str:
     return _parse(pattern, lists)[0]
 
 
+#: Every matcher's start words (word -> matcher ids) and start prefixes, so that the words of
+#: a text are looked up once for all matchers (see `_starts`).
+_START_WORDS: dict[str, list[int]] = {}
+_START_PREFIXES: dict[str, list[int]] = {}
+_ids = itertools.count()
+
+
+@functools.lru_cache(maxsize=64)
+def _starts(text: str) -> dict[int, list[int]]:
+    """For each matcher id, the offsets of the words of `text` it can start at."""
+    out: dict[int, list[int]] = {}
+    prefixes = tuple(_START_PREFIXES)
+    position = 0
+    for word in text.split(" ")[:-1]:
+        for number in _START_WORDS.get(word, ()):
+            out.setdefault(number, []).append(position)
+        if prefixes and word.startswith(prefixes):
+            for prefix, numbers in _START_PREFIXES.items():
+                if word.startswith(prefix):
+                    for number in numbers:
+                        out.setdefault(number, []).append(position)
+        position += len(word) + 1
+    for offsets in out.values():
+        offsets.sort()
+    return out
+
+
 class WordMatcher:
     """Patterns tried only at the words they can start with (found by one scan for those
     words), which is much faster than searching long alternations at every character; the
@@ -75,25 +104,36 @@ class WordMatcher:
         for _, first in keyed:
             words |= first.words
             prefixes |= first.prefixes
-        self.words = frozenset(words)
-        self.prefixes = tuple(sorted(prefixes))
+        self.id = next(_ids)
+        for word in words:
+            _START_WORDS.setdefault(word, []).append(self.id)
+        for prefix in prefixes:
+            _START_PREFIXES.setdefault(prefix, []).append(self.id)
+        _starts.cache_clear()
         self.keyed = re.compile("|".join(f"(?:{body})" for body, _ in keyed)) if keyed else None
+        # Per start word, only the patterns that can start with it (in pattern order).
+        self._by_word: dict[str, re.Pattern[str]] = {}
+        self._keyed_parts = keyed
         self.loose = (re.compile(r"(?<![^ ])(?:" + "|".join(f"(?:{b})" for b in loose) + ")")
                       if loose else None)
+
+    def could_match(self, text: str) -> bool:
+        """False when no pattern can match: none starts with any word of `joined` text."""
+        return self.loose is not None or self.id in _starts(text)
 
     def matches(self, text: str) -> list[re.Match[str]]:
         """Matches starting at each word of `joined` text, in order of position (where two
         start at one word, the longer)."""
         keyed: list[re.Match[str]] = []
         if self.keyed is not None:
-            match_at, words, prefixes = self.keyed.match, self.words, self.prefixes
-            position = 0
-            for word in text.split(" ")[:-1]:
-                if word in words or (prefixes and word.startswith(prefixes)):
-                    match = match_at(text, position)
+            previous = -1
+            for position in _starts(text).get(self.id, ()):
+                if position != previous:  # a word may be both a start word and a prefix
+                    word = text[position:text.find(" ", position)]
+                    match = self._for(word).match(text, position)
                     if match is not None:
                         keyed.append(match)
-                position += len(word) + 1
+                previous = position
         if self.loose is None:
             return keyed
         found = {match.start(): match for match in keyed}
@@ -108,6 +148,17 @@ class WordMatcher:
             after = text.find(" ", match.start())
             position = len(text) if after < 0 else after + 1
         return [found[start] for start in sorted(found)]
+
+    def _for(self, word: str) -> re.Pattern[str]:
+        """The alternation of the patterns that can start with `word`."""
+        regex = self._by_word.get(word)
+        if regex is None:
+            bodies = [body for body, first in self._keyed_parts
+                      if word in first.words or any(word.startswith(p) for p in first.prefixes)]
+            regex = re.compile("|".join(f"(?:{body})" for body in bodies))
+            if len(self._by_word) < 4096:
+                self._by_word[word] = regex
+        return regex
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match, if any."""
@@ -171,7 +222,10 @@ class _Parser:
                 raise PatternError(f"missing {close!r} in {self.source!r}")
             self.position += 1
             if token == "[":
-                return f"(?:{inner})?", first.union(_First(nullable=True))
+                # A match that uses the optional words also matches from the word after
+                # them, so they need not be start words (common ones like "the" would make
+                # the pattern be tried at every "the").
+                return f"(?:{inner})?", _First(nullable=True)
             return f"(?:{inner})", first
         if token in (")", "]"):
             raise PatternError(f"unbalanced {token!r} in {self.source!r}")

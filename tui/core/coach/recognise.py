@@ -96,7 +96,7 @@ class PhraseRecogniser:
                  min_matches: int = 1, unless: Sequence[str] = (),
                  requires: Sequence[str] = (), min_before: int = 0) -> None:
         self.name = name
-        self.requires = compile_all(requires, lists) if requires else None
+        self.requires = WordMatcher(requires, lists) if requires else None
         self.regex = WordMatcher(patterns, lists)
         self.exclude = WordMatcher(exclude, lists)
         self.unless = WordMatcher(unless, lists) if unless else None
@@ -108,8 +108,9 @@ class PhraseRecogniser:
         """Word spans [start, end) of the accepted matches, in order (`text` is the tokens
         joined, when the caller has it)."""
         text = joined(tokens) if text is None else text
-        if self.requires is not None and not self.requires.search(text):
-            return []  # none of the words every match needs
+        if not self.regex.could_match(text) or (
+                self.requires is not None and not self.requires.could_match(text)):
+            return []  # no word a match can start with, or none of the words it needs
         matches = self.regex.matches(text)
         if not matches or (self.unless is not None and self.unless.search(text)):
             return []

@@ -19,6 +19,12 @@ from tui.core.events import Event
 from tui.core.layouts import Phase
 from tui.core.state import SessionState
 
+#: Evidence kept per phase and kind: flags need one, the rubric quotes at most two, so once a
+#: phase has this many the observer stops listening for that kind there (operations talk is
+#: always kept: the rubric sorts it into monitoring, on-call and rollout).
+ENOUGH = 3
+UNCAPPED = frozenset({"operability"})
+
 #: What the observer listens for (each a recogniser in coach.toml's [recognise]), and the
 #: phase roles where it matters to a flag or to the rubric (None: every phase).
 KINDS: dict[str, frozenset[str] | None] = {
@@ -53,6 +59,7 @@ class SubstanceObserver(CoachObserver):
         self._canonical = set(terms.names)
         self.design = DesignTalk(ears, terms, f"{state.prompt.title}. {state.prompt.text}")
         self.evidence: list[Evidence] = []
+        self._count: dict[tuple[str | None, str], int] = {}
         #: canonical components proposed, per round (segment); kept for back-to-back layouts
         self.stacks: dict[int, dict[str, float]] = {}
         self._rounds = any(p.role == "break" for p in state.layout.phases)
@@ -83,14 +90,19 @@ class SubstanceObserver(CoachObserver):
         for kind, roles in KINDS.items():
             if roles is not None and role not in roles:
                 continue
+            if kind not in UNCAPPED and self._count.get((phase, kind), 0) >= ENOUGH:
+                continue
             found = self.ears[kind].find(heard)
             if found and kind in NOT_IN_QUESTIONS and self.ears.question.questions(heard.text):
                 continue
             if found:
                 self.evidence.append(Evidence(t, phase, kind, found[0].quote, source))
-        if (self._rounds and role in ("walkthrough", "deep_dive")
-                and self.design.terms.could_match(set(heard.tokens))):
+                self._count[(phase, kind)] = self._count.get((phase, kind), 0) + 1
+        if self._rounds and role in ("walkthrough", "deep_dive"):
             stack = self.stacks.setdefault(segment_of(self.layout, phase) if phase else 0, {})
+            named = set(self.design.terms.find(heard.tokens))
+            if not named - set(stack):
+                return  # nothing this round's stack does not hold already
             for name in self.design.proposed(heard, note=source == "note"):
                 if name in self._canonical:
                     stack.setdefault(name, t)
