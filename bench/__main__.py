@@ -2,8 +2,8 @@
 
 Runs, each in its own interpreter: `bench.bench_corpus` (the coach's recognisers' precision
 and recall on the labelled corpus and the held-out set), `bench.bench_core` (read, fold, report
-and export of a two-hour log), `bench.bench_engines` (per engine: real-time factor, partial and final caption
-delay, peak memory) and `bench.bench_app` (start to first frame against a bare Textual app, key
+and export of a two-hour log), `bench.bench_engines` (per engine: real-time factor, partial and
+final caption delay, peak memory) and `bench.bench_app` (start to first frame against a bare Textual app, key
 press to repaint with captions streaming and 2,000 notes, the thread that loads the model).
 The page lists the machine, the date, every figure and its target. `--quick` uses fewer clips,
 repeats and key presses (a few minutes less, noisier figures).

@@ -12,7 +12,13 @@ import numpy as np
 import pytest
 
 from tests.speech.audio_fixtures import (
-    ENGLISH, feed, finals_text, load_pcm, truth, wer, whisper_tiny_en,
+    ENGLISH,
+    feed,
+    finals_text,
+    load_pcm,
+    truth,
+    wer,
+    whisper_tiny_en,
 )
 from tests.support import require_module
 from tui.speech.errors import ModelError

@@ -525,7 +525,8 @@ def _questions_md(report: Report, timestamps: bool) -> list[str]:
     lines = ["### Clarifying questions", "",
              f"{count} clarifying question{'' if count == 1 else 's'} asked.", ""]
     for n, q in enumerate(report.questions, start=1):
-        tags = ([format_clock(q.t)] if timestamps else []) + (["note"] if q.source == "note" else [])
+        tags = (([format_clock(q.t)] if timestamps else [])
+                + (["note"] if q.source == "note" else []))
         lines.append(f"{n}. {_round_label(q.round)}{inline(q.text)}"
                      + (f" *({', '.join(tags)})*" if tags else ""))
     return lines + ([""] if report.questions else [])

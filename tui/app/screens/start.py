@@ -81,6 +81,7 @@ class StartScreen(Screen[None]):
         self.show_choice()
         self.check_engine()
         self.find_unfinished()
+        self.warm_coach()
 
     # ---- workers ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="engine")
@@ -107,6 +108,15 @@ class StartScreen(Screen[None]):
         self.query_one("#engine-view", Static).update(text)
         self.query_one("#engine-short", Static).update(
             "captions off" if name == "off" else f"engine {name}")
+
+    @work(thread=True, exclusive=True, group="coach")
+    def warm_coach(self) -> None:
+        """Compile the coach's recognisers now (a few hundred ms, once per process), so that
+        starting a round does not pause the screen."""
+        from tui.core.coach.config import default_config
+        from tui.core.coach.recognise import recognisers_for
+
+        recognisers_for(default_config())
 
     @work(thread=True, exclusive=True, group="unfinished")
     def find_unfinished(self) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -67,11 +68,19 @@ def compile_pattern(pattern: str, lists: Mapping[str, Sequence[str]]) -> str:
 _START_WORDS: dict[str, list[int]] = {}
 _START_PREFIXES: dict[str, list[int]] = {}
 _ids = itertools.count()
+_registry_lock = threading.Lock()
+#: Bumped by every new matcher, so no cached look-up predates a matcher (they may be built on
+#: a worker thread while the UI thread hears an utterance).
+_version = 0
+
+
+def _starts(text: str) -> dict[int, list[int]]:
+    """For each matcher id, the offsets of the words of `text` it can start at."""
+    return _starts_at(text, _version)
 
 
 @functools.lru_cache(maxsize=64)
-def _starts(text: str) -> dict[int, list[int]]:
-    """For each matcher id, the offsets of the words of `text` it can start at."""
+def _starts_at(text: str, version: int) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     prefixes = tuple(_START_PREFIXES)
     position = 0
@@ -104,12 +113,14 @@ class WordMatcher:
         for _, first in keyed:
             words |= first.words
             prefixes |= first.prefixes
-        self.id = next(_ids)
-        for word in words:
-            _START_WORDS.setdefault(word, []).append(self.id)
-        for prefix in prefixes:
-            _START_PREFIXES.setdefault(prefix, []).append(self.id)
-        _starts.cache_clear()
+        global _version
+        with _registry_lock:
+            self.id = next(_ids)
+            for word in words:
+                _START_WORDS.setdefault(word, []).append(self.id)
+            for prefix in prefixes:
+                _START_PREFIXES.setdefault(prefix, []).append(self.id)
+            _version += 1
         self.keyed = re.compile("|".join(f"(?:{body})" for body, _ in keyed)) if keyed else None
         # Per start word, only the patterns that can start with it (in pattern order).
         self._by_word: dict[str, re.Pattern[str]] = {}

@@ -2,9 +2,10 @@
 (`[recognise.*]`), across caption boundaries, with near misses and negations vetoed.
 
 A `PhraseRecogniser` fires on any of its patterns unless an `exclude` pattern overlaps the
-match (or the words just after it that it needs; `min_before` words must come before it) or an `unless` pattern is anywhere in the
-utterance (and never when no `requires` pattern is), and only when at least `min_after` words follow the match (so "let me tell you what the
-crux is" alone does not count, but followed by the next caption's content it does). The
+match (or the words just after it that it needs) or an `unless` pattern is anywhere in the
+utterance (and never when no `requires` pattern is), and only when at least `min_after` words
+follow the match (so "let me tell you what the crux is" alone does not count, but followed by
+the next caption's content it does) and `min_before` words come before it. The
 `QuestionRecogniser` reads clauses: a lead-in, an optional topic ("first, about latency, ..."),
 then a question opener, and no answer of the speaker's own after it.
 """
@@ -17,9 +18,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from tui.core.coach.config import CoachConfig
 from tui.core.coach.patterns import WordMatcher, compile_all, joined, token_index
 from tui.core.coach.text import words
-from tui.core.coach.config import CoachConfig
 
 _ARROW = re.compile(r"\s*(?:->|=>|\u2192)\s*")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3})")
@@ -246,8 +247,8 @@ def _group(patterns: Sequence[str], lists: Mapping[str, Sequence[str]]) -> str:
 #: Recognisers whose findings never come from a question ("does it go through the cache?").
 NOT_IN_QUESTIONS = frozenset({"request_trace", "sync_async"})
 #: Recognisers built from `[recognise.<name>]` tables with patterns and exclusions.
-PHRASE_RECOGNISERS = ("core_challenge", "core_challenge_recap", "core_challenge_note", "proposal", "failure_talk",
-                      "tradeoff", "estimate", "operability", "request_trace", "sync_async",
+PHRASE_RECOGNISERS = ("core_challenge", "core_challenge_recap", "core_challenge_note",
+                      "proposal", "failure_talk", "tradeoff", "estimate", "operability", "request_trace", "sync_async",
                       "signposting", "ops_monitoring", "ops_ownership", "ops_rollout")
 
 
