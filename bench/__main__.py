@@ -116,21 +116,26 @@ def ms(value: float | None) -> str:
     return "–" if value is None else f"{value * 1000:.0f} ms"
 
 
-def corpus_rows(corpus: dict[str, Any], heldout: dict[str, Any]) -> list[str]:
-    """The recognisers' table: precision and recall on the corpus and the held-out set."""
+def corpus_rows(corpus: dict[str, Any], heldout: dict[str, Any],
+                bare: dict[str, Any]) -> list[str]:
+    """The recognisers' table: precision and recall on the corpus, the held-out set, and the
+    held-out set as an engine without punctuation captions it."""
     out = ["", "## Coach recognisers", "",
            "From `bench.bench_corpus`: labelled spoken sentences in `tests/corpus/` (the "
            "patterns were tuned on these) and `tests/corpus/heldout/` (written apart from the "
-           "patterns). Serious: its findings can raise or clear a serious flag (target "
-           "precision 1.0, recall ≥ 0.95).", "",
+           "patterns, then used for one round of fixes), and the held-out set lowercase without punctuation, as pocketsphinx and "
+           "Vosk caption it (`--bare`). Serious: its findings can raise or clear a serious flag "
+           "(target precision 1.0, recall ≥ 0.95).", "",
            "| recogniser | serious | corpus +/- | precision | recall | held-out +/- | "
-           "precision | recall |", "|---|---|---|---|---|---|---|---|"]
+           "precision | recall | unpunctuated precision | recall |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for name, row in corpus.items():
-        held = heldout.get(name, {})
+        held, flat = heldout.get(name, {}), bare.get(name, {})
         out.append(f"| {name} | {'yes' if row['serious'] else ''} | {row['positives']}/"
                    f"{row['negatives']} | {row['precision']:.3f} | {row['recall']:.3f} | "
                    f"{held.get('positives', '–')}/{held.get('negatives', '–')} | "
-                   f"{held.get('precision', 0):.3f} | {held.get('recall', 0):.3f} |")
+                   f"{held.get('precision', 0):.3f} | {held.get('recall', 0):.3f} | "
+                   f"{flat.get('precision', 0):.3f} | {flat.get('recall', 0):.3f} |")
     return out
 
 
@@ -251,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     quick = ["--quick"] if args.quick else []
     info = machine()
     corpus = corpus_rows(json.loads(run("bench.bench_corpus", "--json")),
-                         json.loads(run("bench.bench_corpus", "--json", "--heldout")))
+                         json.loads(run("bench.bench_corpus", "--json", "--heldout")),
+                         json.loads(run("bench.bench_corpus", "--json", "--heldout", "--bare")))
     core_text = run("bench.bench_core")
     ends = end_to_end()
     engines = json.loads(run("bench.bench_engines", "--json", *quick))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,8 +74,14 @@ class Score:
             self.tn += 1
 
 
-def read_corpus(path: Path) -> Iterator[Line]:
-    """The labelled lines of one corpus file."""
+def as_recognised(text: str) -> str:
+    """A line as a recogniser without punctuation (pocketsphinx, Vosk) captions it."""
+    return " ".join(re.sub(r"[^\w'\s-]", " ", text.lower()).split())
+
+
+def read_corpus(path: Path, bare: bool = False) -> Iterator[Line]:
+    """The labelled lines of one corpus file (`bare`: lowercase, without punctuation, as an
+    engine that does not punctuate captions them; typed notes stay as typed)."""
     prompt = ""
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
@@ -90,6 +97,8 @@ def read_corpus(path: Path) -> Iterator[Line]:
         note = body.startswith("@note")
         body = body.removeprefix("@note").strip()
         captions = tuple(part.strip() for part in body.split(" || ") if part.strip())
+        if bare and not note:
+            captions = tuple(as_recognised(part) for part in captions)
         yield Line(line[0] == "+", captions, note, prompt, number)
 
 
@@ -127,14 +136,14 @@ def fires(name: str, line: Line, ears: Recognisers, talk: dict[str, DesignTalk])
     return any(ears[name].find(part) for part in parts)
 
 
-def score_all(corpus: Path = CORPUS) -> list[Score]:
-    """Score every recogniser that has a corpus file."""
+def score_all(corpus: Path = CORPUS, bare: bool = False) -> list[Score]:
+    """Score every recogniser that has a corpus file (`bare`: as unpunctuated captions)."""
     ears = Recognisers.of(default_config())
     talk: dict[str, DesignTalk] = {}
     scores = []
     for path in sorted(corpus.glob("*.txt")):
         score = Score(path.stem)
-        for line in read_corpus(path):
+        for line in read_corpus(path, bare):
             score.add(line, fires(path.stem, line, ears, talk))
         scores.append(score)
     return scores
@@ -146,12 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--misses", action="store_true", help="list the lines it got wrong")
     parser.add_argument("--only", help="one recogniser")
-    parser.add_argument("--heldout", action="store_true",
-                        help="score the held-out set (tests/corpus/heldout), written apart from "
-                             "the patterns and never used to tune them")
+    parser.add_argument("--heldout", nargs="?", const="heldout", default=None,
+                        help="score a held-out set (tests/corpus/heldout, or the folder named, "
+                             "e.g. heldout2), written apart from the patterns")
+    parser.add_argument("--bare", action="store_true",
+                        help="score the spoken lines lowercase and without punctuation, as "
+                             "pocketsphinx and Vosk caption them")
     args = parser.parse_args(argv)
-    corpus = CORPUS / "heldout" if args.heldout else CORPUS
-    scores = [s for s in score_all(corpus) if not args.only or s.name == args.only]
+    corpus = CORPUS / args.heldout if args.heldout else CORPUS
+    scores = [s for s in score_all(corpus, args.bare) if not args.only or s.name == args.only]
     if args.json:
         print(json.dumps({s.name: {"precision": round(s.precision, 3),
                                    "recall": round(s.recall, 3), "positives": s.tp + s.fn,

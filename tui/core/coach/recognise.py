@@ -202,6 +202,8 @@ class QuestionRecogniser:
                    if hear_words(c)]
         if typed_as_question:
             return (text.strip(),) if hear_words(text) else ()
+        if self.answered.search(joined(hear_words(text))):
+            return ()  # asked and answered in one breath: thinking aloud
         asking = [self._asks(c, q) and not self._relative(clauses, i)
                   for i, (c, q) in enumerate(clauses)]
         if not any(asking):
