@@ -56,9 +56,10 @@ class ProbeAnswerObserver(CoachObserver):
             if self._open is answer:
                 self._open = None
             if answer.closed == "time_up" and answer.answered_t is None:
+                asked = state.probes.get(answer.id)
                 return self.flag(
-                    ("ignored", answer.id), "probe_ignored", event.get("phase") or
-                    state.current_phase_id,
+                    ("ignored", answer.id), "probe_ignored",
+                    asked.phase if asked is not None else state.current_phase_id,
                     self.config.string("probe_ignored", "message").format(probe=answer.text),
                     self.config.string("probe_ignored", "severity"))
             return []

@@ -115,7 +115,8 @@ class PhraseRecogniser:
         matches = self.regex.matches(text)
         if not matches or (self.unless is not None and self.unless.search(text)):
             return []
-        reach = self.min_after * 6  # an exclusion right after the match vetoes it too
+        reach = self.min_after * 6  # an exclusion right after the match vetoes it too,
+        before = min(self.min_after, 1) * 4  # and one just before it (a deferral)
         vetoes = [(token_index(text, m.start()), token_index(text, m.end()))
                   for m in self.exclude.matches(text)]
         out: list[tuple[int, int]] = []
@@ -123,7 +124,8 @@ class PhraseRecogniser:
             start, end = token_index(text, match.start()), token_index(text, match.end())
             if end <= start or len(tokens) - end < self.min_after or start < self.min_before:
                 continue
-            if any(v_start < end + reach and start < v_end for v_start, v_end in vetoes):
+            if any(v_start < end + reach and start - before < v_end
+                   for v_start, v_end in vetoes):
                 continue
             if out and start < out[-1][1]:
                 continue
@@ -247,7 +249,7 @@ def _group(patterns: Sequence[str], lists: Mapping[str, Sequence[str]]) -> str:
 
 
 #: Recognisers whose findings never come from a question ("does it go through the cache?").
-NOT_IN_QUESTIONS = frozenset({"request_trace", "sync_async"})
+NOT_IN_QUESTIONS = frozenset({"request_trace", "sync_async", "tradeoff"})
 #: Recognisers built from `[recognise.<name>]` tables with patterns and exclusions.
 PHRASE_RECOGNISERS = ("core_challenge", "core_challenge_recap", "core_challenge_note",
                       "proposal", "failure_talk", "tradeoff", "estimate", "operability", "request_trace", "sync_async",
