@@ -38,10 +38,20 @@ class _First:
     prefixes: frozenset[str] = frozenset()
     anything: bool = False
     nullable: bool = False
+    #: The words that can follow a one-word start (None: unknown, any), so a pattern like
+    #: "(is|are) down" is only tried where "is" or "are" is followed by "down".
+    second: _First | None = None
 
     def union(self, other: _First) -> _First:
+        second = (None if self.second is None or other.second is None
+                  else self.second.union(other.second))
+        if not (self.words or self.prefixes or self.anything) or not (
+                other.words or other.prefixes or other.anything):
+            second = self.second or other.second if (self.second is None) != (
+                other.second is None) else second
         return _First(self.words | other.words, self.prefixes | other.prefixes,
-                      self.anything or other.anything, self.nullable or other.nullable)
+                      self.anything or other.anything, self.nullable or other.nullable,
+                      second)
 
 
 _ANY = _First(anything=True)
@@ -67,6 +77,8 @@ def compile_pattern(pattern: str, lists: Mapping[str, Sequence[str]]) -> str:
 #: a text are looked up once for all matchers (see `_starts`).
 _START_WORDS: dict[str, list[int]] = {}
 _START_PREFIXES: dict[str, list[int]] = {}
+#: first word -> (matcher id, words and prefixes the next word must be one of)
+_START_PAIRS: dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]] = {}
 _ids = itertools.count()
 _registry_lock = threading.Lock()
 #: Bumped by every new matcher, so no cached look-up predates a matcher (they may be built on
@@ -84,9 +96,16 @@ def _starts_at(text: str, version: int) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     prefixes = tuple(_START_PREFIXES)
     position = 0
-    for word in text.split(" ")[:-1]:
+    words = text.split(" ")[:-1]
+    for index, word in enumerate(words):
         for number in _START_WORDS.get(word, ()):
             out.setdefault(number, []).append(position)
+        pairs = _START_PAIRS.get(word)
+        if pairs and index + 1 < len(words):
+            after = words[index + 1]
+            for number, follow, follow_prefixes in pairs:
+                if after in follow or (follow_prefixes and after.startswith(follow_prefixes)):
+                    out.setdefault(number, []).append(position)
         if prefixes and word.startswith(prefixes):
             for prefix, numbers in _START_PREFIXES.items():
                 if word.startswith(prefix):
@@ -110,9 +129,14 @@ class WordMatcher:
         loose = [body for body, first in parsed if first.anything or first.nullable]
         words: set[str] = set()
         prefixes: set[str] = set()
+        pairs: list[tuple[str, frozenset[str], tuple[str, ...]]] = []
         for _, first in keyed:
-            words |= first.words
-            prefixes |= first.prefixes
+            if first.second is not None and not first.prefixes:
+                follow = first.second
+                pairs += [(w, follow.words, tuple(sorted(follow.prefixes))) for w in first.words]
+            else:
+                words |= first.words
+                prefixes |= first.prefixes
         global _version
         with _registry_lock:
             self.id = next(_ids)
@@ -120,6 +144,8 @@ class WordMatcher:
                 _START_WORDS.setdefault(word, []).append(self.id)
             for prefix in prefixes:
                 _START_PREFIXES.setdefault(prefix, []).append(self.id)
+            for word, follow_words, follow_prefixes in pairs:
+                _START_PAIRS.setdefault(word, []).append((self.id, follow_words, follow_prefixes))
             _version += 1
         self.keyed = re.compile("|".join(f"(?:{body})" for body, _ in keyed)) if keyed else None
         # Per start word, only the patterns that can start with it (in pattern order).
@@ -201,8 +227,10 @@ class _Parser:
         self.lists = lists
         self.source = source
         self.position = 0
+        self._single = False
 
     def alternatives(self) -> tuple[str, _First]:
+        start = self.position
         body, first = self.sequence()
         options = [body]
         while self._peek() == "|":
@@ -210,25 +238,54 @@ class _Parser:
             body, more = self.sequence()
             options.append(body)
             first = first.union(more)
+        self._single = self._one_word_each(start)
         return (options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"), first
+
+    def _one_word_each(self, start: int) -> bool:
+        """Each alternative between `start` and here is one plain word (no groups, gaps or
+        lists of phrases)."""
+        run = 0
+        for token in self.tokens[start:self.position]:
+            if token == "|":
+                if run != 1:
+                    return False
+                run = 0
+            elif token in ("(", ")", "[", "]") or token.startswith("~") or token == "$":
+                return False
+            elif token.startswith("@"):
+                entries = self.lists.get(token[1:], ())
+                if any(len(e.split()) != 1 for e in entries):
+                    return False
+                run += 1
+            else:
+                run += 1
+        return run == 1
 
     def sequence(self) -> tuple[str, _First]:
         parts: list[str] = []
+        items: list[tuple[_First, bool]] = []
         first = _First(nullable=True)
         while self._peek() not in (None, "|", ")", "]"):
-            body, part = self.item()
+            body, part, single = self.item()
             parts.append(body)
+            items.append((part, single))
             if first.nullable:
                 first = _First(first.words | part.words, first.prefixes | part.prefixes,
                                first.anything or part.anything, part.nullable)
-        return "".join(parts), first
+        return "".join(parts), _with_second(first, items)
 
-    def item(self) -> tuple[str, _First]:
+    def single_sequence(self) -> bool:
+        """Whether the alternatives just parsed are each exactly one one-word item."""
+        return self._single
+
+    def item(self) -> tuple[str, _First, bool]:
+        """(regex, the words it can start with, whether it is always exactly one word)."""
         token = self.tokens[self.position]
         self.position += 1
         if token in ("(", "["):
             close = ")" if token == "(" else "]"
             inner, first = self.alternatives()
+            single = self._single
             if self._peek() != close:
                 raise PatternError(f"missing {close!r} in {self.source!r}")
             self.position += 1
@@ -236,14 +293,35 @@ class _Parser:
                 # A match that uses the optional words also matches from the word after
                 # them, so they need not be start words (common ones like "the" would make
                 # the pattern be tried at every "the").
-                return f"(?:{inner})?", _First(nullable=True)
-            return f"(?:{inner})", first
+                return f"(?:{inner})?", _First(nullable=True), False
+            return f"(?:{inner})", first, single
         if token in (")", "]"):
             raise PatternError(f"unbalanced {token!r} in {self.source!r}")
-        return atom(token, self.lists, self.source), first_of(token, self.lists)
+        single = not token.startswith("~") and token != "$" and (
+            not token.startswith("@") or all(len(e.split()) == 1
+                                             for e in self.lists.get(token[1:], ())))
+        return atom(token, self.lists, self.source), first_of(token, self.lists), single
 
     def _peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+
+def _with_second(first: _First, items: list[tuple[_First, bool]]) -> _First:
+    """`first` with the words that must follow a one-word start, when the sequence says."""
+    for index, (part, single) in enumerate(items):
+        if part.nullable:
+            continue  # a skippable item: the start is a later one
+        if (not single or part.anything or index + 1 >= len(items)
+                or items[index + 1][0].nullable or items[index + 1][0].anything
+                or first.nullable or first.anything):
+            return first
+        after = items[index + 1][0]
+        if any(p.nullable for p, _ in items[:index]):
+            # an earlier skippable item may also start the match: keep it simple
+            return first
+        return _First(first.words, first.prefixes, first.anything, first.nullable,
+                      _First(after.words, after.prefixes))
+    return first
 
 
 def first_of(token: str, lists: Mapping[str, Sequence[str]]) -> _First:
