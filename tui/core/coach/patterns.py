@@ -30,28 +30,49 @@ class PatternError(ValueError):
     """A pattern that cannot be compiled (the message says why)."""
 
 
+Heads = dict[str, "_First | None"]
+
+
 @dataclass(frozen=True)
 class _First:
-    """The words a pattern (or part of one) can start with."""
+    """The words a pattern (or part of one) can start with, and for each start word the words
+    that can follow it (`heads`; None where unknown), so a pattern like "the (downside|catch)"
+    is only tried where "the" is followed by "downside" or "catch"."""
 
     words: frozenset[str] = frozenset()
     prefixes: frozenset[str] = frozenset()
     anything: bool = False
     nullable: bool = False
-    #: The words that can follow a one-word start (None: unknown, any), so a pattern like
-    #: "(is|are) down" is only tried where "is" or "are" is followed by "down".
-    second: _First | None = None
+    heads: Heads | None = None
 
     def union(self, other: _First) -> _First:
-        second = (None if self.second is None or other.second is None
-                  else self.second.union(other.second))
-        if not (self.words or self.prefixes or self.anything) or not (
-                other.words or other.prefixes or other.anything):
-            second = self.second or other.second if (self.second is None) != (
-                other.second is None) else second
         return _First(self.words | other.words, self.prefixes | other.prefixes,
                       self.anything or other.anything, self.nullable or other.nullable,
-                      second)
+                      _merge_heads(self, other))
+
+
+#: In `heads`: the next word is whatever follows this part in the enclosing sequence.
+_FOLLOW = _First(nullable=True)
+
+
+def _merge_heads(left: _First, right: _First) -> Heads | None:
+    """Heads of two alternatives; a side that starts no word adds nothing."""
+    if not (right.words or right.prefixes or right.anything):
+        return left.heads
+    if not (left.words or left.prefixes or left.anything):
+        return right.heads
+    if left.heads is None or right.heads is None:
+        return None
+    merged: Heads = dict(left.heads)
+    for word, after in right.heads.items():
+        before = merged.get(word, after)
+        if before is None or after is None:
+            merged[word] = None
+        elif before is _FOLLOW or after is _FOLLOW:
+            merged[word] = _FOLLOW if before is after else None
+        else:
+            merged[word] = before.union(after) if before is not after else after
+    return merged
 
 
 _ANY = _First(anything=True)
@@ -131,12 +152,15 @@ class WordMatcher:
         prefixes: set[str] = set()
         pairs: list[tuple[str, frozenset[str], tuple[str, ...]]] = []
         for _, first in keyed:
-            if first.second is not None and not first.prefixes:
-                follow = first.second
-                pairs += [(w, follow.words, tuple(sorted(follow.prefixes))) for w in first.words]
-            else:
-                words |= first.words
-                prefixes |= first.prefixes
+            prefixes |= first.prefixes
+            heads = first.heads or {}
+            for word in first.words:
+                follow = heads.get(word)
+                if follow is None or follow is _FOLLOW or follow.anything or follow.nullable or (
+                        not follow.words and not follow.prefixes):
+                    words.add(word)
+                else:
+                    pairs.append((word, follow.words, tuple(sorted(follow.prefixes))))
         global _version
         with _registry_lock:
             self.id = next(_ids)
@@ -227,10 +251,8 @@ class _Parser:
         self.lists = lists
         self.source = source
         self.position = 0
-        self._single = False
 
     def alternatives(self) -> tuple[str, _First]:
-        start = self.position
         body, first = self.sequence()
         options = [body]
         while self._peek() == "|":
@@ -238,54 +260,29 @@ class _Parser:
             body, more = self.sequence()
             options.append(body)
             first = first.union(more)
-        self._single = self._one_word_each(start)
         return (options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"), first
-
-    def _one_word_each(self, start: int) -> bool:
-        """Each alternative between `start` and here is one plain word (no groups, gaps or
-        lists of phrases)."""
-        run = 0
-        for token in self.tokens[start:self.position]:
-            if token == "|":
-                if run != 1:
-                    return False
-                run = 0
-            elif token in ("(", ")", "[", "]") or token.startswith("~") or token == "$":
-                return False
-            elif token.startswith("@"):
-                entries = self.lists.get(token[1:], ())
-                if any(len(e.split()) != 1 for e in entries):
-                    return False
-                run += 1
-            else:
-                run += 1
-        return run == 1
 
     def sequence(self) -> tuple[str, _First]:
         parts: list[str] = []
-        items: list[tuple[_First, bool]] = []
+        items: list[_First] = []
         first = _First(nullable=True)
         while self._peek() not in (None, "|", ")", "]"):
-            body, part, single = self.item()
+            body, part = self.item()
             parts.append(body)
-            items.append((part, single))
+            items.append(part)
             if first.nullable:
                 first = _First(first.words | part.words, first.prefixes | part.prefixes,
                                first.anything or part.anything, part.nullable)
-        return "".join(parts), _with_second(first, items)
+        return "".join(parts), _First(first.words, first.prefixes, first.anything,
+                                      first.nullable, _sequence_heads(items))
 
-    def single_sequence(self) -> bool:
-        """Whether the alternatives just parsed are each exactly one one-word item."""
-        return self._single
-
-    def item(self) -> tuple[str, _First, bool]:
-        """(regex, the words it can start with, whether it is always exactly one word)."""
+    def item(self) -> tuple[str, _First]:
+        """(regex, the words it can start with)."""
         token = self.tokens[self.position]
         self.position += 1
         if token in ("(", "["):
             close = ")" if token == "(" else "]"
             inner, first = self.alternatives()
-            single = self._single
             if self._peek() != close:
                 raise PatternError(f"missing {close!r} in {self.source!r}")
             self.position += 1
@@ -293,35 +290,34 @@ class _Parser:
                 # A match that uses the optional words also matches from the word after
                 # them, so they need not be start words (common ones like "the" would make
                 # the pattern be tried at every "the").
-                return f"(?:{inner})?", _First(nullable=True), False
-            return f"(?:{inner})", first, single
+                return f"(?:{inner})?", _First(nullable=True)
+            return f"(?:{inner})", first
         if token in (")", "]"):
             raise PatternError(f"unbalanced {token!r} in {self.source!r}")
-        single = not token.startswith("~") and token != "$" and (
-            not token.startswith("@") or all(len(e.split()) == 1
-                                             for e in self.lists.get(token[1:], ())))
-        return atom(token, self.lists, self.source), first_of(token, self.lists), single
+        return atom(token, self.lists, self.source), first_of(token, self.lists)
 
     def _peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
 
 
-def _with_second(first: _First, items: list[tuple[_First, bool]]) -> _First:
-    """`first` with the words that must follow a one-word start, when the sequence says."""
-    for index, (part, single) in enumerate(items):
-        if part.nullable:
-            continue  # a skippable item: the start is a later one
-        if (not single or part.anything or index + 1 >= len(items)
-                or items[index + 1][0].nullable or items[index + 1][0].anything
-                or first.nullable or first.anything):
-            return first
-        after = items[index + 1][0]
-        if any(p.nullable for p, _ in items[:index]):
-            # an earlier skippable item may also start the match: keep it simple
-            return first
-        return _First(first.words, first.prefixes, first.anything, first.nullable,
-                      _First(after.words, after.prefixes))
-    return first
+def _sequence_heads(items: list[_First]) -> Heads | None:
+    """The heads of a sequence: those of the item it starts with, with "whatever follows"
+    resolved to the next item's start words (unknown when that item may be skipped; left to
+    the enclosing sequence when the item is the last)."""
+    for index, part in enumerate(items):
+        if part.nullable and not (part.words or part.prefixes or part.anything):
+            continue  # a skippable optional group: the match also starts at the next item
+        if part.nullable or part.anything or part.heads is None:
+            return None
+        after = items[index + 1] if index + 1 < len(items) else None
+        resolved: Heads = {}
+        for word, follow in part.heads.items():
+            if follow is _FOLLOW and after is not None:  # at the end: the enclosing one's
+                follow = (None if after.nullable or after.anything
+                          else _First(after.words, after.prefixes))
+            resolved[word] = follow
+        return resolved
+    return {}
 
 
 def first_of(token: str, lists: Mapping[str, Sequence[str]]) -> _First:
@@ -335,15 +331,21 @@ def first_of(token: str, lists: Mapping[str, Sequence[str]]) -> _First:
     if token.startswith("~"):
         return _First(anything=True, nullable=True)
     if token.startswith("@"):
-        first = _First()
+        first = _First(heads={})
         for entry in lists.get(token[1:], ()):
             head = entry.strip().lower().split()
-            if head:
-                first = first.union(first_of(head[0], {}))
+            if not head:
+                continue
+            part = first_of(head[0], {})
+            if len(head) > 1 and part.heads is not None:
+                following = first_of(head[1], {})
+                part = _First(part.words, part.prefixes, heads={
+                    w: _First(following.words, following.prefixes) for w in part.words})
+            first = first.union(part)
         return first
     if token.endswith("*") and len(token) > 1:
         return _First(prefixes=frozenset({token[:-1]}))
-    return _First(words=frozenset({token}))
+    return _First(words=frozenset({token}), heads={token: _FOLLOW})
 
 
 def atom(token: str, lists: Mapping[str, Sequence[str]], source: str = "") -> str:
