@@ -8,8 +8,8 @@ component named is design talk, with the same exclusions.
 
 from __future__ import annotations
 
-from tui.core.coach.patterns import WordMatcher, joined
-from tui.core.coach.recognise import Heard, PhraseRecogniser, Recognisers, hear_words
+from tui.core.coach.patterns import joined
+from tui.core.coach.recognise import Heard, Recognisers, hear_words
 from tui.core.coach.text import Phrases
 
 #: Component words that name a kind, not a thing: "the manifest service" is named with the
@@ -37,9 +37,9 @@ class DesignTalk:
         self.proposal = recognisers["proposal"]
         self.question = recognisers.question
         self.terms = terms
-        self._components = WordMatcher(["@component"], recognisers.lists)
+        self.note_talk = recognisers.component
+        self._components = recognisers.component.regex
         self._listed = {word for phrase in terms.phrases for word in phrase}
-        self.note_talk = PhraseRecogniser("note_talk", ["@component"], (), recognisers.lists)
         prompt = hear_words(prompt_text)
         self.prompt_words = set(prompt) | {_singular(w) for w in prompt}
 

@@ -98,6 +98,8 @@ def compile_pattern(pattern: str, lists: Mapping[str, Sequence[str]]) -> str:
 #: a text are looked up once for all matchers (see `_starts`).
 _START_WORDS: dict[str, list[int]] = {}
 _START_PREFIXES: dict[str, list[int]] = {}
+#: The lengths of those prefixes, shortest first.
+_PREFIX_LENGTHS: tuple[int, ...] = ()
 #: first word -> (matcher id, words and prefixes the next word must be one of)
 _START_PAIRS: dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]] = {}
 _ids = itertools.count()
@@ -107,34 +109,45 @@ _registry_lock = threading.Lock()
 _version = 0
 
 
-def _starts(text: str) -> dict[int, list[int]]:
-    """For each matcher id, the offsets of the words of `text` it can start at."""
+def _starts(text: str) -> list[tuple[int, frozenset[int]]]:
+    """The offsets of the words of `text` where some matcher may start, with those matchers."""
     return _starts_at(text, _version)
 
 
+@functools.lru_cache(maxsize=8192)
+def _word_starts(word: str, version: int) -> frozenset[int]:
+    """The matchers that may start at `word` whatever follows it (words repeat: cached)."""
+    found = set(_START_WORDS.get(word, ()))
+    for length in _PREFIX_LENGTHS:
+        if len(word) < length:
+            break
+        found.update(_START_PREFIXES.get(word[:length], ()))
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=16384)
+def _pair_starts(word: str, after: str, version: int) -> frozenset[int]:
+    """The matchers that may start at `word` because `after` follows it (cached per pair)."""
+    return frozenset(number for number, follow, follow_prefixes in _START_PAIRS[word]
+                     if after in follow or (follow_prefixes and after.startswith(follow_prefixes)))
+
+
 @functools.lru_cache(maxsize=64)
-def _starts_at(text: str, version: int) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    prefixes = tuple(_START_PREFIXES)
+def _starts_at(text: str, version: int) -> list[tuple[int, frozenset[int]]]:
+    """Each word's offset and the matchers that may start there."""
+    out: list[tuple[int, frozenset[int]]] = []
     position = 0
     words = text.split(" ")[:-1]
+    last = len(words) - 1
     for index, word in enumerate(words):
-        for number in _START_WORDS.get(word, ()):
-            out.setdefault(number, []).append(position)
-        pairs = _START_PAIRS.get(word)
-        if pairs and index + 1 < len(words):
-            after = words[index + 1]
-            for number, follow, follow_prefixes in pairs:
-                if after in follow or (follow_prefixes and after.startswith(follow_prefixes)):
-                    out.setdefault(number, []).append(position)
-        if prefixes and word.startswith(prefixes):
-            for prefix, numbers in _START_PREFIXES.items():
-                if word.startswith(prefix):
-                    for number in numbers:
-                        out.setdefault(number, []).append(position)
+        starts = _word_starts(word, version)
+        if index < last and word in _START_PAIRS:
+            more = _pair_starts(word, words[index + 1], version)
+            if more:
+                starts = starts | more
+        if starts:
+            out.append((position, starts))
         position += len(word) + 1
-    for offsets in out.values():
-        offsets.sort()
     return out
 
 
@@ -161,7 +174,7 @@ class WordMatcher:
                     words.add(word)
                 else:
                     pairs.append((word, follow.words, tuple(sorted(follow.prefixes))))
-        global _version
+        global _version, _PREFIX_LENGTHS
         with _registry_lock:
             self.id = next(_ids)
             for word in words:
@@ -170,6 +183,7 @@ class WordMatcher:
                 _START_PREFIXES.setdefault(prefix, []).append(self.id)
             for word, follow_words, follow_prefixes in pairs:
                 _START_PAIRS.setdefault(word, []).append((self.id, follow_words, follow_prefixes))
+            _PREFIX_LENGTHS = tuple(sorted({len(p) for p in _START_PREFIXES}))
             _version += 1
         self.keyed = re.compile("|".join(f"(?:{body})" for body, _ in keyed)) if keyed else None
         # Per start word, only the patterns that can start with it (in pattern order).
@@ -180,21 +194,21 @@ class WordMatcher:
 
     def could_match(self, text: str) -> bool:
         """False when no pattern can match: none starts with any word of `joined` text."""
-        return self.loose is not None or self.id in _starts(text)
+        number = self.id
+        return self.loose is not None or any(number in ids for _, ids in _starts(text))
 
     def matches(self, text: str) -> list[re.Match[str]]:
         """Matches starting at each word of `joined` text, in order of position (where two
         start at one word, the longer)."""
         keyed: list[re.Match[str]] = []
         if self.keyed is not None:
-            previous = -1
-            for position in _starts(text).get(self.id, ()):
-                if position != previous:  # a word may be both a start word and a prefix
+            number = self.id
+            for position, ids in _starts(text):
+                if number in ids:
                     word = text[position:text.find(" ", position)]
                     match = self._for(word).match(text, position)
                     if match is not None:
                         keyed.append(match)
-                previous = position
         if self.loose is None:
             return keyed
         found = {match.start(): match for match in keyed}
