@@ -191,7 +191,7 @@ class QuestionRecogniser:
         self.opener = re.compile(f"^{prefix}(?:{opener})")
         self.statement = re.compile(f"^{prefix}(?:{statement})")
         self.after = re.compile(f"^(?:{_group(section['not_answers'], lists)})")
-        self.answered = compile_all(section["answered"], lists)
+        self.answered = WordMatcher(section["answered"], lists)
         self.prefix_only = re.compile(f"^{prefix}$")
 
     def questions(self, text: str, typed_as_question: bool = False) -> list[str]:
