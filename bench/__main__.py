@@ -3,8 +3,9 @@
 Runs, each in its own interpreter: `bench.bench_corpus` (the coach's recognisers' precision
 and recall on the labelled corpus and the held-out set), `bench.bench_core` (read, fold, report
 and export of a two-hour log), `bench.bench_engines` (per engine: real-time factor, partial and
-final caption delay, peak memory) and `bench.bench_app` (start to first frame against a bare Textual app, key
-press to repaint with captions streaming and 2,000 notes, the thread that loads the model).
+final caption delay, peak memory) and `bench.bench_app` (start to first frame against a bare
+Textual app, key press to repaint with captions streaming and 2,000 notes, the thread that loads
+the model).
 The page lists the machine, the date, every figure and its target. `--quick` uses fewer clips,
 repeats and key presses (a few minutes less, noisier figures).
 """
@@ -123,9 +124,10 @@ def corpus_rows(corpus: dict[str, Any], heldout: dict[str, Any],
     out = ["", "## Coach recognisers", "",
            "From `bench.bench_corpus`: labelled spoken sentences in `tests/corpus/` (the "
            "patterns were tuned on these) and `tests/corpus/heldout/` (written apart from the "
-           "patterns, then used for one round of fixes), and the held-out set lowercase without punctuation, as pocketsphinx and "
-           "Vosk caption it (`--bare`). Serious: its findings can raise or clear a serious flag "
-           "(target precision 1.0, recall ≥ 0.95).", "",
+           "patterns, then used for one round of fixes), and the held-out set lowercase "
+           "without punctuation, as pocketsphinx and Vosk caption it (`--bare`). Serious: its "
+           "findings can raise or clear a serious flag (target precision 1.0, recall ≥ 0.95).",
+           "",
            "| recogniser | serious | corpus +/- | precision | recall | held-out +/- | "
            "precision | recall | unpunctuated precision | recall |",
            "|---|---|---|---|---|---|---|---|---|---|"]

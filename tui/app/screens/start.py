@@ -81,7 +81,8 @@ class StartScreen(Screen[None]):
         self.show_choice()
         self.check_engine()
         self.find_unfinished()
-        self.warm_coach()
+        # After the first frames: compiling holds the GIL for a few hundred ms.
+        self.set_timer(1.0, self.warm_coach)
 
     # ---- workers ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="engine")

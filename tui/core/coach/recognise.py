@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from tui.core.coach.config import CoachConfig
 from tui.core.coach.patterns import WordMatcher, compile_all, joined, token_index
-from tui.core.coach.text import words
+from tui.core.coach.text import sentences, words
 
 _ARROW = re.compile(r"\s*(?:->|=>|\u2192)\s*")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3})")
@@ -162,7 +162,7 @@ class PhraseRecogniser:
 
 def quote(heard: Heard, start: int, end: int) -> str:
     """The sentence(s) of `heard` (context included) that hold words [start, end)."""
-    pieces = _sentences(heard.context) + _sentences(heard.text)
+    pieces = sentences(heard.context) + sentences(heard.text)
     chosen: list[str] = []
     position = 0
     for sentence in pieces:
@@ -171,10 +171,6 @@ def quote(heard: Heard, start: int, end: int) -> str:
             chosen.append(sentence)
         position += count
     return " ".join(chosen).strip()
-
-
-def _sentences(text: str) -> list[str]:
-    return [part.strip() for part in re.findall(r"[^.?!]+[.?!]*", text) if part.strip()]
 
 
 class QuestionRecogniser:
@@ -252,8 +248,9 @@ def _group(patterns: Sequence[str], lists: Mapping[str, Sequence[str]]) -> str:
 NOT_IN_QUESTIONS = frozenset({"request_trace", "sync_async", "tradeoff"})
 #: Recognisers built from `[recognise.<name>]` tables with patterns and exclusions.
 PHRASE_RECOGNISERS = ("core_challenge", "core_challenge_recap", "core_challenge_note",
-                      "proposal", "failure_talk", "tradeoff", "estimate", "operability", "request_trace", "sync_async",
-                      "signposting", "ops_monitoring", "ops_ownership", "ops_rollout")
+                      "proposal", "failure_talk", "tradeoff", "estimate", "operability",
+                      "request_trace", "sync_async", "signposting", "ops_monitoring",
+                      "ops_ownership", "ops_rollout")
 
 
 @dataclass(frozen=True)
