@@ -81,12 +81,19 @@ class Heard:
 
 @dataclass(frozen=True)
 class Found:
-    """One match: the words that matched, and the sentence(s) holding it, as a quote."""
+    """One match: the words that matched, and the sentence(s) holding it, as a quote (worked
+    out only when asked for: most findings are only counted)."""
 
     matched: str
-    quote: str
     start: int
     end: int
+    heard: Heard
+    quote_from: int
+    quote_to: int
+
+    @functools.cached_property
+    def quote(self) -> str:
+        return quote(self.heard, self.quote_from, self.quote_to)
 
 
 class PhraseRecogniser:
@@ -151,8 +158,8 @@ class PhraseRecogniser:
         for start, end in self.spans(tokens, heard.joined):
             if end + self.min_after <= before:
                 continue
-            found.append(Found(" ".join(tokens[start:end]), quote(
-                heard, max(0, start - self.min_before), end + self.min_after), start, end))
+            found.append(Found(" ".join(tokens[start:end]), start, end, heard,
+                               max(0, start - self.min_before), end + self.min_after))
         return found
 
     def fires(self, text: str) -> bool:
