@@ -1,8 +1,9 @@
 """The coach: observers that turn a session's events into flags, checklist ticks and probes.
 
 `make_observers(state)` builds them for a live session (the app adds them to
-`Session.observers` and calls `Session.tick()` about once a second); `recompute(events)` replays a
-log's input events through fresh observers and returns the coach's events, deterministically.
+`Session.observers`; the session lets them see every whole second pass, however often the
+app's timer calls `Session.tick()`); `recompute(events)` replays a log's input events through
+fresh observers and returns the coach's events, deterministically.
 """
 
 from __future__ import annotations
