@@ -176,6 +176,8 @@ class Report:
     core_challenges: tuple[QuoteRow, ...]
     failures_before: tuple[FailureRow, ...]
     failures_during: tuple[FailureRow, ...]
+    #: Phases where the coach stopped counting failure-mode talk after enough of it.
+    failures_capped: tuple[str, ...]
     wpm: float | None
     fillers: int
     fillers_per_min: float | None
@@ -241,6 +243,7 @@ def build_report(events: Sequence[Event]) -> Report:
         core_challenges=_cores(observers[FramingObserver], state),
         failures_before=_failures(observers[ResilienceObserver], state, during=False),
         failures_during=_failures(observers[ResilienceObserver], state, during=True),
+        failures_capped=_capped(observers[ResilienceObserver], state),
         wpm=_rate(words, seconds),
         fillers=filler_count,
         fillers_per_min=_rate(filler_count, seconds),
@@ -353,6 +356,11 @@ def _failures(observer: object, state: SessionState, during: bool) -> tuple[Fail
             rows.append(FailureRow(_r(m.t), m.phase, m.term, m.text, m.source, m.prompted,
                                    _round_of(state, m.phase)))
     return tuple(rows)
+
+
+def _capped(observer: object, state: SessionState) -> tuple[str, ...]:
+    assert isinstance(observer, ResilienceObserver)
+    return tuple(p.id for p in state.layout.phases if p.id in observer.capped)
 
 
 def _silence(observer: object) -> SilenceRow | None:
@@ -554,6 +562,12 @@ def _failures_md(report: Report, where: Any, timestamps: bool) -> list[str]:
 
     numbers: list[int | None] = ([None] if report.rounds == 1
                                  else list(range(1, report.rounds + 1)))
+    roles = {p.id: p.role for p in report.phases}
+
+    def count(rows: tuple[FailureRow, ...], during: bool) -> str:
+        more = any((roles.get(p) == "resilience") == during for p in report.failures_capped)
+        return f"{len(rows)}+" if more and rows else str(len(rows))
+
     for number in numbers:
         label = _round_label(number)
         before = tuple(r for r in report.failures_before if r.round == number)
@@ -561,14 +575,16 @@ def _failures_md(report: Report, where: Any, timestamps: bool) -> list[str]:
         unprompted = tuple(r for r in before if not r.prompted)
         prompted = tuple(r for r in before if r.prompted)
         first = unprompted[0] if unprompted else None
-        lines.append(f"- {label}Before the resilience phase, unprompted: {len(unprompted)} "
+        lines.append(f"- {label}Before the resilience phase, unprompted: "
+                     f"{count(unprompted, False)} "
                      f"({terms(unprompted)})"
                      + (f", first {_at(first.t, timestamps)}in {where(first.phase)}"
                         if first else ""))
         if prompted:
             lines.append(f"- {label}Before the resilience phase, answering a probe: "
                          f"{len(prompted)} ({terms(prompted)})")
-        lines.append(f"- {label}During the resilience phase: {len(during)} ({terms(during)})")
+        lines.append(f"- {label}During the resilience phase: {count(during, True)} "
+                     f"({terms(during)})")
     return lines + [""]
 
 

@@ -25,6 +25,11 @@ class Mention:
     prompted: bool = False  # said while an interviewer probe was open
 
 
+#: Unprompted mentions heard per phase before the observer stops listening in that phase (the
+#: flag needs one; the debrief shows the count as "12+").
+ENOUGH_PER_PHASE = 12
+
+
 class ResilienceObserver(CoachObserver):
     """Records failure-mode talk; flags a resilience phase reached (or never reached) without
     any before it in the same round."""
@@ -34,6 +39,9 @@ class ResilienceObserver(CoachObserver):
         self.ears = recognisers_for(config)
         self.talk = self.ears["failure_talk"]
         self.mentions: list[Mention] = []
+        #: Phases where enough unprompted talk was heard to stop listening.
+        self.capped: set[str] = set()
+        self._unprompted: dict[str | None, int] = {}
         self._probe_open: str | None = None
 
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
@@ -43,11 +51,18 @@ class ResilienceObserver(CoachObserver):
             self._probe_open = None
         said = utterance_of(event, state)
         if said is not None:
-            found = self.talk.find(said.heard)
             prompted = self._probe_open is not None
+            if not prompted and said.phase in self.capped:
+                return []
+            found = self.talk.find(said.heard)
             for term in dict.fromkeys(f.matched for f in found):
                 self.mentions.append(Mention(said.t, said.phase, term, found[0].quote,
                                              said.source, prompted))
+            if found and not prompted:
+                count = self._unprompted.get(said.phase, 0) + 1
+                self._unprompted[said.phase] = count
+                if count >= ENOUGH_PER_PHASE and said.phase is not None:
+                    self.capped.add(said.phase)
             phase = self.phase_of(said.phase)
             if (not found and said.kind == "risk" and phase is not None
                     and phase.role not in ("requirements", "framing")

@@ -20,10 +20,13 @@ from tui.core.layouts import Phase
 from tui.core.state import SessionState
 
 #: Evidence kept per phase and kind: flags need one, the rubric quotes at most two, so once a
-#: phase has this many the observer stops listening for that kind there (operations talk is
-#: always kept: the rubric sorts it into monitoring, on-call and rollout).
-ENOUGH = 3
-UNCAPPED = frozenset({"operability"})
+#: phase has this many the observer stops listening for that kind there (operations talk gets
+#: more: the rubric sorts it into monitoring, on-call and rollout).
+ENOUGH = {"operability": 9}
+ENOUGH_DEFAULT = 3
+#: Signposting marks the structure of a phase, which is set out as it begins: it is listened
+#: for in a phase's first utterances only.
+SIGNPOST_WINDOW = 25
 
 #: What the observer listens for (each a recogniser in coach.toml's [recognise]), and the
 #: phase roles where it matters to a flag or to the rubric (None: every phase).
@@ -60,6 +63,7 @@ class SubstanceObserver(CoachObserver):
         self.design = DesignTalk(ears, terms, f"{state.prompt.title}. {state.prompt.text}")
         self.evidence: list[Evidence] = []
         self._count: dict[tuple[str | None, str], int] = {}
+        self._heard: dict[str | None, int] = {}
         #: canonical components proposed, per round (segment); kept for back-to-back layouts
         self.stacks: dict[int, dict[str, float]] = {}
         self._rounds = any(p.role == "break" for p in state.layout.phases)
@@ -87,10 +91,13 @@ class SubstanceObserver(CoachObserver):
     def _listen(self, heard: Heard, t: float, phase: str | None, source: str) -> None:
         known = self.phase_of(phase)
         role = known.role if known is not None else None
+        heard_here = self._heard[phase] = self._heard.get(phase, 0) + 1
         for kind, roles in KINDS.items():
             if roles is not None and role not in roles:
                 continue
-            if kind not in UNCAPPED and self._count.get((phase, kind), 0) >= ENOUGH:
+            if self._count.get((phase, kind), 0) >= ENOUGH.get(kind, ENOUGH_DEFAULT):
+                continue
+            if kind == "signposting" and heard_here > SIGNPOST_WINDOW:
                 continue
             found = self.ears[kind].find(heard)
             if found and kind in NOT_IN_QUESTIONS and self.ears.question.questions(heard.text):
