@@ -152,9 +152,10 @@ def _starts_at(text: str, version: int) -> list[tuple[int, frozenset[int]]]:
 
 
 class WordMatcher:
-    """Patterns tried only at the words they can start with (found by one scan for those
-    words), which is much faster than searching long alternations at every character; the
-    few patterns that can start with any word are searched the usual way."""
+    """Patterns tried only at the words they can start with (and, where known, only when the
+    next word fits too), looked up once per text for every matcher: much faster than searching
+    long alternations at every character. The few patterns that can start with any word are
+    searched the usual way."""
 
     def __init__(self, patterns: Sequence[str], lists: Mapping[str, Sequence[str]]) -> None:
         parsed = [_parse(p, lists) for p in patterns]
@@ -185,8 +186,8 @@ class WordMatcher:
                 _START_PAIRS.setdefault(word, []).append((self.id, follow_words, follow_prefixes))
             _PREFIX_LENGTHS = tuple(sorted({len(p) for p in _START_PREFIXES}))
             _version += 1
-        self.keyed = re.compile("|".join(f"(?:{body})" for body, _ in keyed)) if keyed else None
-        # Per start word, only the patterns that can start with it (in pattern order).
+        # Per start word, only the patterns that can start with it (in pattern order),
+        # compiled when the word is first met.
         self._by_word: dict[str, re.Pattern[str]] = {}
         self._keyed_parts = keyed
         self.loose = (re.compile(r"(?<![^ ])(?:" + "|".join(f"(?:{b})" for b in loose) + ")")
@@ -201,7 +202,7 @@ class WordMatcher:
         """Matches starting at each word of `joined` text, in order of position (where two
         start at one word, the longer)."""
         keyed: list[re.Match[str]] = []
-        if self.keyed is not None:
+        if self._keyed_parts:
             number = self.id
             for position, ids in _starts(text):
                 if number in ids:

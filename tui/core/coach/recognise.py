@@ -55,8 +55,8 @@ def context_of(captions: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class Heard:
-    """What one utterance is heard as: its words and sentences, and the previous caption's
-    last sentence when it ran on into this one (a phrase split across two captions)."""
+    """What one utterance is heard as: its words, after the last words of the captions that
+    ran on into it (a phrase split across captions), as `context`."""
 
     text: str
     context: str = ""
