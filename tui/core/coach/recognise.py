@@ -266,9 +266,9 @@ class Recognisers:
 
     phrases: Mapping[str, PhraseRecogniser]
     question: QuestionRecogniser
-    lists: Mapping[str, tuple[str, ...]]
     #: Any component named (design talk reads it: a note names components freely).
     component: PhraseRecogniser
+
     @classmethod
     def of(cls, config: CoachConfig) -> Recognisers:
         """Compile the `[recognise]` tables (PatternError names a bad pattern)."""
@@ -282,7 +282,7 @@ class Recognisers:
                 int(table.get("min_after", 0)), int(table.get("min_matches", 1)),
                 table.get("unless", ()), table.get("requires", ()),
                 int(table.get("min_before", 0)))
-        return cls(phrases, QuestionRecogniser(section["question"], lists), lists,
+        return cls(phrases, QuestionRecogniser(section["question"], lists),
                    PhraseRecogniser("component", ["@component"], (), lists))
 
     def __getitem__(self, name: str) -> PhraseRecogniser:
