@@ -44,7 +44,8 @@ def test_json_lines_with_word_times(tmp_path: Path) -> None:
     items = [json.loads(line) for line in run.stdout.splitlines()]
     assert len(items) == 2
     for item in items:
-        assert set(item) == {"text", "start", "end", "words"}
+        assert set(item) == {"text", "start", "end", "delay", "words"}
+        assert isinstance(item["delay"], float) and item["delay"] >= 0.0
         assert item["start"] <= item["words"][0]["start"]
         assert item["words"][-1]["end"] <= item["end"] + 1e-6
         assert all(set(w) == {"text", "start", "end"} for w in item["words"])

@@ -26,8 +26,10 @@ from tui.speech.types import ENGINE_RATE
 
 #: Measured WER: 0.0 on every hibari clip; on espeak_tradeoff ("key value" heard as "key
 #: mouse", "higher write" as "high-right") 0.156 with earlier wheels and 0.219 with ctranslate2
-#: 4.8.5 ("could" also heard as "can"), which a fresh install now resolves; pinned a little above.
-MAX_WER = {name: 0.05 for name in ENGLISH} | {"espeak_tradeoff": 0.25}
+#: 4.8.5 ("could" also heard as "can"), which a fresh install now resolves; 0.281 with the
+#: verbatim prompt that keeps fillers ("key mail used or"): robotic speech is not what the prompt
+#: is for (on natural speech it lowers the error rate, bench/bench_wer.py). Pinned a little above.
+MAX_WER = {name: 0.05 for name in ENGLISH} | {"espeak_tradeoff": 0.3}
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--json", action="store_true",
-        help="print one JSON object per final: text, start, end, words [{text, start, end}]",
+        help="print one JSON object per final: text, start, end, delay (seconds from the end of "
+        "its audio to its arrival, as the session log has it) and words [{text, start, end}]",
     )
     parser.add_argument(
         "--speed", type=_speed, default=0.0, metavar="N",
@@ -78,6 +79,7 @@ def format_final(result: Recognition, as_json: bool) -> str:
                 "text": result.text,
                 "start": result.start,
                 "end": result.end,
+                "delay": result.delay,
                 "words": [{"text": w.text, "start": w.start, "end": w.end} for w in result.words],
             },
             ensure_ascii=False,
@@ -95,8 +97,6 @@ def run(args: argparse.Namespace) -> int:
     note(f"engine {choice.reason}\n")
     if source.notice:
         note(f"note: {source.notice}\n")
-    if choice.name == "whisper":
-        note("note: Whisper drops filler words (um, uh), so fillers are under-counted\n")
 
     failures: list[str] = []
     printed = threading.Lock()

@@ -13,7 +13,7 @@ from typing import Any
 
 from tui.core.coach import coach_config, replay_coach
 from tui.core.coach.base import segment_of
-from tui.core.coach.delivery import DeliveryObserver, Spoken, is_whisper
+from tui.core.coach.delivery import DeliveryObserver, Spoken
 from tui.core.coach.framing import FramingObserver
 from tui.core.coach.requirements import RequirementsObserver
 from tui.core.coach.resilience import ResilienceObserver
@@ -181,7 +181,6 @@ class Report:
     wpm: float | None
     fillers: int
     fillers_per_min: float | None
-    fillers_approximate: bool
     longest_silence: SilenceRow | None
     probes: tuple[ProbeRow, ...]
     practice: tuple[str, ...]
@@ -227,7 +226,6 @@ def build_report(events: Sequence[Event]) -> Report:
     words = sum(s.words for s in talk)
     seconds = sum(s.seconds for s in talk)
     filler_count = sum(len(s.fillers) for s in talk)
-    engines = {s.engine for s in talk} | {state.engine}
     report = Report(
         prompt_id=state.prompt.id, prompt_title=state.prompt.title,
         layout_id=state.layout.id, layout_title=state.layout.title,
@@ -247,7 +245,6 @@ def build_report(events: Sequence[Event]) -> Report:
         wpm=_rate(words, seconds),
         fillers=filler_count,
         fillers_per_min=_rate(filler_count, seconds),
-        fillers_approximate=any(is_whisper(e) for e in engines),
         longest_silence=_silence(observers[SilenceObserver]),
         probes=_probes(state),
         practice=(),
@@ -591,9 +588,7 @@ def _failures_md(report: Report, where: Any, timestamps: bool) -> list[str]:
 def _delivery_md(report: Report, where: Any, timestamps: bool) -> list[str]:
     lines = ["### Delivery", ""]
     lines.append(f"- Words per minute of talk: {_num(report.wpm)}")
-    approx = " (approximate: Whisper drops most fillers)" if report.fillers_approximate else ""
-    lines.append(f"- Filler words: {report.fillers}, {_num(report.fillers_per_min)} a minute"
-                 f"{approx}")
+    lines.append(f"- Filler words: {report.fillers}, {_num(report.fillers_per_min)} a minute")
     silence = report.longest_silence
     if silence:
         lines.append(f"- Longest silence: {format_clock(silence.length_s)} in "

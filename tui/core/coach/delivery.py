@@ -27,7 +27,6 @@ class Spoken:
     words: int
     seconds: float
     fillers: tuple[str, ...]
-    engine: str
 
 
 def talk_seconds(event: Event, count: int) -> float:
@@ -36,11 +35,6 @@ def talk_seconds(event: Event, count: int) -> float:
     if 0 < length <= MAX_CAPTION_S:
         return length
     return count / NOMINAL_WPS
-
-
-def is_whisper(engine: str) -> bool:
-    """Whisper-family engines drop most fillers, so counts from them are approximate."""
-    return "whisper" in engine.lower()
 
 
 class DeliveryObserver(CoachObserver):
@@ -59,9 +53,8 @@ class DeliveryObserver(CoachObserver):
             return []
         tokens = words(str(event["text"]))
         found = count_fillers(tokens, self.fillers, self.not_after)
-        engine = str(event["engine"]) or state.engine
         item = Spoken(event.t, state.current_phase_id, len(tokens),
-                      talk_seconds(event, len(tokens)), tuple(found), engine)
+                      talk_seconds(event, len(tokens)), tuple(found))
         self.spoken.append(item)
         self._phase_spoken.setdefault(item.phase, []).append(item)
         self._phase_times.setdefault(item.phase, []).append(item.t)
@@ -69,7 +62,7 @@ class DeliveryObserver(CoachObserver):
         if phase is None or phase.id != item.phase:
             return []
         return self._pace(phase.id, phase.role, phase.title, event.t) + self._fillers(
-            phase.id, phase.title, event.t, engine)
+            phase.id, phase.title, event.t)
 
     def _window(self, section: str, phase_id: str, t: float) -> list[Spoken]:
         """This phase's captions in the rolling window ending at `t` (they arrive in order)."""
@@ -99,7 +92,7 @@ class DeliveryObserver(CoachObserver):
                              cfg.string("pace", "severity"))
         return []
 
-    def _fillers(self, phase_id: str, title: str, t: float, engine: str) -> list[NewEvent]:
+    def _fillers(self, phase_id: str, title: str, t: float) -> list[NewEvent]:
         cfg = self.config
         recent = self._window("fillers", phase_id, t)
         seconds = sum(s.seconds for s in recent)
@@ -111,10 +104,8 @@ class DeliveryObserver(CoachObserver):
             return []
         common = max(sorted({f for s in recent for f in s.fillers}),
                      key=lambda f: sum(s.fillers.count(f) for s in recent))
-        note = (" Whisper drops most fillers, so the real count is likely higher."
-                if is_whisper(engine) else "")
         return self.flag(("fillers", phase_id), "fillers", phase_id,
                          f"About {rate:.0f} filler words a minute in {title} (mostly "
                          f"\"{common}\"), over {cfg.number('fillers', 'max_per_minute'):g}; "
-                         f"pause silently instead.{note}",
+                         "pause silently instead.",
                          cfg.string("fillers", "severity"))

@@ -12,12 +12,19 @@ waiting upstream (`set_backlog`), the previous partial took well under the inter
 partials are cheap enough (`max_partial_decode_s`) that one in flight when the speaker stops
 cannot push the final much later.
 
-Hallucination guard: silence and noise never reach the decoder (VAD); decoding does not
-condition on previous text; segments with a high no-speech probability and a low log
-probability, or with a repetitive (highly compressible) text, are dropped.
+Speed: the encoder sees the utterance plus 2 s (at least 10 s) instead of Whisper's 30 s
+window, which halves the time to decode a sentence with the same words and word times.
 
-Whisper tends to drop filler words ("um", "uh") from its transcripts, so filler counts made
-from this engine's text are approximate (PocketSphinx and Vosk keep them when they hear them).
+Hallucination guard: silence and noise never reach the decoder (VAD), nor do clicks shorter
+than `MIN_UTTERANCE_S`; decoding does not condition on previous text and is bounded in length;
+segments with a high no-speech probability and a low log probability, short segments the
+model doubts ("Thank you." in a pause), segments with no word it is even slightly sure of, and
+repetitive text are dropped, and a word repeated three times running is cut to one.
+
+Fillers: tiny.en leaves out most "um"s and "uh"s unless the text before it has them, so every
+decode is prompted with `VERBATIM_PROMPT`; on bench/bench_wer.py's clips that keeps every filler
+and adds none. `hotwords` (hint words, such as the round's vocabulary) is supported but off: on
+the same clips it made tiny.en hallucinate and raised the word error rate on every set.
 """
 
 from __future__ import annotations
@@ -41,8 +48,16 @@ SPEECH_ON, SPEECH_OFF = 0.5, 0.35  # Silero thresholds: start of speech, end of 
 PAD_S = 0.2  # audio kept before and after the detected speech
 SPECULATE_S = 0.25  # silence after which the final is decoded speculatively (>= PAD_S)
 NO_SPEECH_PROB, LOW_LOGPROB, MAX_COMPRESSION = 0.6, -1.0, 2.4
+DOUBTFUL_WORDS, DOUBTFUL_NO_SPEECH, DOUBTFUL_LOGPROB = 4, 0.35, -0.6
+UNSURE_WORD_PROB = 0.15  # a segment none of whose words is this likely is noise
+MIN_UTTERANCE_S = 0.45  # shorter (with 0.2 s of padding each side) is a click, not a word
 FULL_WINDOW_FRAMES = 3000  # Whisper's 30 s window, in 10 ms mel frames
 MIN_PARTIAL_FRAMES = 1000  # the shortest encoder window used for partials (10 s)
+#: Whisper writes what it hears in the style of the text before it: a prompt with fillers in it
+#: keeps "um" and "uh" (it never adds them: see bench/bench_wer.py for recall and false fillers).
+VERBATIM_PROMPT = "So, um, I think, uh, we could, um, use a cache."
+MAX_DECODE_TOKENS = 220
+CHECK_RATE_AFTER_S, MIN_WORDS_PER_S = 4.0, 1.6  # fewer words than this: decode again  # faster-whisper's limit leaves 448 - prompt tokens
 
 
 def available() -> str | None:
@@ -95,10 +110,46 @@ class StreamingVad:
         return float(np.asarray(out).reshape(-1)[0])
 
 
+def _windowed_model_class() -> type:
+    """WhisperModel whose encoder sees only `window_frames` mel frames when that is set.
+
+    faster-whisper pads every window to Whisper's 30 s before encoding, and the encoder's cost
+    grows with the frames it sees: an utterance of a few seconds encodes about six times faster
+    in a window of its own length plus 2 s (at least 10 s), with the same words and word times.
+    """
+    from faster_whisper import WhisperModel
+
+    class WindowedWhisperModel(WhisperModel):  # type: ignore[misc]
+        window_frames: int | None = None
+
+        def encode(self, features: np.ndarray) -> Any:
+            frames = self.window_frames
+            if frames is not None and features.shape[-1] > frames:
+                features = np.ascontiguousarray(features[..., :frames])
+            return super().encode(features)
+
+    return WindowedWhisperModel
+
+
+def window_frames(samples: int) -> int:
+    """The encoder window for an utterance of `samples`: its length plus 2 s, 10 s to 30 s."""
+    frames = samples // 160 + 200
+    return min(FULL_WINDOW_FRAMES, max(frames, MIN_PARTIAL_FRAMES))
+
+
+def max_tokens(samples: int) -> int:
+    """A bound on the tokens decoded for `samples` of audio: no runaway loops.
+
+    People say at most about 5 words (7 tokens) a second; with timestamps and punctuation, 10
+    tokens a second plus 24 leaves room for the fastest talker.
+    """
+    return min(MAX_DECODE_TOKENS, int(24 + 10 * samples / ENGINE_RATE))
+
+
 def load_model(model: str | Path, threads: int) -> tuple[Any, str]:
     """Load a CTranslate2 Whisper model from a directory or a name in the local HF cache."""
     try:
-        from faster_whisper import WhisperModel
+        model_class = _windowed_model_class()
     except ImportError as error:
         raise ModelError(f"the whisper engine is not installed: {INSTALL_HINT}") from error
     path = Path(model).expanduser()
@@ -113,7 +164,7 @@ def load_model(model: str | Path, threads: int) -> tuple[Any, str]:
     else:
         source = str(model)
     try:
-        loaded = WhisperModel(
+        loaded = model_class(
             source, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=1,
             local_files_only=True,
         )
@@ -144,6 +195,10 @@ class WhisperEngine:
         max_utterance_s: float = 20.0,
         partial_every_s: float | None = 1.0,
         max_partial_decode_s: float = 0.3,
+        beam_size: int = 1,
+        hotwords: str | None = None,
+        initial_prompt: str | None = VERBATIM_PROMPT,
+        short_window: bool = True,
     ) -> None:
         self._model, self.model_source = load_model(model, threads)
         self.language = language if self._model.model.is_multilingual else "en"
@@ -151,6 +206,10 @@ class WhisperEngine:
         self.max_utterance_s = max_utterance_s
         self.partial_every_s = partial_every_s
         self.max_partial_decode_s = max_partial_decode_s
+        self.beam_size = beam_size
+        self.hotwords = hotwords
+        self.initial_prompt = initial_prompt
+        self.short_window = short_window
         self._vad = StreamingVad()
         self._tokenizer, self._prompt, self._suppress = _draft_tokens(self._model, self.language)
         self._clock = SampleClock()
@@ -254,7 +313,7 @@ class WhisperEngine:
         self._silence = 0
         self._last_partial = ""
         draft, self._draft = self._draft, None
-        if len(audio) < VAD_CHUNK:
+        if len(audio) < MIN_UTTERANCE_S * ENGINE_RATE:
             return None
         if draft is not None and draft[0] == end:
             text, words = draft[1]
@@ -320,11 +379,33 @@ class WhisperEngine:
 
     def _decode(self, audio: np.ndarray, with_words: bool) -> tuple[str, list[Word]]:
         began = time.monotonic()
+        window = window_frames(len(audio)) if self.short_window else None
+        text, words = self._decode_in(audio, with_words, window)
+        seconds = len(audio) / ENGINE_RATE
+        if window is not None and seconds > CHECK_RATE_AFTER_S and (
+            len(text.split()) < MIN_WORDS_PER_S * seconds
+        ):
+            # Prompted, a short window sometimes ends a long utterance early (a timestamp
+            # jumps to the end of the window): too few words for the time, so decode again
+            # in Whisper's own 30 s window and keep the fuller text.
+            again = self._decode_in(audio, with_words, None)
+            if len(again[0].split()) > len(text.split()):
+                text, words = again
+        self.last_decode_s = time.monotonic() - began
+        return text, words
+
+    def _decode_in(
+        self, audio: np.ndarray, with_words: bool, window: int | None
+    ) -> tuple[str, list[Word]]:
+        self._model.window_frames = window
         segments, _info = self._model.transcribe(
             audio,
             language=self.language,
-            beam_size=1,
+            beam_size=self.beam_size,
             best_of=1,
+            hotwords=self.hotwords or None,
+            initial_prompt=self.initial_prompt or None,
+            max_new_tokens=max_tokens(len(audio)),
             temperature=0.0,
             condition_on_previous_text=False,
             word_timestamps=with_words,
@@ -339,13 +420,18 @@ class WhisperEngine:
         for segment in segments:
             if _hallucinated(segment):
                 continue
-            texts.append(segment.text.strip())
-            for word in segment.words or ():
+            raw = _without_loops(list(segment.words or ()))
+            if raw and max(word.probability for word in raw) < UNSURE_WORD_PROB:
+                continue  # not one word the model is even slightly sure of: noise
+            if not with_words or not raw:
+                texts.append(segment.text.strip())
+                continue
+            texts.append("".join(word.word for word in raw).strip())
+            for word in raw:
                 token = word.word.strip()
                 if token:
                     words.append(Word(token, float(word.start), float(word.end),
                                       round(float(word.probability), 3)))
-        self.last_decode_s = time.monotonic() - began
         text = " ".join(t for t in texts if t)
         if not any(ch.isalnum() for ch in text):
             return "", []
@@ -372,8 +458,40 @@ def _pad_or_trim(features: np.ndarray, frames: int) -> np.ndarray:
     return np.pad(features, [(0, 0)] * (features.ndim - 1) + [(0, frames - features.shape[-1])])
 
 
+def _without_loops(words: list[Any]) -> list[Any]:
+    """Words with runs of three or more of the same word cut to the first ("uh, uh, uh, ...").
+
+    tiny.en can loop on one word at the edge of speech; a bounded decode leaves a run too short
+    for the compression test to catch. People do repeat a word, but rarely three times.
+    """
+    kept: list[Any] = []
+    run = 0
+    for word in words:
+        same = bool(kept) and _bare(word.word) == _bare(kept[-1].word)
+        run = run + 1 if same else 1
+        if run <= 2:
+            kept.append(word)
+        elif run == 3:
+            kept.pop()  # a third repeat: it was a loop, keep only the first
+    return kept
+
+
+def _bare(word: str) -> str:
+    return "".join(ch for ch in word.lower() if ch.isalnum())
+
+
 def _hallucinated(segment: Any) -> bool:
-    """Whisper's own tests: silence-like (no speech, low confidence) or looping text."""
+    """Whisper's own tests (silence-like, or looping text), plus a doubtful short segment.
+
+    A short segment (at most four words) that the model itself thinks may be silence and has
+    a low probability is what tiny.en writes into the pause after speech ("Thank you.", "1.",
+    "."): real words spoken clearly have a no-speech probability near 0.
+    """
     silent = segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB
     looping = segment.compression_ratio > MAX_COMPRESSION
-    return bool(silent or looping)
+    short = len(segment.text.split()) <= DOUBTFUL_WORDS
+    doubtful = (
+        short and segment.no_speech_prob >= DOUBTFUL_NO_SPEECH
+        and segment.avg_logprob < DOUBTFUL_LOGPROB
+    )
+    return bool(silent or looping or doubtful)
