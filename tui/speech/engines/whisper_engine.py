@@ -46,7 +46,7 @@ VAD_CHUNK = 512  # samples per Silero VAD step (32 ms at 16 kHz)
 VAD_CONTEXT = 64
 SPEECH_ON, SPEECH_OFF = 0.5, 0.35  # Silero thresholds: start of speech, end of speech
 PAD_S = 0.2  # audio kept before and after the detected speech
-SPECULATE_S = 0.25  # silence after which the final is decoded speculatively (>= PAD_S)
+SPECULATE_S = 0.1  # silence after which the final is decoded speculatively
 NO_SPEECH_PROB, LOW_LOGPROB, MAX_COMPRESSION = 0.6, -1.0, 2.4
 DOUBTFUL_WORDS, DOUBTFUL_NO_SPEECH, DOUBTFUL_LOGPROB = 4, 0.35, -0.6
 UNSURE_WORD_PROB = 0.15  # a segment none of whose words is this likely is noise
@@ -57,6 +57,7 @@ MIN_PARTIAL_FRAMES = 1000  # the shortest encoder window used for partials (10 s
 #: keeps "um" and "uh" (it never adds them: see bench/bench_wer.py for recall and false fillers).
 VERBATIM_PROMPT = "So, um, I think, uh, we could, um, use a cache."
 MAX_DECODE_TOKENS = 220
+TAIL_S = 0.15  # a segment ending this close to the end of the speech has covered it
 CHECK_RATE_AFTER_S, MIN_WORDS_PER_S = 4.0, 1.6  # fewer words than this: decode again  # faster-whisper's limit leaves 448 - prompt tokens
 
 
@@ -315,7 +316,8 @@ class WhisperEngine:
         draft, self._draft = self._draft, None
         if len(audio) < MIN_UTTERANCE_S * ENGINE_RATE:
             return None
-        if draft is not None and draft[0] == end:
+        if draft is not None and end - draft[0] <= PAD_S * ENGINE_RATE:
+            # Speech has not resumed since the draft: it lacks at most a little of the pause.
             text, words = draft[1]
         else:
             text, words = self._decode(audio, with_words=True)
@@ -417,21 +419,30 @@ class WhisperEngine:
         )
         texts: list[str] = []
         words: list[Word] = []
+        covered = len(audio) / ENGINE_RATE - PAD_S - TAIL_S
         for segment in segments:
+            # Segments come lazily, one 30 s window at a time: once they reach the end of the
+            # speech, stop, so the pause after it is never decoded as a window of its own
+            # (where a prompted tiny.en writes "Thank you." and which costs a second encode).
+            done = segment.end >= covered
             if _hallucinated(segment):
+                if done:
+                    break
                 continue
             raw = _without_loops(list(segment.words or ()))
             if raw and max(word.probability for word in raw) < UNSURE_WORD_PROB:
-                continue  # not one word the model is even slightly sure of: noise
-            if not with_words or not raw:
+                pass  # not one word the model is even slightly sure of: noise
+            elif not with_words or not raw:
                 texts.append(segment.text.strip())
-                continue
-            texts.append("".join(word.word for word in raw).strip())
-            for word in raw:
-                token = word.word.strip()
-                if token:
-                    words.append(Word(token, float(word.start), float(word.end),
-                                      round(float(word.probability), 3)))
+            else:
+                texts.append("".join(word.word for word in raw).strip())
+                for word in raw:
+                    token = word.word.strip()
+                    if token:
+                        words.append(Word(token, float(word.start), float(word.end),
+                                          round(float(word.probability), 3)))
+            if done:
+                break
         text = " ".join(t for t in texts if t)
         if not any(ch.isalnum() for ch in text):
             return "", []
