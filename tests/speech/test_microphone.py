@@ -16,6 +16,7 @@ from tests.speech.alsa_file_device import (
     RATE,
     alsa_env,
     capture_pcm,
+    playback_only_pcm,
     read_raw,
     run_child,
     speech_raw,
@@ -237,3 +238,30 @@ def test_the_callback_counts_overflows_and_drops_and_keeps_a_level(tmp_path: Pat
     assert result["level"] == pytest.approx(0.5 / np.sqrt(2), rel=0.02)
     assert (result["arrival"], result["rate"], result["channels"]) == (12.5, RATE, CHANNELS)
     assert result["peak"] > 16000
+
+
+DESCRIBE = """
+import json, sys
+sys.path.insert(0, {root!r})
+from tui.speech.sources.microphone import describe_microphone
+print(json.dumps([describe_microphone(spec) for spec in ({device!r}, "usb headset", None)]))
+"""
+
+
+def test_the_start_screen_line_names_the_microphone_or_says_how_to_choose(
+    tmp_path: Path,
+) -> None:
+    raw = speech_raw(tmp_path, "hello")
+    root = str(Path(__file__).resolve().parents[2])
+    env, devices = alsa_env(tmp_path, capture_pcm(DEVICE, raw))
+    named, absent, default = run_child(DESCRIBE.format(root=root, device=DEVICE), env)
+    assert named.startswith(f"microphone {DEVICE} (device ")
+    assert absent.startswith("no microphone: no input device matches 'usb headset'")
+    assert absent.endswith("choose with --device NAME|INDEX (see 'boardless devices') or "
+                           "--audio-file FILE")
+    assert default.startswith("microphone ") and "(the default; another with --device" in default
+
+    devices.write_text(playback_only_pcm(DEVICE), encoding="utf-8")  # no input at all
+    lines = run_child(DESCRIBE.format(root=root, device=DEVICE), env)
+    assert all(line.startswith("no microphone") and "--audio-file FILE" in line
+               for line in lines), lines

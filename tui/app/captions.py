@@ -33,28 +33,13 @@ class Status:
 
 
 def describe_input(options: SpeechOptions, settings: Settings) -> str:
-    """Which microphone (or file) captions will listen to, in words."""
+    """Which microphone (or file) captions will listen to, or why none and how to choose."""
     if options.audio_file is not None:
         speed = "" if options.speed == 1 else f" at {options.speed:g}x"
         return f"audio file {options.audio_file.name}{speed}"
-    device = options.device or settings.device
-    name = _default_device_name() if device is None else None
-    if device is not None:
-        return f"microphone {device!r}"
-    return f"default microphone ({name})" if name else "default microphone"
+    from tui.speech.sources.microphone import describe_microphone
 
-
-def _default_device_name() -> str | None:
-    try:
-        sounddevice = importlib.import_module("sounddevice")
-        info = sounddevice.query_devices(kind="input")
-    except (ImportError, OSError):
-        return None
-    except Exception as error:  # sounddevice.PortAudioError is not importable without PortAudio
-        if type(error).__name__ == "PortAudioError":
-            return None
-        raise
-    return str(info.get("name")) if isinstance(info, dict) else None
+    return describe_microphone(options.device or settings.device)
 
 
 class CaptionFeed:

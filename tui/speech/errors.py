@@ -19,3 +19,9 @@ class AudioFileError(SpeechError):
 
 class DeviceError(SpeechError):
     """No usable audio input: PortAudio missing, no device, or the device failed."""
+
+
+class WrongLanguageError(ModelError):
+    """The only model found speaks another language than the one asked for (exit code 2)."""
+
+    exit_code = 2

