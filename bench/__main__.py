@@ -2,7 +2,9 @@
 
 Runs, each in its own interpreter: `bench.bench_corpus` (the coach's recognisers' precision
 and recall on the labelled corpus and the held-out set), `bench.bench_core` (read, fold, report
-and export of a two-hour log), `bench.bench_engines` (per engine: real-time factor, partial and
+and export of a two-hour log), `bench.bench_wer` (Whisper's word error rate against
+faster-whisper's own decode, with and without biasing, and filler recall on held-back speech),
+`bench.bench_engines` (per engine: real-time factor, partial and
 final caption delay, peak memory) and `bench.bench_app` (start to first frame against a bare
 Textual app, key press to repaint with captions streaming and 2,000 notes, the thread that loads
 the model).
@@ -249,6 +251,24 @@ def page(info: dict[str, str], quick: bool, core_text: str, ends: dict[str, list
     return "\n".join(out)
 
 
+def wer_section(table: str) -> str:
+    """The word-error-rate, biasing and filler-recall table of `bench.bench_wer`."""
+    return "\n".join([
+        "## Whisper: word error rate, biasing, fillers",
+        "",
+        "From `bench.bench_wer` (method in its docstring): held-back hibari speech "
+        "(bench/speech/clips.toml: read speech, design talk, talk with fillers, four clips with "
+        "room noise). `reference` is faster-whisper tiny.en's own default decode of the whole "
+        "file; `engine` is what `boardless transcribe` runs; `biased` adds the round's "
+        "vocabulary as hint words (measured, and left off: it raises the error rate).",
+        "",
+        "```",
+        table.strip(),
+        "```",
+        "",
+    ])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats: faster, noisier")
@@ -265,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = json.loads(run("bench.bench_engines", "--json", *quick))
     app = json.loads(run("bench.bench_app", "--json", *quick))
     text = page(info, args.quick, core_text, ends, engines, app, load(), corpus)
+    text += wer_section(run("bench.bench_wer"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
