@@ -143,7 +143,7 @@ def simulate_real_time(engine: Engine, pcm: np.ndarray) -> dict[str, list[float]
             if result.final:
                 last = (result.words[-1].end if result.words else result.end) - base
                 final_delays.append(clock - last)
-            else:
+            elif result.text:  # (a partial with no text is a sign of voice, not a caption)
                 covered = next((a for end, a in arrivals if end >= result.end - 1e-6), arrival)
                 partial_delays.append(clock - covered)
     for result in engine.flush():

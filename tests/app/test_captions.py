@@ -145,6 +145,18 @@ def test_feed_merges_partial_floods() -> None:
     assert len(woken) == 53
 
 
+def test_a_sign_of_voice_becomes_a_speech_event_not_a_caption() -> None:
+    from tui.speech.types import Recognition
+
+    feed = CaptionFeed(SpeechOptions(), Settings(), wake=lambda: None)
+    feed._result(Recognition("", False, 12.0, 13.25, engine="whisper"))
+    assert feed.drain() == [("speech", {"start": 12.0, "end": 13.25})]
+    feed._result(Recognition("", False, 12.0, 14.3, engine="whisper"))
+    feed._result(Recognition("so the write path", True, 12.0, 15.0, engine="whisper"))
+    events = feed.drain()  # the words came: the older sign of voice is superseded
+    assert [kind for kind, _ in events] == ["caption"]
+
+
 def test_feed_disabled_reports_off() -> None:
     feed = CaptionFeed(SpeechOptions(enabled=False), Settings(), wake=lambda: None)
     feed.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.core.coach_helpers import Driver, tiny_layout
+from tui.core.coach.silence import SilenceObserver
 from tui.core.layouts import parse_layout
 
 SENTENCE = "the api calls the ranking service and returns the rows to the client quickly"
@@ -39,6 +40,21 @@ def test_thinking_pauses_and_partials_are_not_dead_air() -> None:
         d.session.emit("caption", text="still talking", final=False, start=0.0, end=0.0,
                        words=[], delay=0.0, engine="vosk")
     assert d.flags("dead_air") == []
+
+
+def test_voice_activity_without_words_is_not_dead_air_or_a_thinking_pause() -> None:
+    # Whisper writes the words of a long utterance only when it ends; meanwhile its voice
+    # detector logs `speech` events. A 40 s monologue is talk, not silence.
+    d = Driver(tiny_layout()).start().wait(2).say("so the first thing")
+    for second in range(3, 44):
+        d.at(float(second))
+        d.session.emit("speech", start=float(second - 1), end=float(second))
+    d.at(45.0).say("and that is the whole write path")
+    assert d.flags("dead_air") == []
+    silences = next(o for o in d.session.observers if isinstance(o, SilenceObserver)).silences
+    assert silences == []
+    d.wait(21.0)  # real silence after it still counts
+    assert d.flags("dead_air") == [("dead_air", "requirements")]
 
 
 def test_no_dead_air_when_captions_are_off_or_timer_paused() -> None:

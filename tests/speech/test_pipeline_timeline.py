@@ -42,9 +42,9 @@ def test_time_format_and_lines() -> None:
     assert format_time(67.96) == "1:08.0"
     assert format_time(3723.4) == "1:02:03.4"
     result = Recognition("hello there", True, 3.2, 7.94,
-                         (Word("hello", 3.2, 3.6), Word("there", 3.7, 7.94)))
+                         (Word("hello", 3.2, 3.6), Word("there", 3.7, 7.94)), delay=0.412)
     assert format_final(result, as_json=False) == "[0:03.2-0:07.9] hello there"
     assert format_final(result, as_json=True) == (
-        '{"text": "hello there", "start": 3.2, "end": 7.94, "words": '
+        '{"text": "hello there", "start": 3.2, "end": 7.94, "delay": 0.412, "words": '
         '[{"text": "hello", "start": 3.2, "end": 3.6}, {"text": "there", "start": 3.7, "end": 7.94}]}'
     )

@@ -61,8 +61,26 @@ def test_available_and_bundled_model() -> None:
 @pytest.mark.parametrize("name", ENGLISH)
 def test_word_error_rate_is_pinned(fast, name: str) -> None:  # type: ignore[no-untyped-def]
     results = feed(fast, load_pcm(name))
-    assert all(r.final for r in results)
+    assert all(r.final for r in results if r.text)  # behind: no partials, only signs of voice
     assert wer(truth(name), finals_text(results)) <= MAX_WER[name]
+
+
+def test_signs_of_voice_while_speech_goes_on_none_in_the_pause(fast) -> None:  # type: ignore[no-untyped-def]
+    start = fast._clock.seconds
+    results = feed(fast, load_pcm("hibari_pause"))
+    finals = [r for r in results if r.final]
+    signs = [r for r in results if not r.final]
+    assert len(finals) == 2 and all(r.text for r in finals)
+    assert signs and all(r.text == "" and r.words == () for r in signs)
+    for final in finals:  # each utterance: a sign at its start, then about every second
+        inside = [s.end for s in signs if final.start - 0.05 <= s.start <= final.end]
+        assert inside and inside[0] - final.start < 0.6
+        gaps = [b - a for a, b in zip(inside, inside[1:])]
+        assert all(gap < 1.3 for gap in gaps)
+        assert final.end - inside[-1] < 1.5
+    pause = (finals[0].end + 0.5, finals[1].start - 0.3)  # the four seconds of silence
+    assert not [s for s in signs if pause[0] < s.end < pause[1]]
+    assert finals[0].start >= start
 
 
 def test_pause_cuts_two_utterances_with_word_times(fast) -> None:  # type: ignore[no-untyped-def]
@@ -107,7 +125,7 @@ def test_silence_and_noise_give_no_text(fast) -> None:  # type: ignore[no-untype
 def test_partials_while_speaking_when_idle(engine) -> None:  # type: ignore[no-untyped-def]
     engine.set_backlog(0.0)
     results = feed(engine, load_pcm("hibari_requirements")[: 7 * ENGINE_RATE])
-    partials = [r for r in results if not r.final]
+    partials = [r for r in results if not r.final and r.text]
     assert partials, "an idle engine re-decodes the open utterance about once a second"
     assert all(a.text != b.text for a, b in zip(partials, partials[1:]))
     assert results[-1].final

@@ -154,6 +154,10 @@ class CaptionFeed:
                 continue
             if not getattr(item, "final", False) and _superseded(items, index):
                 continue
+            if not getattr(item, "final", False) and not getattr(item, "text", ""):
+                # Voice activity without words yet: the speaker is talking (not dead air).
+                out.append(("speech", {"start": float(item.start), "end": float(item.end)}))
+                continue
             out.append(("caption", caption_fields(item)))
         return out
 

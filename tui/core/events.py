@@ -44,6 +44,7 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "delay": _NUM, "engine": _STR,
     },
     "captions_status": {"state": _STR, "message": _STR},
+    "speech": {"start": _NUM, "end": _NUM},
     "flag_raised": {"code": _STR, "phase": _OPT_STR, "message": _STR, "severity": _STR},
     "checklist_ticked": {"phase": _STR, "item": _STR, "source": _STR, "evidence": _STR},
     "probe_asked": {"id": _STR, "text": _STR, "phase": _OPT_STR, "answer_s": _NUM},

@@ -1,6 +1,7 @@
 """Silence: `dead_air` when nothing is said for too long while a phase runs and captions listen.
 
-Silence is measured from the last caption event (partial or final) or the start of the phase,
+Silence is measured from the last sign of speech (a caption, partial or final, or a `speech`
+event: the voice-activity detector hearing words not yet decoded) or the start of the phase,
 only while the phase clock runs and the recognizer listens; a pause up to the thinking-pause
 length is normal and only long stretches are flagged.
 """
@@ -39,7 +40,7 @@ class SilenceObserver(CoachObserver):
 
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
         out: list[NewEvent] = []
-        if event.type in ("caption", "phase_entered"):
+        if event.type in ("caption", "speech", "phase_entered"):
             out += self._close(event.t)
         out += self._sync(event.t, state)
         return out

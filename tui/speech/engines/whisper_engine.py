@@ -12,6 +12,10 @@ waiting upstream (`set_backlog`), the previous partial took well under the inter
 partials are cheap enough (`max_partial_decode_s`) that one in flight when the speaker stops
 cannot push the final much later.
 
+Voice activity: while the VAD hears speech and no partial was shown for `ACTIVITY_EVERY_S`,
+`accept` returns a partial with no text spanning the open utterance: the speaker is talking
+(the app logs it as a `speech` event, from which dead air is timed).
+
 Speed: the encoder sees the utterance plus 2 s (at least 10 s) instead of Whisper's 30 s
 window, which halves the time to decode a sentence with the same words and word times.
 
@@ -57,6 +61,7 @@ MIN_PARTIAL_FRAMES = 1000  # the shortest encoder window used for partials (10 s
 #: keeps "um" and "uh" (it never adds them: see bench/bench_wer.py for recall and false fillers).
 VERBATIM_PROMPT = "So, um, I think, uh, we could, um, use a cache."
 MAX_DECODE_TOKENS = 220
+ACTIVITY_EVERY_S = 1.0  # while speech goes on without a partial, a sign of it this often
 TAIL_S = 0.15  # a segment ending this close to the end of the speech has covered it
 CHECK_RATE_AFTER_S, MIN_WORDS_PER_S = 4.0, 1.6  # fewer words than this: decode again  # faster-whisper's limit leaves 448 - prompt tokens
 
@@ -224,6 +229,7 @@ class WhisperEngine:
         self._backlog = 0.0
         self._last_partial = ""
         self._partial_at = 0  # stream sample when the next partial may run
+        self._heard_at: int | None = None  # stream sample of the last partial or activity sign
         self.last_decode_s = 0.0  # the last final's decode time
         self._partial_s = 0.0  # the last partial's decode time
         self._partial_avg_s = 0.0  # moving average: can partials be afforded?
@@ -249,6 +255,15 @@ class WhisperEngine:
         partial = self._maybe_partial()
         if partial is not None:
             results.append(partial)
+            self._heard_at = self._vad_pos
+        elif self._in_speech and self._silence == 0 and (
+            self._heard_at is None or self._vad_pos - self._heard_at >= ACTIVITY_EVERY_S * ENGINE_RATE
+        ):
+            # Speech whose words are not decoded yet: say so (a partial with no text), so dead
+            # air is timed from the voice, not from when Whisper gets round to the words.
+            self._heard_at = self._vad_pos
+            start = self._audio_start / ENGINE_RATE
+            results.append(make_result(self.name, "", False, start, self._vad_pos / ENGINE_RATE))
         return results
 
     def flush(self) -> list[Recognition]:
@@ -282,6 +297,7 @@ class WhisperEngine:
         if not self._in_speech:
             if prob >= SPEECH_ON:
                 self._in_speech = True
+                self._heard_at = None
                 self._silence = 0
                 self._last_partial = ""
                 self._partial_at = self._vad_pos + int((self.partial_every_s or 0) * ENGINE_RATE)
