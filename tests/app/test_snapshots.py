@@ -6,8 +6,19 @@ pictures only change when the screen does. Regenerate with `pytest --snapshot-up
 
 from __future__ import annotations
 
-from tests.app.conftest import start_round, type_text
+from textual import events
+
+from tests.app.conftest import start_round
 from tui.core.clock import FakeClock
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Put `text` into the note being edited as a terminal paste does: the same note as typing
+    it key by key (tests/app/test_outline.py types), in one event instead of one per key."""
+    focused = pilot.app.focused
+    assert focused is not None
+    focused.post_message(events.Paste(text))
+    await pilot.pause()
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
