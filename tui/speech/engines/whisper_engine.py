@@ -7,7 +7,8 @@ and gives one final; the decode starts speculatively after 0.25 s of silence (a 
 turns out to be mid-sentence just discards it), so the final is ready sooner.
 
 While speech continues, a cheap partial (no word times, a short encoder window) re-decodes the
-open utterance at most every `partial_every_s`, and only when the engine is idle: no audio
+last `PARTIAL_TAIL_S` of the open utterance (what is being said now, in a bounded time) at most
+every `partial_every_s`, and only when the engine is idle: no audio
 waiting upstream (`set_backlog`), the previous partial took well under the interval, and
 partials are cheap enough (`max_partial_decode_s`) that one in flight when the speaker stops
 cannot push the final much later.
@@ -62,6 +63,8 @@ MIN_PARTIAL_FRAMES, PARTIAL_PAD_FRAMES = 500, 100  # partials: 5 s at least, 1 s
 #: keeps "um" and "uh" (it never adds them: see bench/bench_wer.py for recall and false fillers).
 VERBATIM_PROMPT = "So, um, I think, uh, we could, um, use a cache."
 MAX_DECODE_TOKENS = 220
+PARTIAL_TAIL_S = 2.0  # a partial decodes at most the last 2 s of the open utterance
+PARTIAL_BACKLOG_S = 0.1  # and only with at most this much audio waiting (else it would be late)
 ACTIVITY_EVERY_S = 1.0  # while speech goes on without a partial, a sign of it this often
 TAIL_S = 0.15  # a segment ending this close to the end of the speech has covered it
 CHECK_RATE_AFTER_S, MIN_WORDS_PER_S = 4.0, 1.6  # fewer words than this: decode again  # faster-whisper's limit leaves 448 - prompt tokens
@@ -348,7 +351,7 @@ class WhisperEngine:
     def _maybe_partial(self) -> Recognition | None:
         if not self._in_speech or self.partial_every_s is None:
             return None
-        if self._vad_pos < self._partial_at or self._backlog > 0.25 or self._silence > 0:
+        if self._vad_pos < self._partial_at or self._backlog > PARTIAL_BACKLOG_S or self._silence > 0:
             return None  # not due, behind, or the speaker may be stopping (the final comes soon)
         if self._partial_avg_s > self.max_partial_decode_s:
             # A partial still decoding when the speaker stops delays the final by as long: on a
@@ -356,11 +359,14 @@ class WhisperEngine:
             return None
         interval = max(self.partial_every_s, 3.0 * self._partial_s)
         self._partial_at = self._vad_pos + int(interval * ENGINE_RATE)
-        text = self._quick_text(self._audio)
+        # Only the last few seconds: what is being said now, decoded in a bounded time however
+        # long the utterance has gone on (the final has every word).
+        tail = max(0, len(self._audio) - int(PARTIAL_TAIL_S * ENGINE_RATE))
+        text = self._quick_text(self._audio[tail:])
         if not text or text == self._last_partial:
             return None
         self._last_partial = text
-        start = self._audio_start / ENGINE_RATE
+        start = (self._audio_start + tail) / ENGINE_RATE
         return make_result(self.name, text, False, start, self._vad_pos / ENGINE_RATE)
 
     def _quick_text(self, audio: np.ndarray) -> str:
