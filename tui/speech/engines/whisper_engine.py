@@ -3,15 +3,15 @@
 Whisper is not a streaming model, so this engine runs the Silero VAD shipped with faster-whisper
 chunk by chunk (32 ms, state carried across calls) and cuts an utterance after `min_silence_s`
 of non-speech (or at `max_utterance_s`). Each utterance is decoded once, with word timestamps,
-and gives one final; the decode starts speculatively after 0.25 s of silence (a pause that
+and gives one final; the decode starts speculatively after 0.1 s of silence (a pause that
 turns out to be mid-sentence just discards it), so the final is ready sooner.
 
 While speech continues, a cheap partial (no word times, a short encoder window) re-decodes the
-last `PARTIAL_TAIL_S` of the open utterance (what is being said now, in a bounded time) at most
-every `partial_every_s`, and only when the engine is idle: no audio
-waiting upstream (`set_backlog`), the previous partial took well under the interval, and
-partials are cheap enough (`max_partial_decode_s`) that one in flight when the speaker stops
-cannot push the final much later.
+last `PARTIAL_TAIL_S` of the open utterance (what is being said now, in a bounded time) at
+most every `partial_every_s`, and only when the engine is idle: no audio waiting upstream
+(`set_backlog`), the previous partial took well under the interval, and partials are cheap
+enough (`max_partial_decode_s`) that one in flight when the speaker stops cannot push the
+final much later.
 
 Voice activity: while the VAD hears speech and no partial was shown for `ACTIVITY_EVERY_S`,
 `accept` returns a partial with no text spanning the open utterance: the speaker is talking
@@ -62,12 +62,12 @@ MIN_PARTIAL_FRAMES, PARTIAL_PAD_FRAMES = 500, 100  # partials: 5 s at least, 1 s
 #: Whisper writes what it hears in the style of the text before it: a prompt with fillers in it
 #: keeps "um" and "uh" (it never adds them: see bench/bench_wer.py for recall and false fillers).
 VERBATIM_PROMPT = "So, um, I think, uh, we could, um, use a cache."
-MAX_DECODE_TOKENS = 220
+MAX_DECODE_TOKENS = 220  # faster-whisper's limit leaves 448 minus the prompt's tokens
 PARTIAL_TAIL_S = 2.0  # a partial decodes at most the last 2 s of the open utterance
 PARTIAL_BACKLOG_S = 0.1  # and only with at most this much audio waiting (else it would be late)
 ACTIVITY_EVERY_S = 1.0  # while speech goes on without a partial, a sign of it this often
 TAIL_S = 0.15  # a segment ending this close to the end of the speech has covered it
-CHECK_RATE_AFTER_S, MIN_WORDS_PER_S = 4.0, 1.6  # fewer words than this: decode again  # faster-whisper's limit leaves 448 - prompt tokens
+CHECK_RATE_AFTER_S, MIN_WORDS_PER_S = 4.0, 1.6  # fewer words a second than this: decode again
 
 
 def available() -> str | None:
@@ -205,10 +205,8 @@ class WhisperEngine:
         max_utterance_s: float = 20.0,
         partial_every_s: float | None = 1.0,
         max_partial_decode_s: float = 0.3,
-        beam_size: int = 1,
         hotwords: str | None = None,
         initial_prompt: str | None = VERBATIM_PROMPT,
-        short_window: bool = True,
     ) -> None:
         self._model, self.model_source = load_model(model, threads)
         self.language = language if self._model.model.is_multilingual else "en"
@@ -216,10 +214,8 @@ class WhisperEngine:
         self.max_utterance_s = max_utterance_s
         self.partial_every_s = partial_every_s
         self.max_partial_decode_s = max_partial_decode_s
-        self.beam_size = beam_size
         self.hotwords = hotwords
         self.initial_prompt = initial_prompt
-        self.short_window = short_window
         self._vad = StreamingVad()
         self._tokenizer, self._prompt, self._suppress = _draft_tokens(self._model, self.language)
         self._clock = SampleClock()
@@ -261,7 +257,8 @@ class WhisperEngine:
             results.append(partial)
             self._heard_at = self._vad_pos
         elif self._in_speech and self._silence == 0 and (
-            self._heard_at is None or self._vad_pos - self._heard_at >= ACTIVITY_EVERY_S * ENGINE_RATE
+            self._heard_at is None
+            or self._vad_pos - self._heard_at >= ACTIVITY_EVERY_S * ENGINE_RATE
         ):
             # Speech whose words are not decoded yet: say so (a partial with no text), so dead
             # air is timed from the voice, not from when Whisper gets round to the words.
@@ -351,7 +348,8 @@ class WhisperEngine:
     def _maybe_partial(self) -> Recognition | None:
         if not self._in_speech or self.partial_every_s is None:
             return None
-        if self._vad_pos < self._partial_at or self._backlog > PARTIAL_BACKLOG_S or self._silence > 0:
+        due = self._vad_pos >= self._partial_at
+        if not due or self._backlog > PARTIAL_BACKLOG_S or self._silence > 0:
             return None  # not due, behind, or the speaker may be stopping (the final comes soon)
         if self._partial_avg_s > self.max_partial_decode_s:
             # A partial still decoding when the speaker stops delays the final by as long: on a
@@ -406,10 +404,9 @@ class WhisperEngine:
 
     def _decode(self, audio: np.ndarray, with_words: bool) -> tuple[str, list[Word]]:
         began = time.monotonic()
-        window = window_frames(len(audio)) if self.short_window else None
-        text, words = self._decode_in(audio, with_words, window)
+        text, words = self._decode_in(audio, with_words, window_frames(len(audio)))
         seconds = len(audio) / ENGINE_RATE
-        if window is not None and seconds > CHECK_RATE_AFTER_S and (
+        if seconds > CHECK_RATE_AFTER_S and (
             len(text.split()) < MIN_WORDS_PER_S * seconds
         ):
             # Prompted, a short window sometimes ends a long utterance early (a timestamp
@@ -428,7 +425,7 @@ class WhisperEngine:
         segments, _info = self._model.transcribe(
             audio,
             language=self.language,
-            beam_size=self.beam_size,
+            beam_size=1,
             best_of=1,
             hotwords=self.hotwords or None,
             initial_prompt=self.initial_prompt or None,
