@@ -51,14 +51,20 @@ async def test_type_a_layered_outline_with_markers(make_app) -> None:
         assert all(e["phase"] == "requirements" for e in added)
 
 
-async def test_empty_new_note_is_dropped(make_app) -> None:
+async def test_enter_on_an_empty_new_note_never_merges_text(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
-        await type_text(pilot, "one")
+        await type_text(pilot, "first note")
         await pilot.press("enter", "enter")
-        assert tree(app) == [("one", 0, "note")]
+        assert tree(app) == [("first note", 0, "note")]
+        assert app.screen.query_one(OutlineView).draft is not None  # still a new, empty note
+        await type_text(pilot, "XYZ")
+        await pilot.press("enter")
+        assert tree(app) == [("first note", 0, "note"), ("XYZ", 0, "note")]
+        await pilot.press("escape")  # Escape closes an empty new note without a trace
         assert app.screen.query_one(OutlineView).draft is None
+        assert tree(app) == [("first note", 0, "note"), ("XYZ", 0, "note")]
 
 
 async def test_edit_in_place_move_fold_delete_undo_redo(make_app) -> None:

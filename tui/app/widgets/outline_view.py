@@ -233,11 +233,12 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
         self.action_cursor(direction * max(1, self.size.height - 1))
 
     def action_new_note(self) -> None:
-        had_draft = self.draft is not None
-        empty = had_draft and (self.edit is None or not self.edit.text.strip())
-        self.commit()
+        empty = self.draft is not None and (self.edit is None or not self.edit.text.strip())
         if empty:
+            # Enter on an empty new note keeps it open: what is typed next is a note of its
+            # own, never an addition to the note above it (Escape closes it).
             return
+        self.commit()
         self._open_draft()
 
     def action_stop_editing(self) -> None:
