@@ -121,6 +121,24 @@ async def test_outdent_and_first_undo_drops_typing(make_app) -> None:
         assert tree(app) == [("parent", 0, "note"), ("child", 1, "note")]
 
 
+async def test_undo_and_redo_take_a_draft_as_one_step_and_log_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "first")
+        await pilot.press("enter")
+        await type_text(pilot, "second draft")
+        await pilot.press("ctrl+z")
+        assert tree(app) == [("first", 0, "note")]
+        assert [e["text"] for e in logged(app, "note_added")] == ["first", "second draft"]
+        await pilot.press("ctrl+y")
+        assert tree(app) == [("first", 0, "note"), ("second draft", 0, "note")]
+        await pilot.press("ctrl+z")
+        assert tree(app) == [("first", 0, "note")]
+        await pilot.press("ctrl+z")  # then the step before it
+        assert tree(app) == []
+
+
 async def test_keys_are_applied_in_order_with_typing(make_app) -> None:
     """Enter and Tab typed in one burst with text must not overtake the text."""
     app = make_app()

@@ -312,12 +312,13 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
 
     def action_undo(self) -> None:
         if self.edit is not None and self.edit.dirty:
-            self.edit = None  # first undo drops what is being typed
-            if self.draft is not None:
-                self.draft = None
-                self.rebuild()
-            self.refresh()
-            return
+            # What is being typed is one step: saved first (so it reaches the log), then undone
+            # like any other, and Ctrl+Y brings it back.
+            before = self.session.state.last_seq
+            self.commit()
+            if self.session.state.last_seq == before:
+                self.refresh()  # nothing worth saving (only spaces): nothing to undo either
+                return
         self.draft, self.edit = None, None
         self._emit("outline_undo")
 
