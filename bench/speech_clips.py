@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +43,6 @@ class SpeechClip:
     snr_db: float = 15.0
     prompt: str | None = None
     layout: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
