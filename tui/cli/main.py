@@ -32,6 +32,10 @@ COMMANDS: dict[str, str] = {
 }
 #: Global options that take a value (their value is never the command).
 VALUE_OPTIONS = ("--data-dir", "--config-dir")
+#: Options that print something and exit instead of running a command.
+INFO_OPTIONS = ("-h", "--help", "--version")
+#: What runs when no command is named: the start screen.
+DEFAULT_COMMAND = "practice"
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -76,6 +80,18 @@ def command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
+def with_default_command(argv: Sequence[str]) -> list[str]:
+    """`argv` with the default command appended when it names none, so that `boardless` and
+    `boardless --data-dir DIR` open the start screen; `--help` and `--version` are left alone,
+    and so is a trailing value option (argparse then says its value is missing)."""
+    argv = list(argv)
+    if command_in(argv) is not None or any(token in INFO_OPTIONS for token in argv):
+        return argv
+    if argv and argv[-1] in VALUE_OPTIONS:
+        return argv
+    return [*argv, DEFAULT_COMMAND]
+
+
 def apply_dir_overrides(args: argparse.Namespace) -> None:
     """Route --data-dir / --config-dir through the environment that `locations` reads."""
     if getattr(args, "data_dir", None) is not None:
@@ -86,9 +102,7 @@ def apply_dir_overrides(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv:
-        argv = ["practice"]
+    argv = with_default_command(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     apply_dir_overrides(args)
