@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
+from tui.cli import terminal
 from tui.cli.parser import add_json_flag
 from tui.core.eventlog import read_log
 from tui.core.report import build_report, report_markdown
@@ -20,7 +22,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "planned window against actual time, the flags on a timeline, clarifying questions, "
         "requirements covered and missed, the core-challenge sentence, failure modes raised, "
         "pace, fillers, the longest silence and the top three things to practise next. The "
-        "same log always gives the same report.",
+        "same log always gives the same report. In a terminal the Markdown is rendered; piped or "
+        "redirected it is printed as plain Markdown.",
     )
     parser.add_argument(
         "session", metavar="SESSION",
@@ -32,11 +35,24 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Resolve the session, build the report, print it as Markdown text or JSON."""
+    """Resolve the session, build the report, print it as JSON, rendered Markdown (terminal) or
+    plain Markdown (pipe or file)."""
     log_path = resolve_session(args.session)
     report = build_report(read_log(log_path).events)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    text = "\n".join(report_markdown(report)).rstrip("\n")
+    if terminal.stdout_is_terminal():
+        render_markdown(text)
     else:
-        print("\n".join(report_markdown(report)).rstrip("\n"))
+        print(text)
     return 0
+
+
+def render_markdown(text: str) -> None:
+    """Print Markdown to the terminal through Rich: headings, tables and lists laid out."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console(file=sys.stdout, force_terminal=True).print(Markdown(text))
