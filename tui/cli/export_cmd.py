@@ -22,14 +22,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Export a session as CommonMark: prompt, layout, each phase's planned window "
         "against actual time, the outline as nested lists under phase (or layer) headings, the "
         "flags, the debrief and optionally the transcript. The same log always gives the same "
-        "bytes. Without -o the file is written as session.md in the session directory.",
+        "bytes. Without -o the file is written as session.md in the session directory and its path "
+        "is printed; with -o - the Markdown itself goes to standard output (and nothing else "
+        "does), e.g. 'boardless export SESSION -o - | less'.",
     )
     parser.add_argument(
         "session", metavar="SESSION",
         help="a session directory, its events.jsonl, or a session id (see 'boardless sessions list')",
     )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="write here instead ('-' prints to standard output)")
+                        help="write here instead; '-' writes the Markdown to standard output")
     parser.add_argument("--by", choices=GROUPINGS, default="phase",
                         help="group the outline under phase headings (default) or layer headings")
     parser.add_argument("--transcript", action=argparse.BooleanOptionalAction, default=True,
@@ -40,7 +42,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Resolve the session, export it, print where it went."""
+    """Resolve the session, export it, print where it went (or print it, for `-o -`)."""
     log_path = resolve_session(args.session)
     if args.output is not None and str(args.output) == "-":
         events = read_log(log_path).events
