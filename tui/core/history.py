@@ -1,4 +1,7 @@
-"""Practice history: past sessions with per-phase times and flag counts, and trends per phase."""
+"""Practice history: past sessions with per-phase times and flag counts, and trends per phase.
+
+Trends are kept per layout (and per prompt within a layout): a 5-minute drill and a 45-minute
+round are never averaged together."""
 
 from __future__ import annotations
 
@@ -44,12 +47,15 @@ class Trend:
 
 @dataclass(frozen=True)
 class History:
-    """Sessions, oldest first, with trends per phase across all of them and per prompt."""
+    """Sessions, oldest first, with trends per phase for each layout (`by_layout`: layout id ->
+    trends) and for each prompt practised more than once in a layout (`by_prompt`: layout id ->
+    prompt id -> trends)."""
 
     prompt: str | None
+    layout: str | None
     sessions: tuple[PastSession, ...]
-    trends: tuple[Trend, ...]
-    by_prompt: dict[str, tuple[Trend, ...]]
+    by_layout: dict[str, tuple[Trend, ...]]
+    by_prompt: dict[str, dict[str, tuple[Trend, ...]]]
     problems: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,6 +69,11 @@ def sparkline(values: Sequence[float]) -> str:
     if top <= 0:
         return BARS[0] * len(values)
     return "".join(BARS[min(len(BARS) - 1, int(v / top * (len(BARS) - 1) + 0.5))] for v in values)
+
+
+def fit_sparkline(values: Sequence[float], width: int) -> str:
+    """The sparkline of the newest `width` values (at least one), scaled over those shown."""
+    return sparkline(list(values)[-max(1, width):]) if values else ""
 
 
 def trend(name: str, values: Sequence[float]) -> Trend:
@@ -96,8 +107,9 @@ def trends(sessions: Sequence[PastSession]) -> tuple[Trend, ...]:
     return tuple(out)
 
 
-def build_history(root: Path, prompt: str | None = None) -> History:
-    """History of the sessions under `root` (optionally only those for one prompt id)."""
+def build_history(root: Path, prompt: str | None = None, layout: str | None = None) -> History:
+    """History of the sessions under `root`, optionally only those for one prompt id and/or
+    one layout id."""
     sessions: list[PastSession] = []
     problems: list[str] = []
     if root.is_dir():
@@ -107,12 +119,16 @@ def build_history(root: Path, prompt: str | None = None) -> History:
             except BoardlessError as error:
                 problems.append(f"{directory.name}: {error}")
                 continue
-            if prompt is None or row.prompt_id == prompt:
+            if prompt in (None, row.prompt_id) and layout in (None, row.layout_id):
                 sessions.append(row)
     sessions.sort(key=lambda s: (s.started, s.id))
-    by_prompt: dict[str, tuple[Trend, ...]] = {}
-    for prompt_id in sorted({s.prompt_id for s in sessions}):
-        mine = [s for s in sessions if s.prompt_id == prompt_id]
-        if len(mine) >= 2:
-            by_prompt[prompt_id] = trends(mine)
-    return History(prompt, tuple(sessions), trends(sessions), by_prompt, tuple(problems))
+    by_layout: dict[str, tuple[Trend, ...]] = {}
+    by_prompt: dict[str, dict[str, tuple[Trend, ...]]] = {}
+    for layout_id in sorted({s.layout_id for s in sessions}):
+        in_layout = [s for s in sessions if s.layout_id == layout_id]
+        by_layout[layout_id] = trends(in_layout)
+        for prompt_id in sorted({s.prompt_id for s in in_layout}):
+            mine = [s for s in in_layout if s.prompt_id == prompt_id]
+            if len(mine) >= 2:
+                by_prompt.setdefault(layout_id, {})[prompt_id] = trends(mine)
+    return History(prompt, layout, tuple(sessions), by_layout, by_prompt, tuple(problems))
