@@ -1,31 +1,50 @@
-"""`boardless sessions list`: the practice sessions stored in the data directory."""
+"""`boardless sessions list|delete`: the practice sessions stored in the data directory."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
+from tui.cli import terminal
 from tui.cli.parser import add_command_group, add_json_flag
 from tui.core.durations import format_clock
+from tui.core.errors import BoardlessError, UsageError
+from tui.core.eventlog import LOG_NAME, read_log
 from tui.core.locations import sessions_dir
-from tui.core.store import list_sessions
+from tui.core.state import fold
+from tui.core.store import delete_session, list_sessions, session_dir_by_id, summarise
+from tui.core.walltime import format_local_time
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `sessions` command."""
     actions = add_command_group(
-        subparsers, common, "sessions", help="list stored practice sessions",
+        subparsers, common, "sessions", help="list or delete stored practice sessions",
         description="Practice sessions live as directories under the data directory "
         "(--data-dir, env BOARDLESS_DATA_DIR), each holding events.jsonl.",
     )
     listing = actions.add_parser(
         "list", parents=[common], help="list sessions, oldest first",
-        description="List sessions with their start time, layout, prompt, time used, notes and "
-        "flags. Damaged logs are listed with the problem.",
+        description="List sessions with their start time (local time), layout, prompt, time "
+        "used, notes and flags. Damaged logs are listed with the problem. JSON gives the start "
+        "as the log's UTC ISO stamp.",
     )
     add_json_flag(listing)
     listing.set_defaults(func=cmd_list)
+    delete = actions.add_parser(
+        "delete", parents=[common], help="delete one session and everything in its directory",
+        description="Delete a session directory (its log, audio and export) from the sessions "
+        "directory. Asks first; without a terminal to ask on, --yes is required. Declining "
+        "deletes nothing and exits with 1.",
+    )
+    delete.add_argument("session_id", metavar="ID",
+                        help="session id or unique id prefix (see 'boardless sessions list')")
+    delete.add_argument("-y", "--yes", action="store_true",
+                        help="delete without asking (needed when standard input is not a terminal)")
+    delete.set_defaults(func=cmd_delete)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -47,7 +66,32 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"{s.id}  damaged: {s.problem}")
             continue
         status = "ended" if s.ended else "unfinished"
-        print(f"{s.id}  {s.started[:16].replace('T', ' ')}  {s.layout_id:<18} "
+        print(f"{s.id}  {format_local_time(s.started)}  {s.layout_id:<18} "
               f"{format_clock(s.used_s):>7}  {s.notes:>4} notes  {s.flags:>3} flags  {status}  "
               f"{s.prompt_title}")
     return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    """Find the session among the stored ones, ask (unless --yes), delete its directory."""
+    directory = session_dir_by_id(args.session_id)
+    if not args.yes:
+        if not terminal.stdin_is_terminal():
+            raise UsageError(f"not deleting {directory.name} without confirmation: standard "
+                             "input is not a terminal; pass --yes")
+        if not terminal.confirm(f"Delete session {directory.name} ({contents(directory)})?"):
+            print(f"Kept {directory.name}.", file=sys.stderr)
+            return 1
+    delete_session(directory)
+    print(f"Deleted {directory.name}.")
+    return 0
+
+
+def contents(directory: Path) -> str:
+    """What a session holds, for the question: "12 notes, 3 flags" (or why it cannot say)."""
+    try:
+        row = summarise(directory, fold(read_log(directory / LOG_NAME).events))
+    except BoardlessError:
+        return "damaged log"
+    notes, flags = row.notes, row.flags
+    return f"{notes} note{'s' * (notes != 1)}, {flags} flag{'s' * (flags != 1)}"

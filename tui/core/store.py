@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -50,20 +51,42 @@ def resolve_session(arg: str, root: Path | None = None) -> Path:
     looks_like_path = any(sep in arg for sep in ("/", "\\")) or arg.startswith((".", "~"))
     if looks_like_path or not arg:
         raise UsageError(f"no session at {path}: the path does not exist")
+    hint = "give a session directory, an events.jsonl file or an id from 'boardless sessions list'"
+    return session_dir_by_id(arg, root, hint) / LOG_NAME
+
+
+def session_dir_by_id(session_id: str, root: Path | None = None,
+                      hint: str = "give an id from 'boardless sessions list'") -> Path:
+    """The directory of the session with this id (or unique id prefix) directly under `root`
+    (default: the sessions directory); never a path elsewhere. `hint` ends the not-found error."""
     root = root or sessions_dir()
-    exact = root / arg / LOG_NAME
-    if exact.is_file():
+    if not session_id or session_id in (".", "..") or any(c in session_id for c in "/\\"):
+        raise UsageError(f"no session {session_id!r}: {hint}")
+    exact = root / session_id
+    if (exact / LOG_NAME).is_file():
         return exact
-    matches = sorted(p for p in root.glob(f"{glob_escape(arg)}*") if (p / LOG_NAME).is_file())
+    matches = sorted(p for p in root.glob(f"{glob_escape(session_id)}*")
+                     if (p / LOG_NAME).is_file())
     if len(matches) == 1:
-        return matches[0] / LOG_NAME
+        return matches[0]
     if len(matches) > 1:
         names = ", ".join(p.name for p in matches[:5])
-        raise UsageError(f"session {arg!r} is ambiguous: {names}")
-    raise UsageError(
-        f"no session {arg!r}: give a session directory, an events.jsonl file or an id from "
-        "'boardless sessions list'"
-    )
+        raise UsageError(f"session {session_id!r} is ambiguous: {names}")
+    raise UsageError(f"no session {session_id!r}: {hint}")
+
+
+def delete_session(directory: Path, root: Path | None = None) -> None:
+    """Remove one session directory, which must sit directly under `root` (default: the
+    sessions directory) and be a real directory, not a link to somewhere else."""
+    root = (root or sessions_dir()).resolve()
+    if directory.is_symlink() or not directory.is_dir():
+        raise UsageError(f"{directory} is not a session directory; nothing deleted")
+    if directory.resolve().parent != root:
+        raise UsageError(f"{directory} is not inside {root}; nothing deleted")
+    try:
+        shutil.rmtree(directory)
+    except OSError as error:
+        raise BoardlessError(f"cannot delete {directory}: {error.strerror or error}") from None
 
 
 def glob_escape(text: str) -> str:
