@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from tests.pty_run import plain, run_in_pty
+from tui.cli.history_cmd import render
 from tui.cli.main import main
-from tui.core.history import BARS
+from tui.core.history import BARS, History, fit_sparkline, sparkline
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_sessions"
 NAMES = ("strong-round", "jumps-to-design", "skips-framing")
@@ -84,11 +88,11 @@ def test_report_flags_match_the_flags_written_live(name: str,
 def test_report_text_and_subprocess_json() -> None:
     run = subprocess.run([sys.executable, "-m", "tui", "report",
                           str(SAMPLES / "jumps-to-design"), "--json"],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["layout_id"] == "netflix-l5"
     run = subprocess.run([sys.executable, "-m", "tui", "report", str(SAMPLES / "skips-framing")],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0 and run.stdout.startswith("## Debrief")
 
 
@@ -117,13 +121,13 @@ def test_history_json_on_the_samples(tmp_path: Path, capsys: pytest.CaptureFixtu
         "requirements", "framing", "walkthrough", "deep_dive", "resilience"}
     jumps = data["sessions"][0]
     assert jumps["flag_counts"]["over_time"] == 2
-    trends = {t["name"]: t for t in data["trends"]}
+    trends = {t["name"]: t for t in data["by_layout"]["netflix-l5"]}
     walk = trends["walkthrough"]
     assert walk["first"] == jumps["phase_s"]["walkthrough"]
     assert walk["latest"] == strong["phase_s"]["walkthrough"]
     assert len(walk["spark"]) == 3 and set(walk["spark"]) <= set(BARS)
     assert trends["flags"]["latest"] == 0
-    assert "video-streaming-cdn" in data["by_prompt"]
+    assert "video-streaming-cdn" in data["by_prompt"]["netflix-l5"]
 
 
 def test_history_text_and_prompt_filter(tmp_path: Path,
@@ -133,8 +137,8 @@ def test_history_text_and_prompt_filter(tmp_path: Path,
     (sessions / "broken" / "events.jsonl").write_text("not json\n{}\n", encoding="utf-8")
     assert main(["history"]) == 0
     captured = capsys.readouterr()
-    assert "Trend per phase across sessions:" in captured.out
-    assert "Trend for prompt video-streaming-cdn:" in captured.out
+    assert "Trend per phase, layout netflix-l5 (3 sessions):" in captured.out
+    assert "Trend for prompt" not in captured.out  # the one prompt: the layout's lines again
     assert "skipped damaged session broken" in captured.err
     assert main(["history", "--prompt", "video-streaming-cdn", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["sessions"]) == 3
@@ -184,3 +188,152 @@ def test_report_on_a_hand_written_log(tmp_path: Path, capsys: pytest.CaptureFixt
     codes = _codes(_report(capsys, str(log)))
     assert codes == {"jumped_to_design": {"requirements"}, "rushed": {"requirements"},
                      "no_request_trace": {"walkthrough"}, "no_operability": {"walkthrough"}}
+
+
+# report in a terminal, history per layout, local times (issue 12, CLI habits).
+
+RAW = "no\\_core\\_challenge"  # what the Markdown source holds, and a terminal must not show
+
+
+def test_report_piped_is_plain_markdown() -> None:
+    run = subprocess.run([sys.executable, "-m", "tui", "report", str(SAMPLES / "skips-framing")],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0 and run.stdout.startswith("## Debrief")
+    assert RAW in run.stdout and "\x1b[" not in run.stdout
+
+
+def test_report_to_a_terminal_is_rendered(monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import terminal
+
+    monkeypatch.setattr(terminal, "stdout_is_terminal", lambda: True)
+    assert main(["report", str(SAMPLES / "skips-framing")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[" in out and RAW not in out and "## Debrief" not in out
+    assert "no_core_challenge" in plain(out)
+    monkeypatch.setattr(terminal, "stdout_is_terminal", lambda: False)
+    assert main(["report", str(SAMPLES / "skips-framing"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["core_challenge"] is None  # --json as before
+
+
+def test_report_in_a_real_terminal_is_rendered() -> None:
+    code, out = run_in_pty("report", str(SAMPLES / "skips-framing"), columns=100)
+    assert code == 0
+    text = plain(out)
+    assert "\x1b[" in out and RAW not in out and "## Debrief" not in text
+    assert "no_core_challenge" in text and "Practise next" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def _add_session(sessions: Path, name: str, layout: str, prompt: str, seconds: float,
+                 wall: datetime) -> None:
+    """A session of `layout` that ran `seconds` in its first phase and ended."""
+    from tui.core.clock import FakeClock
+    from tui.core.layouts import find_layout
+    from tui.core.prompts import find_prompt
+    from tui.core.session import Session
+
+    clock = FakeClock(start_wall=wall)
+    directory = sessions / name
+    directory.mkdir(parents=True)
+    session = Session.create(find_layout(layout), find_prompt(prompt), clock, directory)
+    session.emit_all(session.state.phases.start_or_resume())
+    clock.advance(seconds)
+    session.emit("round_ended", reason="user")
+    session.close()
+
+
+def _mixed_layouts(tmp_path: Path) -> Path:
+    """The three 45-minute netflix-l5 samples plus two 7-minute requirements drills."""
+    sessions = _data_dir(tmp_path)
+    start = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    _add_session(sessions, "drill-1", "requirements-drill", "social-feed", 240, start)
+    _add_session(sessions, "drill-2", "requirements-drill", "social-feed", 300,
+                 start + timedelta(days=1))
+    return sessions
+
+
+def test_history_trends_are_per_layout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _mixed_layouts(tmp_path)
+    assert main(["history", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["sessions"]) == 5 and "trends" not in data
+    assert set(data["by_layout"]) == {"netflix-l5", "requirements-drill"}
+    drill = {t["name"]: t for t in data["by_layout"]["requirements-drill"]}
+    assert drill["requirements"]["values"] == [240.0, 300.0]
+    assert drill["requirements"]["mean"] == 270.0  # the 45-minute rounds are not in it
+    netflix = {t["name"]: t for t in data["by_layout"]["netflix-l5"]}
+    assert len(netflix["flags"]["values"]) == 3
+    assert [s["phase_s"]["requirements"] for s in data["sessions"][:3]] == \
+        netflix["requirements"]["values"]
+    assert set(data["by_prompt"]["netflix-l5"]) == {"video-streaming-cdn"}
+    assert set(data["by_prompt"]["requirements-drill"]) == {"social-feed"}
+
+    assert main(["history"]) == 0
+    text = capsys.readouterr().out
+    assert "Trend per phase, layout netflix-l5 (3 sessions):" in text
+    assert "Trend per phase, layout requirements-drill (2 sessions):" in text
+    assert "across sessions" not in text
+
+
+def test_history_layout_filter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _mixed_layouts(tmp_path)
+    assert main(["history", "--layout", "requirements-drill", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["id"] for s in data["sessions"]] == ["drill-1", "drill-2"]
+    assert data["layout"] == "requirements-drill" and set(data["by_layout"]) == {
+        "requirements-drill"}
+    assert main(["history", "--layout", "netflix-l5", "--prompt", "video-streaming-cdn"]) == 0
+    text = capsys.readouterr().out
+    assert "drill-1" not in text and "strong-round" in text
+    assert "requirements-drill" not in text
+    assert main(["history", "--layout", "generic-45"]) == 0
+    assert "No sessions for layout 'generic-45'" in capsys.readouterr().out
+
+
+def test_history_shows_local_start_times(tmp_path: Path) -> None:
+    _mixed_layouts(tmp_path)
+    env = {**os.environ, "TZ": "JST-9"}  # nine hours east of UTC, without needing tzdata
+    run = subprocess.run([sys.executable, "-m", "tui", "history"], capture_output=True,
+                         text=True, timeout=120, env=env, check=False)
+    assert "drill-1  2026-11-20 17:00  requirements-drill" in run.stdout
+    assert "strong-round  2026-11-19 03:30  netflix-l5" in run.stdout
+    assert "T08:00" not in run.stdout and "Z " not in run.stdout
+    run = subprocess.run([sys.executable, "-m", "tui", "history", "--json"], capture_output=True,
+                         text=True, timeout=120, env=env, check=False)
+    assert json.loads(run.stdout)["sessions"][-1]["started"] == "2026-11-21T08:00:00.000Z"
+
+
+def test_sparklines_fit_the_terminal_and_keep_the_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sessions = tmp_path / "data" / "sessions"
+    start = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
+    seconds = [60.0 + (n * 37) % 50 * 4 for n in range(60)]  # an uneven walk, oldest first
+    for n, secs in enumerate(seconds):
+        _add_session(sessions, f"drill-{n:02d}", "requirements-drill", "social-feed", secs,
+                     start + timedelta(hours=n))
+    for columns in (40, 60, 80, 200):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        assert main(["history"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        trend_at = lines.index("Trend per phase, layout requirements-drill (60 sessions):")
+        trend = lines[trend_at + 1:]
+        if columns >= 60:  # at 40 the numbers alone are wider than the terminal
+            assert all(len(line) <= columns for line in trend)
+        at = next(i for i, ln in enumerate(trend) if ln.startswith("  requirements "))
+        words = trend[at].split()
+        spark = words[1] if set(words[1]) <= set(BARS) else trend[at + 1].strip()
+        assert set(spark) <= set(BARS) and len(spark) <= columns
+        assert spark == sparkline(seconds[-len(spark):])  # the newest points, scaled over them
+        if columns >= 100:
+            assert len(spark) == 60
+        else:
+            assert 10 <= len(spark) < 60 and spark != sparkline(seconds[:len(spark)])
+
+
+def test_fit_sparkline_keeps_the_newest_points() -> None:
+    assert fit_sparkline([1, 2, 3, 4], 2) == sparkline([3, 4])
+    assert fit_sparkline([1, 2, 3, 4], 10) == sparkline([1, 2, 3, 4])
+    assert fit_sparkline([5, 1], 0) == sparkline([1]) and fit_sparkline([], 5) == ""
+    assert render(History(None, None, (), {}, {}, ()), 40)[0].startswith("No sessions")
