@@ -18,6 +18,16 @@ def logged(app, kind: str) -> list:  # type: ignore[no-untyped-def]
     return [e for e in read_log(app.session.log_path).events if e.type == kind]
 
 
+def logged_texts(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The last text the log holds for each note ever added, in order of adding (a note may be
+    saved while typed: added with part of its text, then edited)."""
+    texts: dict[str, str] = {}
+    for event in read_log(app.session.log_path).events:
+        if event.type in ("note_added", "note_edited"):
+            texts[event["id"]] = event["text"]
+    return list(texts.values())
+
+
 async def test_type_a_layered_outline_with_markers(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -130,13 +140,76 @@ async def test_undo_and_redo_take_a_draft_as_one_step_and_log_it(make_app) -> No
         await type_text(pilot, "second draft")
         await pilot.press("ctrl+z")
         assert tree(app) == [("first", 0, "note")]
-        assert [e["text"] for e in logged(app, "note_added")] == ["first", "second draft"]
+        assert logged_texts(app) == ["first", "second draft"]  # the draft reached the log
         await pilot.press("ctrl+y")
         assert tree(app) == [("first", 0, "note"), ("second draft", 0, "note")]
         await pilot.press("ctrl+z")
         assert tree(app) == [("first", 0, "note")]
         await pilot.press("ctrl+z")  # then the step before it
         assert tree(app) == []
+
+
+async def test_a_note_being_typed_is_logged_at_the_next_tick_and_undone_as_one_step(
+    make_app,
+) -> None:
+    """The app's half-second tick saves what is on screen; the note stays open, and undo and
+    redo still take the whole typing as one step."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "half a thou")
+        app.tick()
+        assert logged_texts(app) == ["half a thou"]
+        view = app.screen.query_one(OutlineView)
+        assert view.edit is not None and view.draft is None  # still typing, now into the note
+        await type_text(pilot, "ght")
+        app.tick()
+        assert logged_texts(app) == ["half a thought"]
+        await type_text(pilot, " more")
+        await pilot.press("enter")
+        assert logged_texts(app) == ["half a thought more"]
+        assert all(e["merge"] for e in logged(app, "note_edited"))
+        await type_text(pilot, "second")
+        await pilot.press("escape")
+        assert tree(app) == [("half a thought more", 0, "note"), ("second", 0, "note")]
+        await pilot.press("ctrl+z", "ctrl+z")
+        assert tree(app) == []  # two notes, two steps, however often they were saved
+        await pilot.press("ctrl+y")
+        assert tree(app) == [("half a thought more", 0, "note")]
+
+
+async def test_editing_a_saved_note_is_one_step_and_emptying_a_new_one_removes_it(
+    make_app,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "cache")
+        await pilot.press("escape")
+        await type_text(pilot, " aside")
+        app.tick()
+        await type_text(pilot, " tier")
+        app.tick()
+        await pilot.press("escape")
+        assert tree(app) == [("cache aside tier", 0, "note")]
+        await pilot.press("ctrl+z")
+        assert tree(app) == [("cache", 0, "note")]
+        await pilot.press("enter")
+        await type_text(pilot, "oops")
+        app.tick()
+        assert [n.text for n, _ in app.session.state.outline.walk()] == ["cache", "oops"]
+        await pilot.press(*["backspace"] * 4)
+        await pilot.press("backspace")  # on the emptied new note: closes and removes it
+        assert tree(app) == [("cache", 0, "note")]
+        assert logged(app, "note_deleted")[-1]["merge"] is True
+        await pilot.press("ctrl+z")  # the removed note left no step: this undoes the add
+        assert tree(app) == []
+        await type_text(pilot, "fresh")
+        await pilot.press("enter", "enter")  # Enter on an empty new note never merges text
+        await type_text(pilot, "XYZ")
+        app.tick()
+        await pilot.press("escape")
+        assert tree(app) == [("fresh", 0, "note"), ("XYZ", 0, "note")]
 
 
 async def test_keys_are_applied_in_order_with_typing(make_app) -> None:

@@ -133,3 +133,37 @@ def test_random_edits_fold_identically_from_the_log(tmp_path_factory, ops) -> No
     for note in refolded.outline.notes.values():
         siblings = refolded.outline.siblings(note.parent)
         assert siblings.count(note.id) == 1
+
+
+def test_saves_made_while_typing_merge_into_one_undo_step(session: Session) -> None:
+    first = add(session, "cache")
+    session.emit("note_edited", id=first, text="cache aside", kind="note")  # its own step
+    second = add(session, "hot k")
+    session.emit("note_edited", id=second, text="hot key", kind="note", merge=True)
+    session.emit("note_edited", id=second, text="hot keys", kind="note", merge=True)
+    session.emit("outline_undo")
+    assert shape(session) == [("cache aside", 0, "note")]  # the whole typing of "hot keys"
+    session.emit("outline_redo")
+    assert shape(session) == [("cache aside", 0, "note"), ("hot keys", 0, "note")]
+    session.emit("outline_undo")
+    session.emit("outline_undo")
+    assert shape(session) == [("cache", 0, "note")]  # the unmerged edit was a step of its own
+    # a merged save of another note than the last step's is a step of its own
+    add(session, "queue")
+    session.emit("note_edited", id=first, text="write through", kind="note", merge=True)
+    session.emit("outline_undo")
+    assert shape(session) == [("cache", 0, "note"), ("queue", 0, "note")]
+
+
+def test_a_new_note_emptied_while_typing_leaves_no_step(session: Session) -> None:
+    add(session, "kept")
+    gone = add(session, "oo")
+    session.emit("note_deleted", id=gone, merge=True)
+    assert shape(session) == [("kept", 0, "note")]
+    session.emit("outline_undo")
+    assert shape(session) == []
+    from tui.core.eventlog import read_log
+
+    again = fold(read_log(session.log_path).events)  # the log folds to the same outline
+    assert [n.text for n, _ in again.outline.walk()] == []
+    assert again.outline.undo_stack == session.state.outline.undo_stack

@@ -222,7 +222,14 @@ def session_log(data_dir: Path) -> Path | None:
 
 #: A committed note on screen: margin "<phase> <m:ss>│", a glyph, the text (a draft shows "new").
 COMMITTED = re.compile(r"\b[a-z]{2,6}\s+\d+:\d\d│\s*\S (.+?)\s*(?:▁|$)", re.MULTILINE)
+TYPED = re.compile(r"(?:\b[a-z]{2,6}\s+\d+:\d\d|new)│\s*\S (.+?)\s*(?:▁|$)", re.MULTILINE)
 CLOCK = re.compile(r"(\d+:\d\d(?::\d\d)?) / 1:00:00")
+
+
+def typed_notes(screen: str) -> list[str]:
+    """Texts of every note row on screen, saved or being typed (a new note's margin reads
+    "new" until it is first saved)."""
+    return [m.group(1).strip() for m in TYPED.finditer(screen)]
 
 
 def committed_notes(screen: str) -> list[str]:

@@ -30,6 +30,7 @@ from tests.e2e.app_process import (
     log_lines,
     long_recording,
     session_log,
+    typed_notes,
     wait_for,
 )
 from tests.support import require_module, require_program
@@ -96,7 +97,8 @@ class Trial:
 
 def plan(rng: random.Random, number: int, previous: Path | None) -> Trial:
     resume = previous if (number // CHAINS) % RESUME_EVERY == RESUME_EVERY - 1 else None
-    steps = [rng.choice(["note", "note", "note", "next", "wait"]) for _ in range(rng.randint(0, 4))]
+    steps = [rng.choice(["note", "note", "note", "draft", "next", "wait"])
+             for _ in range(rng.randint(0, 4))]
     return Trial(number, resume, steps, linger=rng.uniform(0.3, 4.0))
 
 
@@ -125,12 +127,16 @@ def run_trial(trial: Trial, app: AppProcess, rng: random.Random) -> tuple[Path, 
     else:
         log = start_practice(app, lambda: session_log(data), resumed=False)
     for index, step in enumerate(trial.steps):
-        if step == "note":
+        if step in ("note", "draft"):
             text = f"t{trial.number} note {index} {rng.choice(['cache', 'queue', 'shard', 'cdn'])}"
             if trial.resume is not None and not trial.notes:
                 app.keys("Enter")  # a new note, not typing over the resumed one
             app.type(text)
-            app.keys("Enter")
+            if step == "note":
+                app.keys("Enter")
+            else:
+                app.keys("Enter")  # a draft: a new note typed into and left open
+                app.type(f"t{trial.number} draft {index}")
             trial.notes.append(text)
         elif step == "next":
             app.keys("C-n")
@@ -152,6 +158,7 @@ class Coverage:
     captions_logged: int = 0
     phase_changes: int = 0
     torn_tails: int = 0
+    drafts_on_screen: int = 0
 
 
 def check_after_kill(app: AppProcess, log: Path, killed: float, tmp: Path,
@@ -168,10 +175,12 @@ def check_after_kill(app: AppProcess, log: Path, killed: float, tmp: Path,
         assert on_disk[: second_before.events] == second_before.lines
         screen = second_before.screen
         state = fold(loaded.events)
-        # every note text the screen showed as saved was logged (it may be edited later)
-        texts = {e["text"] for e in on_disk if e["type"] in ("note_added", "note_edited")}
-        missing = [t for t in committed_notes(screen) if t not in texts]
+        # every character of a note the screen showed, saved or still being typed, was logged
+        # (it may have been typed further since)
+        texts = [e["text"] for e in on_disk if e["type"] in ("note_added", "note_edited")]
+        missing = [t for t in typed_notes(screen) if not any(x.startswith(t) for x in texts)]
         assert not missing, f"notes on screen a second before the kill are lost: {missing}"
+        seen.drafts_on_screen += any(" draft " in t for t in typed_notes(screen))
         seen.notes_on_screen += bool(committed_notes(screen))
         seen.captions_logged += any(e["type"] == "caption" and e["final"]
                                     for e in on_disk[: second_before.events])
@@ -255,6 +264,7 @@ def test_sigkill_at_random_moments_loses_nothing_older_than_a_second(
     print(f"{TRIALS} SIGKILL trials: {seen}")
     assert seen.trials == TRIALS and seen.app_resumes >= 2, seen
     assert seen.notes_on_screen >= 4 and seen.captions_logged >= 3, seen
+    assert seen.drafts_on_screen >= 2, seen
     assert seen.phase_changes >= 2, seen
 
 

@@ -254,6 +254,8 @@ class BoardlessApp(App[int]):
             if self.replayer.finished and not self.results_shown:
                 self.show_results()
         elif not session.state.closed:
+            if isinstance(self.screen, PracticeScreen):
+                self.screen.save_typing()  # what is on screen is in the log
             now = session.now()
             session.tick(now)  # whole seconds only, exactly as `report` replays the log
             tracker = session.state.phases

@@ -52,9 +52,23 @@ class Outline:
                 note.folded = bool(event["folded"])
         elif event.type in ("note_added", "note_edited", "note_moved", "note_deleted"):
             inverse = self._do(event.type, dict(event.data), event.t)
-            if inverse is not None:
-                self.undo_stack.append(inverse)
-                self.redo_stack.clear()
+            if inverse is None:
+                return
+            self.redo_stack.clear()
+            if event.get("merge") and self._continues(event["id"]):
+                # Saved while the note was still being typed: the typing is one undo step, so
+                # the older inverse stays; a note added and emptied in one go leaves no step.
+                if event.type == "note_deleted" and self.undo_stack[-1][0] == "note_deleted":
+                    self.undo_stack.pop()
+                return
+            self.undo_stack.append(inverse)
+
+    def _continues(self, note_id: str) -> bool:
+        """Whether the last undo step is about `note_id` (its add or an edit of it)."""
+        if not self.undo_stack:
+            return False
+        kind, data = self.undo_stack[-1]
+        return kind in ("note_deleted", "note_edited") and data.get("id") == note_id
 
     def _replay(self, source: list[Op], target: list[Op], t: float) -> None:
         if not source:

@@ -138,6 +138,14 @@ class PracticeScreen(Screen[None]):
             strip.show(state, max(1, strip.content_region.height or 3), self.flash,
                        self._pattern)
 
+    def save_typing(self) -> None:
+        """Log the note being typed (it stays open), so nothing on screen is lost."""
+        if self._ready and not self.read_only:
+            try:
+                self.outline.save_typing()
+            except NoMatches:
+                pass  # the screen is being taken down
+
     def _repaint_mic(self) -> None:
         level = self.app.mic_level()  # type: ignore[attr-defined]
         if level is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Size
@@ -22,6 +23,18 @@ from tui.app.widgets.text_edit import LineEdit
 from tui.core.markers import marker_for, parse_markers
 from tui.core.outline import Note
 from tui.core.session import Session
+
+@dataclass
+class Typing:
+    """What the open edit has already saved to the log (it saves while typing)."""
+
+    note_id: str | None = None
+    """The note this edit has logged text to; later saves of it merge into one undo step."""
+    born: bool = False
+    """The note was added by this edit (so emptying it removes it)."""
+    after: str | None = None
+    """The note a born note was typed after (where the cursor goes if it is removed)."""
+
 
 @dataclass
 class Row:
@@ -62,7 +75,9 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
         self.cursor_id: str | None = None
         self.draft: Draft | None = None
         self.edit: LineEdit | None = None
+        self.typing = Typing()
         self._abbr = self._phase_abbreviations()
+        self._cursor_lines: list[list[Segment]] = []
         self._styles: dict[str, Style] = {}
 
     # ---- model -> rows ----------------------------------------------------------------------
@@ -78,9 +93,7 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
             rows.insert(position, Row(None, self.draft.depth(self.outline)))
         self.rows = rows
         self._place_cursor()
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
-        self._scroll_to_cursor()
-        self.refresh()
+        self._fit()
 
     def _place_cursor(self) -> None:
         if self.draft is not None:
@@ -113,9 +126,38 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
     def _emit(self, event_type: str, **fields: object) -> None:
         self.session.emit(event_type, **fields)
 
+    def save_typing(self) -> None:
+        """Log what is being typed and keep typing (the app calls this twice a second), so
+        every character on screen reaches the log even if the process is killed."""
+        edit = self.edit
+        if edit is None or not edit.dirty:
+            return
+        kind, clean = parse_markers(edit.text)
+        if not clean:
+            return  # an emptied note is settled when the edit closes
+        draft = self.draft
+        if draft is not None:
+            self.draft = None
+            note_id = self.outline.next_id()
+            self.cursor_id = note_id
+            self.typing = Typing(note_id, born=True, after=draft.after)
+            self._emit("note_added", id=note_id, text=clean, kind=kind, parent=draft.parent,
+                       index=draft.index, phase=self.session.state.current_phase_id)
+        else:
+            note = self.current_note
+            if note is None:
+                return
+            if (kind, clean) != (note.kind, note.text):
+                merge = self.typing.note_id == note.id
+                self.typing = Typing(note.id, self.typing.born and merge, self.typing.after)
+                self._emit("note_edited", id=note.id, text=clean, kind=kind, merge=merge)
+        edit.original = edit.text
+
     def commit(self) -> None:
-        """Save what is being typed: a new note for the draft, an edit for a note."""
+        """Save what is being typed and close the edit: a new note for the draft, an edit for
+        a note (one undo step with what was saved while typing)."""
         edit, self.edit = self.edit, None
+        typing, self.typing = self.typing, Typing()
         draft = self.draft
         if draft is not None:
             self.draft = None
@@ -131,13 +173,15 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
             self.rebuild()
             return
         note = self.current_note
-        if edit is None or note is None or not edit.dirty:
-            if edit is not None:
-                self.refresh()
+        if edit is None or note is None:
             return
         kind, clean = parse_markers(edit.text)
-        if clean and (kind, clean) != (note.kind, note.text):
-            self._emit("note_edited", id=note.id, text=clean, kind=kind)
+        merge = typing.note_id == note.id
+        if not clean and merge and typing.born:
+            self.cursor_id = typing.after  # a new note emptied again: gone, with no undo step
+            self._emit("note_deleted", id=note.id, merge=True)
+        elif clean and edit.dirty and (kind, clean) != (note.kind, note.text):
+            self._emit("note_edited", id=note.id, text=clean, kind=kind, merge=merge)
         self.rebuild()
 
     def _start_edit(self) -> LineEdit | None:
@@ -184,10 +228,8 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
             if edit is not None:
                 edit.insert(event.character)
         elif event.key in ("backspace", "delete", "left", "right", "home", "end"):
-            if event.key == "backspace" and self.draft is not None and self.edit is not None \
-                    and not self.edit.text:
-                self.draft, self.edit = None, None
-                self.rebuild()
+            if event.key == "backspace" and self._empty_new_note():
+                self.commit()  # Backspace on an empty new note closes it
             else:
                 edit = self._start_edit()
                 if edit is not None:
@@ -196,21 +238,20 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
             return
         event.stop()
         event.prevent_default()
-        self._scroll_to_cursor()
-        self.refresh()
+        self._fit()
 
     def on_paste(self, event: events.Paste) -> None:
         edit = self._start_edit()
         if edit is not None:
             edit.insert(" ".join(event.text.split()))
-            self.refresh()
+            self._fit()
         event.stop()
 
     def on_blur(self) -> None:
         self.commit()
 
     def on_click(self, event: events.Click) -> None:
-        row = event.y + int(self.scroll_y)
+        row = self._row_at(event.y + int(self.scroll_y))[0]
         if 0 <= row < len(self.rows) and row != self.cursor:
             self.action_cursor(row - self.cursor)
 
@@ -226,15 +267,18 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
             self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
             note = self.current_note
             self.cursor_id = None if note is None else note.id
-        self._scroll_to_cursor()
-        self.refresh()
+        self._fit()
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.size.height - 1))
 
+    def _empty_new_note(self) -> bool:
+        """A note opened by this edit (saved or not) whose text is empty."""
+        new = self.draft is not None or self.typing.born
+        return new and (self.edit is None or not parse_markers(self.edit.text)[1])
+
     def action_new_note(self) -> None:
-        empty = self.draft is not None and (self.edit is None or not self.edit.text.strip())
-        if empty:
+        if self._empty_new_note():
             # Enter on an empty new note keeps it open: what is typed next is a note of its
             # own, never an addition to the note above it (Escape closes it).
             return
@@ -303,7 +347,7 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
             self.draft, self.edit = None, None
             self.rebuild()
             return
-        self.edit = None
+        self.edit, self.typing = None, Typing()
         note = self.current_note
         if note is None:
             return
@@ -311,12 +355,13 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
         self._emit("note_deleted", id=note.id)
 
     def action_undo(self) -> None:
-        if self.edit is not None and self.edit.dirty:
+        saved = self.typing.note_id is not None
+        if self.edit is not None and (self.edit.dirty or saved):
             # What is being typed is one step: saved first (so it reaches the log), then undone
             # like any other, and Ctrl+Y brings it back.
             before = self.session.state.last_seq
             self.commit()
-            if self.session.state.last_seq == before:
+            if self.session.state.last_seq == before and not saved:
                 self.refresh()  # nothing worth saving (only spaces): nothing to undo either
                 return
         self.draft, self.edit = None, None
@@ -345,6 +390,8 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        if self.is_mounted:
+            self._fit()  # the wrapped cursor row holds styles of the old theme
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -358,21 +405,45 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
         if height <= 0:
             return
         top = int(self.scroll_y)
+        last = self.cursor + max(0, len(self._cursor_lines) - 1)
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False)
+        elif last >= top + height:
+            self.scroll_to(y=min(self.cursor, last - height + 1), animate=False)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Wrap the row under the cursor, size the page to the lines and keep the cursor in
+        view (after any change to the rows, the text being typed or the width)."""
+        width = self.size.width
+        self._cursor_lines = (self._row_lines(self.cursor, width)
+                              if 0 <= self.cursor < len(self.rows) and width > 0 else [])
+        extra = max(0, len(self._cursor_lines) - 1)
+        size = Size(width, len(self.rows) + extra + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
         self._scroll_to_cursor()
+        self.refresh()
+
+    def _row_at(self, line: int) -> tuple[int, int]:
+        """(row, line within the row) of a line of the page."""
+        extra = max(0, len(self._cursor_lines) - 1)
+        if line <= self.cursor:
+            return line, 0
+        if line <= self.cursor + extra:
+            return self.cursor, line - self.cursor
+        return line - extra, 0
 
     def render_line(self, y: int) -> Strip:
-        index = y + int(self.scroll_y)
+        index, part = self._row_at(y + int(self.scroll_y))
         width = self.size.width
         base = self.rich_style
-        if index < len(self.rows):
-            segments = self._row_segments(index, width)
+        if index == self.cursor and part < len(self._cursor_lines):
+            segments = self._cursor_lines[part]
+        elif index < len(self.rows):
+            segments = self._row_lines(index, width)[0]
         elif index == 0 and not self.rows:
             segments = self._blank(width, hint=HINT)
         else:

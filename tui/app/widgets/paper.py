@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.strip import Strip
 
 from tui.core.durations import format_clock
@@ -32,6 +33,7 @@ class PaperLines:
     _abbr: dict[str, str]
     outline: Any
     has_focus_within_screen: bool
+    app: Any
 
     def _style(self, name: str) -> Style:  # provided by OutlineView
         raise NotImplementedError
@@ -55,38 +57,59 @@ class PaperLines:
                                Segment(RULE * (rest - len(text)), self._style("rule"))]
         return segments + [Segment(RULE * max(0, rest), self._style("rule"))]
 
-    def _row_segments(self, index: int, width: int) -> list[Segment]:
+    def _row_lines(self, index: int, width: int) -> list[list[Segment]]:
+        """The row's screen lines: one, ending in "…" if too long, except the row under the
+        cursor, which wraps so all of it can be read (and typed) at once."""
         row = self.rows[index]
         note = row.note
         is_cursor = index == self.cursor and self.has_focus_within_screen
-        segments = self._margin(note)
+        editing = index == self.cursor and self.edit is not None
         level = ("layer", "component", "detail")[min(row.depth, 2)]
         glyph = LEVEL_GLYPHS[min(row.depth, len(LEVEL_GLYPHS) - 1)]
         if note is not None and note.folded and note.children:
             glyph = FOLDED_GLYPH
-        body: list[Segment] = [Segment(" " + "  " * row.depth), Segment(glyph + " ",
-                                                                        self._style(level))]
-        editing = index == self.cursor and self.edit is not None
+        lead: list[Segment] = [Segment(" " + "  " * row.depth),
+                               Segment(glyph + " ", self._style(level))]
+        text = Text()
         if editing:
             assert self.edit is not None
-            room = max(4, width - MARGIN - Segment.get_line_length(body) - 1)
-            body += self.edit.segments(room, self._style("editing"), self._style("caret"))
+            editing_style, caret = self._style("editing"), self._style("caret")
+            before, under = self.edit.text[: self.edit.pos], self.edit.text[self.edit.pos:]
+            text.append(before, editing_style)
+            text.append(under[:1] or " ", editing_style + caret)
+            text.append(under[1:], editing_style)
         elif note is not None:
             symbol = KIND_SYMBOLS.get(note.kind)
             if symbol:
-                body.append(Segment(symbol + " ", self._style(note.kind)))
-            body.append(Segment(note.text, self._style(level)))
+                text.append(symbol + " ", self._style(note.kind))
+            text.append(note.text, self._style(level))
             if note.folded and note.children:
                 hidden = sum(1 for _ in self.outline.walk_ids(note.id)) - 1
-                body.append(Segment(f"  (+{hidden})", self._style("folded")))
-        used = Segment.get_line_length(body)
+                text.append(f"  (+{hidden})", self._style("folded"))
         room = width - MARGIN
-        if used > room:
-            body = [*Strip(body).crop(0, max(0, room - 1)), Segment("…", self._style("folded"))]
-            used = room
-        body.append(Segment(" " + RULE * max(0, room - used - 1), self._style("rule")))
+        lead_width = Segment.get_line_length(lead)
         if is_cursor or editing:
-            cursor = self._style("cursor")
-            body = [Segment(s.text, (s.style or Style()) + cursor) for s in body]
-        return segments + body
+            pieces = list(text.wrap(self.app.console, max(4, room - lead_width - 1),
+                                    overflow="fold", no_wrap=False))
+        else:
+            pieces = [text]
+        lines: list[list[Segment]] = []
+        for number, piece in enumerate(pieces):
+            body = (lead if number == 0 else [Segment(" " * lead_width)]) + list(
+                piece.render(self.app.console))
+            used = Segment.get_line_length(body)
+            if used > room:
+                body = [*Strip(body).crop(0, max(0, room - 1)), Segment("…",
+                                                                         self._style("folded"))]
+                used = room
+            body.append(Segment(" " + RULE * max(0, room - used - 1), self._style("rule")))
+            if is_cursor or editing:
+                cursor = self._style("cursor")
+                body = [Segment(s.text, (s.style or Style()) + cursor) for s in body]
+            margin = self._margin(note) if number == 0 else self._continued()
+            lines.append(margin + body)
+        return lines
 
+    def _continued(self) -> list[Segment]:
+        return [Segment(" " * (MARGIN - 1), self._style("margin")),
+                Segment("│", self._style("margin-line"))]
