@@ -229,7 +229,7 @@ CLOCK = re.compile(r"(\d+:\d\d(?::\d\d)?) / 1:00:00")
 def typed_notes(screen: str) -> list[str]:
     """Texts of every note row on screen, saved or being typed (a new note's margin reads
     "new" until it is first saved)."""
-    return [m.group(1).strip() for m in TYPED.finditer(screen)]
+    return [m.group(1).split("…")[0].strip() for m in TYPED.finditer(screen)]
 
 
 def committed_notes(screen: str) -> list[str]:
