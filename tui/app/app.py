@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tui.core.layouts import Layout
     from tui.core.prompts import Prompt
     from tui.core.session import Session
+    from tui.core.state import SessionState
 
 # What a round needs (the session, its log, the practice screen, captions, replay) is imported
 # when a round opens, not before the start screen's first frame.
@@ -62,7 +63,7 @@ class BoardlessApp(App[int]):
 
     TITLE = "boardless"
     CSS_PATH = "app.tcss"
-    BINDINGS = bindings("app")
+    BINDINGS = bindings("app") + bindings("replay")
     COMMANDS = {ActionsProvider}
 
     class CaptionsWaiting(Message):
@@ -189,18 +190,24 @@ class BoardlessApp(App[int]):
 
     def _open_replay(self, events: list[Event]) -> None:
         from tui.app.replay import Replayer
-        from tui.app.screens.practice import PracticeScreen
-        from tui.core.session import Session
         from tui.core.state import SessionState
 
         self.replayer = Replayer(events, self.clock, self.options.replay_speed)
-        state = SessionState.from_start(events[0])
-        self.session = Session(state, self.replayer)  # type: ignore[arg-type]
         self.log_path = self.plan.log_path
-        self.session.listeners.append(self._on_event)
-        label = f"replay ×{self.options.replay_speed:g}"
-        self._show(PracticeScreen(self.session, read_only=True, mode_label=label))
+        self._show(self._replay_screen(SessionState.from_start(events[0])))
         self._ticker = self.set_interval(REPLAY_TICK_S, self.tick)
+
+    def _replay_screen(self, state: SessionState) -> Screen[None]:
+        """A new replay session over `state` and the read-only practice screen showing it."""
+        from tui.app.replay import speed_label
+        from tui.app.screens.practice import PracticeScreen
+        from tui.core.session import Session
+
+        assert self.replayer is not None
+        self.session = Session(state, self.replayer)  # type: ignore[arg-type]
+        self.session.listeners.append(self._on_event)
+        return PracticeScreen(self.session, read_only=True,
+                              mode_label=speed_label(self.replayer.speed))
 
     def _attach_coach(self, session: Session, resumed: bool) -> None:
         """Live coach observers; a resumed session's observers first see its whole log."""
@@ -269,6 +276,53 @@ class BoardlessApp(App[int]):
     def toggle_replay_pause(self) -> None:
         if self.replayer is not None:
             self.replayer.toggle_pause()
+
+    # ---- replay steering (keys of the "replay" scope) ----------------------------------------
+    def _replaying(self) -> bool:
+        from tui.app.screens.practice import PracticeScreen
+
+        return (self.replayer is not None and not self.results_shown
+                and isinstance(self.screen, PracticeScreen))
+
+    async def action_replay_seek(self, seconds: float) -> None:
+        if self.replayer is not None:
+            await self._seek(self.replayer.now() + seconds)
+
+    async def action_replay_flag(self, direction: int) -> None:
+        if self.replayer is None:
+            return
+        t = self.replayer.next_flag() if direction > 0 else self.replayer.previous_flag()
+        if t is None:
+            self.notify("No later flag." if direction > 0 else "No earlier flag.", timeout=2)
+            return
+        await self._seek(t)
+
+    def action_replay_speed(self, direction: int) -> None:
+        from tui.app.replay import speed_label
+        from tui.app.screens.practice import PracticeScreen
+
+        if self.replayer is None:
+            return
+        speed = self.replayer.step_speed(direction)
+        if isinstance(self.screen, PracticeScreen):
+            self.screen.mode_label = speed_label(speed)
+            self.screen.refresh_view()
+
+    async def _seek(self, t: float) -> None:
+        """Show the round at session time `t`. Going back, the state is folded again from
+        the log's events before `t` on a new screen; then the events at `t` (a flag) and,
+        going forward, those on the way are applied as the timer would."""
+        assert self.replayer is not None
+        if self.replayer.seek(t):
+            # No tick until the new screen listens: it must see the events at `t` (a flag).
+            if self._ticker is not None:
+                self._ticker.pause()
+            try:
+                await self.switch_screen(self._replay_screen(self.replayer.state_before()))
+            finally:
+                if self._ticker is not None:
+                    self._ticker.resume()
+        self.tick()
 
     def mic_level(self) -> float | None:
         """The input level for the header, or None when captions are off."""
@@ -394,6 +448,8 @@ class BoardlessApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "help" and isinstance(self.screen, HelpScreen):
             return False
+        if action.startswith("replay_"):
+            return self._replaying()
         return True
 
     def action_help(self) -> None:

@@ -29,7 +29,7 @@ class ActionsProvider(Provider):
             outline = screen.query_one("#outline")
             targets += [(action, outline) for action in in_scope("outline")
                         if action.action not in ("stop_editing",)]
-        targets += [(action, self.app) for action in in_scope("app")]
+        targets += [(action, self.app) for action in (*in_scope("replay"), *in_scope("app"))]
         seen: set[tuple[str, int]] = set()
         for action, node in targets:
             if node.check_action(action.action, ()) is False or (action.title, id(node)) in seen:

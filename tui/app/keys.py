@@ -22,7 +22,7 @@ class KeyAction:
     help: str
     """One sentence for the help screen and the palette."""
     scope: str
-    """"app", "start", "practice", "outline" or "results"."""
+    """"app", "start", "practice", "replay", "outline" or "results"."""
     show: bool = True
     priority: bool = False
 
@@ -35,11 +35,20 @@ class KeyAction:
         return display_key(self.key)
 
 
+#: Key names shown as the character they type.
+KEY_CHARACTERS = {"left_square_bracket": "[", "right_square_bracket": "]", "minus": "-",
+                  "plus": "+", "equals_sign": "="}
+
+
 def display_key(key: str) -> str:
-    """"ctrl+n,ctrl+down" -> "Ctrl+N / Ctrl+Down"."""
+    """"ctrl+n,ctrl+down" -> "Ctrl+N / Ctrl+Down"; "left_square_bracket" -> "["."""
     parts = []
     for one in key.split(","):
-        words = [w if len(w) > 1 else w.upper() for w in one.strip().split("+")]
+        one = one.strip()
+        if one in KEY_CHARACTERS:
+            parts.append(KEY_CHARACTERS[one])
+            continue
+        words = [w if len(w) > 1 else w.upper() for w in one.split("+")]
         parts.append("+".join(w[:1].upper() + w[1:] for w in words))
     return " / ".join(parts)
 
@@ -80,6 +89,20 @@ ACTIONS: tuple[KeyAction, ...] = (
       show=False),
     K("practice.end", "ctrl+x", "end_round", "End", "round: end",
       "End the round (asks first) and open the results.", "practice"),
+    # replay (the practice screen, read-only): enabled by the app only while replaying
+    K("replay.back", "left", "replay_seek(-10)", "-10s", "replay: back 10 s",
+      "Replay: go back 10 seconds (the screen shows the round as it was then).", "replay"),
+    K("replay.forward", "right", "replay_seek(10)", "+10s", "replay: forward 10 s",
+      "Replay: skip forward 10 seconds.", "replay"),
+    K("replay.previous_flag", "left_square_bracket", "replay_flag(-1)", "Prev flag",
+      "replay: previous flag", "Replay: go back to the previous flag.", "replay"),
+    K("replay.next_flag", "right_square_bracket", "replay_flag(1)", "Next flag",
+      "replay: next flag", "Replay: go to the next flag, at the moment it was raised.",
+      "replay"),
+    K("replay.slower", "minus", "replay_speed(-1)", "Slower", "replay: slower",
+      "Replay: play slower, one step of x0.5, x1, x2, x4 ... x64.", "replay"),
+    K("replay.faster", "plus,equals_sign", "replay_speed(1)", "Faster", "replay: faster",
+      "Replay: play faster, one step of x0.5, x1, x2, x4 ... x64.", "replay"),
     # outline (when the outline has the focus)
     K("outline.new", "enter", "new_note", "New note", "note: new below",
       "Save the note being typed and start a new one below it, at the same level.", "outline",
@@ -123,6 +146,7 @@ SCOPE_TITLES = {
     "app": "Everywhere",
     "start": "Start screen",
     "practice": "Practice screen",
+    "replay": "Replay (boardless replay SESSION; Ctrl+T pauses)",
     "outline": "Outline (when it has the focus)",
     "results": "Results screen",
 }
