@@ -7,18 +7,21 @@ import asyncio
 import shutil
 import signal
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
+from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.app import gc_pause
 from tui.app.commands import ActionsProvider
+from tui.app.contrast import ReadableDim
 from tui.app.keys import bindings
 from tui.app.options import AppOptions
 from tui.app.screens.help import HelpScreen
@@ -85,10 +88,15 @@ class BoardlessApp(App[int]):
         self.last_export: Path | None = None
         self.results_shown = False
         self._ticker: Timer | None = None
+        self._readable_dim = ReadableDim()
         self.register_theme(PAPER)
         self.register_theme(INK)
         # Set before the app runs: the first frame is already drawn in the chosen theme.
         self.theme = settings.theme
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Dim text kept readable (see `tui.app.contrast`), then Textual's filters."""
+        return [self._readable_dim, *super().get_line_filters()]
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Our own theme variables, defaulted to the paper theme's values."""

@@ -1,4 +1,9 @@
-"""The two themes: "paper" (a light notebook page) and "ink" (the same page at night)."""
+"""The two themes: "paper" (a light notebook page) and "ink" (the same page at night).
+
+Every text colour keeps at least 4.5:1 (WCAG) against the backgrounds it is drawn on, and the
+note under the cursor is a band in the primary colour with the page's colour as its text
+(tests/app/test_contrast.py checks both).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,11 @@ from textual.theme import Theme
 PAPER = Theme(
     name="paper",
     primary="#2f5d8a",
-    secondary="#6b5b95",
-    accent="#b5542f",
-    warning="#a86a00",
-    error="#b83232",
-    success="#2e7d4f",
+    secondary="#65568d",
+    accent="#984728",
+    warning="#845300",
+    error="#ae2f2f",
+    success="#276a43",
     foreground="#26262e",
     background="#f7f2e4",
     surface="#efe8d4",
@@ -20,9 +25,10 @@ PAPER = Theme(
     variables={
         "paper-rule": "#d9e3ee",
         "paper-margin-line": "#e2a3a3",
-        "paper-margin-text": "#9c8f7a",
-        "calm": "#5a7fa8",
-        "paper-cursor": "#dde7f0",
+        "paper-margin-text": "#766b58",
+        "calm": "#446181",
+        "paper-cursor": "#2f5d8a",
+        "paper-cursor-text": "#f7f2e4",
         "footer-key-foreground": "#2f5d8a",
     },
 )
@@ -43,9 +49,10 @@ INK = Theme(
     variables={
         "paper-rule": "#252b3a",
         "paper-margin-line": "#6e3a48",
-        "paper-margin-text": "#6b7189",
-        "calm": "#7f93bf",
-        "paper-cursor": "#28314a",
+        "paper-margin-text": "#7c8299",
+        "calm": "#8194c0",
+        "paper-cursor": "#7aa2f7",
+        "paper-cursor-text": "#151821",
     },
 )
 
