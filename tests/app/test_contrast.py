@@ -18,7 +18,7 @@ from textual.theme import Theme
 from tests.app.conftest import start_round
 from tests.app.test_snapshots import a_round_in_progress, settle
 from tui.app.contrast import MIN_CONTRAST, RGB, blend, contrast, luminance, readable_dim
-from tui.app.themes import INK, PAPER
+from tui.app.themes import INK, PAPER, other_theme
 from tui.core.clock import FakeClock
 
 
@@ -150,6 +150,15 @@ async def practice(pilot, clock: FakeClock) -> None:  # type: ignore[no-untyped-
     await settle(pilot)
 
 
+async def practice_after_f2(pilot, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """The same, drawn first in the other theme and switched with F2 mid-round."""
+    app = pilot.app
+    app.theme = other_theme(app.theme)
+    await practice(pilot, clock)
+    await pilot.press("f2")
+    await settle(pilot)
+
+
 async def start(pilot, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
     await pilot.press("ctrl+r")
@@ -170,7 +179,8 @@ async def help_screen(pilot, clock: FakeClock) -> None:  # type: ignore[no-untyp
     await settle(pilot)
 
 
-SCENES = {"start": start, "practice": practice, "results": results, "help": help_screen}
+SCENES = {"start": start, "practice": practice, "practice-after-f2": practice_after_f2,
+          "results": results, "help": help_screen}
 
 
 @pytest.mark.parametrize("theme", ["paper", "ink"])
@@ -183,7 +193,7 @@ async def test_every_glyph_on_screen_is_readable(make_app, clock, theme, scene) 
         assert app.theme == theme
         region = app.screen.query_one("#help-box").region if scene == "help" else None
         bad = low_contrast(app, region)
-        if scene == "practice":  # the cursor band is on screen, so its text was checked
+        if scene.startswith("practice"):  # the cursor band is on screen, so its text was checked
             band = Color.parse(app.theme_variables["paper-cursor"]).rich_color
             assert any(segment.style and segment.style.bgcolor == band
                        for strip in app.screen._compositor.render_strips() for segment in strip)

@@ -391,7 +391,13 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles.clear()
         if self.is_mounted:
-            self._fit()  # the wrapped cursor row holds styles of the old theme
+            # The wrapped cursor row holds styles of the old theme; draw it again once the
+            # component classes have the new theme too (they may not have yet, here).
+            self.call_after_refresh(self._restyle)
+
+    def _restyle(self) -> None:
+        self._styles.clear()
+        self._fit()
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
