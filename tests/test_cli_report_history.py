@@ -200,6 +200,8 @@ def test_report_piped_is_plain_markdown() -> None:
                          capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0 and run.stdout.startswith("## Debrief")
     assert RAW in run.stdout and "\x1b[" not in run.stdout
+    chart = run.stdout.split("### Timeline", 1)[1].split("```text\n", 1)[1].split("```")[0]
+    assert chart.splitlines()[1].startswith("Requirements ") and "█" in chart  # opens with it
 
 
 def test_report_to_a_terminal_is_rendered(monkeypatch: pytest.MonkeyPatch,
@@ -223,6 +225,10 @@ def test_report_in_a_real_terminal_is_rendered() -> None:
     assert "\x1b[" in out and RAW not in out and "## Debrief" not in text
     assert "no_core_challenge" in text and "Practise next" in text
     assert max(len(line) for line in text.splitlines()) <= 100
+    lines = text.strip().splitlines()
+    assert lines[0].strip() == "Timeline"  # it opens with the picture of the round
+    assert lines[2].startswith("Requirements ") and "█" in lines[2]
+    assert any(line.startswith("Flags ") and "✖" in line for line in lines[:10])
 
 
 def _add_session(sessions: Path, name: str, layout: str, prompt: str, seconds: float,

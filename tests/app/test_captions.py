@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from tests.app.conftest import start_round, type_text
 from tui.app.captions import CaptionFeed, Status
 from tui.app.options import SpeechOptions
 from tui.app.widgets.caption_strip import CaptionStrip, cue_pattern
+from tui.app.widgets.flag_banner import FlagBanner
+from tui.app.widgets.outline_view import OutlineView
 from tui.app.widgets.side_panel import SidePanel
 from tui.core.layouts import find_layout
 from tui.core.settings import Settings
@@ -57,22 +61,107 @@ async def test_pin_last_caption_under_the_cursor(make_app) -> None:
                          ("peak is ten million concurrent viewers", 1)]
 
 
-async def test_new_flag_flashes_in_the_strip_and_lists_in_the_side_panel(make_app, clock) -> None:
+LONG = ("You have been talking about the architecture for a while without naming the core "
+        "challenge: say in one sentence what makes this problem hard before going on.")
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_a_new_flag_is_shown_in_full_for_six_seconds_whatever_the_captions_do(
+    make_app, clock, size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await start_round(pilot)
+        clock.advance(2)
+        app.tick()
+        app.session.emit("flag_raised", code="no_core_challenge", phase="requirements",
+                         message=LONG, severity="serious")
+        for number in range(30):  # captions keep streaming, long enough to wrap
+            caption(app, f"caption {number} about the edge caches and the origin shield and "
+                         "how the manifest is fetched by every player")
+            clock.advance(0.19)
+            app.tick()
+        await pilot.pause()
+        banner = app.screen.query_one(FlagBanner)
+        assert banner.display and banner.has_class("-serious")
+        shown = " ".join(str(banner.render()).split())
+        assert "✖ SERIOUS" in shown and " ".join(LONG.split()) in shown  # all of it, unwrapped
+        width, height = size
+        assert banner.region.y + banner.region.height <= height - 1  # above the footer
+        assert banner.region.height >= 2 and banner.region.width == width
+        assert "caption 29" in strip_text(app)  # and the captions still stream below it
+        side = str(app.screen.query_one("#side-flags").render())
+        assert "✖ 0:02 serious You have been talking" in side
+        clock.advance(0.2)
+        app.tick()
+        await pilot.pause()
+        assert banner.display and "SERIOUS" in str(banner.render())  # 5.9 s after
+        clock.advance(0.2)
+        app.tick()
+        await pilot.pause()
+        assert "SERIOUS" not in str(banner.render()) or not banner.display  # gone after 6 s
+
+
+async def test_severities_differ_by_symbol_word_and_colour(make_app, clock) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
-        app.session.emit("flag_raised", code="dead_air", phase="requirements",
-                         message="Long silence", severity="warn")
-        await pilot.pause()
-        strip = app.screen.query_one(CaptionStrip)
-        assert strip.has_class("-flash")
-        assert "Long silence" in strip_text(app)
+        banner = app.screen.query_one(FlagBanner)
+        seen = {}
+        for severity, words in (("info", "● NOTE"), ("warn", "▲ WARNING"),
+                                ("serious", "✖ SERIOUS")):
+            app.session.emit("flag_raised", code="x", phase="requirements",
+                             message=f"a {severity} flag", severity=severity)
+            await pilot.pause()
+            assert words in str(banner.render())
+            seen[severity] = banner.styles.border_left[1]
+        assert len(set(seen.values())) == 3  # three colours
         side = str(app.screen.query_one("#side-flags").render())
-        assert "Long silence" in side and "Flags (1)" in side
-        clock.advance(10)
-        app.tick()
+        assert "● 0:00 note a info flag" in side and "▲ 0:00 warning a warn flag" in side
+
+
+async def test_ctrl_g_focuses_the_flags_list_and_scrolls_it_at_80x24(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_round(pilot)
+        for number in range(15):
+            clock.advance(10)
+            app.tick()
+            app.session.emit("flag_raised", code="x", phase="requirements",
+                             message=f"flag number {number}", severity="warn")
         await pilot.pause()
-        assert not strip.has_class("-flash")
+        side = app.screen.query_one(SidePanel)
+        flags = app.screen.query_one("#side-flags")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert side.has_focus
+        assert flags.region.overlaps(side.content_region)  # the flags are in view
+        top = side.scroll_y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert side.scroll_y > top  # the keyboard scrolls the list
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one(OutlineView).has_focus
+        await type_text(pilot, "typed")
+        await pilot.press("escape")
+        assert [n.text for n, _ in app.session.state.outline.walk()] == ["typed"]
+
+
+@pytest.mark.parametrize("bell", [True, False])
+async def test_bell_on_serious_flags_is_a_setting(make_app, bell: bool) -> None:
+    app = make_app()
+    app.settings.bell_on_serious = bell
+    rings: list[None] = []
+    app.bell = lambda: rings.append(None)  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        app.session.emit("flag_raised", code="x", phase="requirements", message="warned",
+                         severity="warn")
+        app.session.emit("flag_raised", code="y", phase="requirements", message="serious",
+                         severity="serious")
+        await pilot.pause()
+    assert len(rings) == (1 if bell else 0)
 
 
 async def test_checklist_ticks_show_in_the_side_panel(make_app) -> None:

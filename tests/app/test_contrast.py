@@ -156,6 +156,7 @@ async def practice_after_f2(pilot, clock: FakeClock) -> None:  # type: ignore[no
     app.theme = other_theme(app.theme)
     await practice(pilot, clock)
     await pilot.press("f2")
+    app.tick()  # the half-second repaint (widgets that colour text in code catch up here)
     await settle(pilot)
 
 

@@ -7,6 +7,7 @@ from tui.app.screens.practice import PracticeScreen
 from tui.app.screens.results import ResultsScreen
 from tui.app.screens.start import StartScreen
 from tui.core.eventlog import read_log
+from tui.core.state import fold
 from tui.core.store import latest_unfinished
 
 
@@ -47,7 +48,7 @@ async def test_quit_saves_everything_and_next_start_offers_resume(make_app, cloc
         await pilot.press("ctrl+q")
     log = read_log(app.session.log_path).events
     assert log[-1].type == "session_closed"
-    assert any(e.type == "note_added" and e["text"] == "typed but not yet saved" for e in log)
+    assert [n.text for n, _ in fold(log).outline.walk()] == ["typed but not yet saved"]
     found = latest_unfinished()
     assert found is not None and found.path == app.session.directory
 
@@ -98,7 +99,7 @@ async def test_ctrl_c_saves_and_quits_too(make_app) -> None:
         await pilot.press("ctrl+c")
     events = read_log(app.session.log_path).events
     assert events[-1].type == "session_closed"
-    assert events[-2].type == "note_added" and events[-2]["text"] == "before ctrl+c"
+    assert [n.text for n, _ in fold(events).outline.walk()] == ["before ctrl+c"]
 
 
 async def test_new_round_from_the_results_screen(make_app, clock) -> None:
@@ -133,7 +134,7 @@ async def test_new_round_from_the_results_screen(make_app, clock) -> None:
         await pilot.press("ctrl+q")
     first_log = read_log(first.log_path).events
     assert first_log[-1].type == "session_closed" and first_log[-1]["reason"] == "new_round"
-    assert [e["text"] for e in first_log if e.type == "note_added"] == ["first round note"]
+    assert [n.text for n, _ in fold(first_log).outline.walk()] == ["first round note"]
     second_log = read_log(second.log_path).events
     assert second_log[-1].type == "session_closed" and second_log[-1]["reason"] == "quit"
-    assert [e["text"] for e in second_log if e.type == "note_added"] == ["second round note"]
+    assert [n.text for n, _ in fold(second_log).outline.walk()] == ["second round note"]

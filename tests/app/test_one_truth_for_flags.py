@@ -73,3 +73,55 @@ async def test_live_flags_match_report_sessions_list_and_history(make_app, clock
     assert listed.flags == len(live)
     [past] = build_history(sessions_dir()).sessions
     assert past.flags == len(live)
+
+
+async def test_one_clock_pauses_excluded_on_screen_in_report_list_and_history(
+    make_app, clock
+) -> None:
+    """Every time shown is round time: a flag raised after a pause reads the same (and no later
+    than the time used) on the side panel, the results, the report, `sessions list` and
+    `history`; the results open with the timeline and the start in local time."""
+    import re
+
+    from tui.app.widgets.side_panel import SidePanel
+    from tui.core.durations import format_clock
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await advance(app, pilot, clock, 12.2)  # reading the prompt first
+        await start_round(pilot)
+        await advance(app, pilot, clock, 30.4)
+        await pilot.press("ctrl+t")  # a break
+        await advance(app, pilot, clock, 95.1)
+        await pilot.press("ctrl+t")
+        await advance(app, pilot, clock, 20.3)
+        await pilot.press("ctrl+n")  # Requirements left after 50 s of round time: rushed
+        await advance(app, pilot, clock, 3.0)
+        state = app.session.state
+        rushed = [f for f in state.flags if f.code == "rushed"]
+        assert rushed
+        shown = format_clock(state.round_time(rushed[0].t))
+        assert shown == "0:50" and format_clock(rushed[0].t) != shown
+        side = str(app.screen.query_one(SidePanel).query_one("#side-flags").render())
+        assert f"▲ {shown} warning" in side
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        used = state.phases.total_elapsed(state.last_t)
+        timeline = str(app.screen.query_one("#results-timeline").render())
+        assert timeline.splitlines()[1].startswith("Requirements ") and "█" in timeline
+        body = app.screen.query_one("#results-body", Markdown).source
+        assert re.search(r"\*\*Started:\*\* \d{4}-\d\d-\d\d \d\d:\d\d\n", body), body[:600]
+        assert f"- {shown} · Requirements · **rushed**" in body
+        log_path = app.session.log_path
+    report = build_report(read_log(Path(log_path)).events)
+    assert [f.t for f in report.flags if f.code == "rushed"][0] == 50.7  # 30.4 + 20.3
+    assert report.used_s == round(used, 1) and all(f.t <= report.used_s for f in report.flags)
+    [listed] = list_sessions(sessions_dir())
+    [past] = build_history(sessions_dir()).sessions
+    assert format_clock(listed.used_s) == format_clock(past.used_s) == format_clock(
+        report.used_s)

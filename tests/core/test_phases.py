@@ -71,3 +71,27 @@ def test_remaining_goes_negative_past_total(session: Session, clock: FakeClock) 
     session.emit_all(session.state.phases.start_or_resume())
     clock.advance(3700)
     assert session.state.phases.remaining(session.now()) == -100
+
+
+def test_round_time_excludes_the_time_before_the_start_and_every_pause(
+    session: Session, clock: FakeClock
+) -> None:
+    tracker = session.state.phases
+    clock.advance(9)  # reading the prompt before starting the round
+    session.emit_all(tracker.start_or_resume())
+    clock.advance(60)
+    session.emit_all(tracker.toggle())  # a 30 s break
+    clock.advance(30)
+    session.emit_all(tracker.toggle())
+    clock.advance(15)
+    session.emit_all(tracker.next())
+    clock.advance(5)
+    state = session.state
+    assert state.round_time(0) == 0 and state.round_time(9) == 0
+    assert state.round_time(39) == 30
+    assert state.round_time(69) == 60 and state.round_time(84) == 60  # paused
+    assert state.round_time(99) == 60 and state.round_time(114) == 75
+    assert state.round_time(session.now()) == tracker.total_elapsed(session.now()) == 80
+    session.emit_all(tracker.end("user"))
+    clock.advance(100)
+    assert state.round_time(session.now()) == 80  # the clock stops with the round

@@ -111,3 +111,40 @@ def test_clean_report_says_so() -> None:
     assert report.practice == ("No flags this time: try a harder prompt, or the back-to-back "
                                "layout for stamina.",)
     assert all(dim.covered for dim in report.dimensions)
+
+
+def test_every_time_in_the_debrief_is_round_time(session, clock) -> None:  # type: ignore[no-untyped-def]
+    """A flag raised after a pause reads at its round time in the report and the export, never
+    later than the time used (one clock; pauses excluded)."""
+    from tui.core.eventlog import read_log
+    from tui.core.export import render_markdown
+    from tui.core.report import build_report, report_markdown
+    from tui.core.state import fold
+
+    tracker = session.state.phases
+    clock.advance(20)
+    session.emit_all(tracker.start_or_resume())
+    clock.advance(50)
+    session.emit_all(tracker.toggle())
+    clock.advance(100)  # paused
+    session.emit_all(tracker.toggle())
+    clock.advance(10)
+    session.emit("flag_raised", code="dead_air", phase="requirements", message="quiet",
+                 severity="warn")
+    session.emit("caption", text="we need p99 latency under a second", final=True, start=0.0,
+                 end=1.0, words=[], delay=0.1, engine="test")
+    clock.advance(5)
+    session.emit_all(tracker.next())  # leaves Requirements at 1:05 of round time: rushed
+    clock.advance(5)
+    session.emit_all(tracker.end("user"))
+    session.close()
+    events = read_log(session.log_path).events
+    report = build_report(events)
+    assert report.used_s == 70.0
+    assert report.flags and all(f.t <= report.used_s for f in report.flags)
+    assert 65.0 in [f.t for f in report.flags]
+    debrief = "\n".join(report_markdown(report))
+    assert "1:05" in debrief and "2:55" not in debrief
+    markdown = render_markdown(fold(events))
+    assert "- 1:00 · Requirements · **dead\\_air**" in markdown
+    assert "- 1:00 we need p99 latency" in markdown

@@ -254,6 +254,9 @@ class BoardlessApp(App[int]):
             self.call_later(self.show_results)
         elif event.type == "probe_asked" and self.replayer is None and self.settings.speak_probes:
             self._speak(event["text"])
+        elif (event.type == "flag_raised" and event["severity"] == "serious"
+              and self.replayer is None and self.settings.bell_on_serious):
+            self.bell()
 
     # ---- time -------------------------------------------------------------------------------
     def tick(self) -> None:

@@ -89,6 +89,9 @@ ACTIONS: tuple[KeyAction, ...] = (
       show=False),
     K("practice.end", "ctrl+x", "end_round", "End", "round: end",
       "End the round (asks first) and open the results.", "practice"),
+    K("practice.flags", "ctrl+g", "flags", "Flags", "flags: go to the list",
+      "Move the focus to the flags list (Up/Down/PgUp/PgDn scroll it; Escape goes back to "
+      "the outline).", "practice"),
     # replay (the practice screen, read-only): enabled by the app only while replaying
     K("replay.back", "left", "replay_seek(-10)", "-10s", "replay: back 10 s",
       "Replay: go back 10 seconds (the screen shows the round as it was then).", "replay"),

@@ -10,7 +10,7 @@ from typing import Any
 from tui.cli import terminal
 from tui.cli.parser import add_json_flag
 from tui.core.eventlog import read_log
-from tui.core.report import build_report, report_markdown
+from tui.core.report import Report, build_report, report_markdown
 from tui.core.store import resolve_session
 
 
@@ -42,17 +42,26 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    text = "\n".join(report_markdown(report)).rstrip("\n")
     if terminal.stdout_is_terminal():
-        render_markdown(text)
+        render_in_terminal(report)
     else:
-        print(text)
+        print("\n".join(report_markdown(report)).rstrip("\n"))
     return 0
 
 
-def render_markdown(text: str) -> None:
-    """Print Markdown to the terminal through Rich: headings, tables and lists laid out."""
+def render_in_terminal(report: Report) -> None:
+    """Print the timeline in colour, then the rest of the debrief's Markdown through Rich:
+    headings, tables and lists laid out."""
     from rich.console import Console
     from rich.markdown import Markdown
+    from rich.text import Text
 
-    Console(file=sys.stdout, force_terminal=True).print(Markdown(text))
+    from tui.app.timeline_text import timeline_text
+
+    console = Console(file=sys.stdout, force_terminal=True)
+    if report.timeline is not None:
+        console.print(Text("Timeline", style="bold"))
+        console.print(timeline_text(report.timeline, min(console.width, 120)))
+        console.print()
+    text = "\n".join(report_markdown(report, timeline=False)).rstrip("\n")
+    console.print(Markdown(text))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.core.durations import format_clock, format_minutes
+from tui.core.walltime import format_local_time
 from tui.core.eventlog import read_log
 from tui.core.events import Event
 from tui.core.markdown_text import heading, inline
@@ -34,12 +35,14 @@ def render_markdown(
     transcript: bool = True,
     timestamps: bool = True,
     debrief: list[str] | None = None,
+    local_time: bool = False,
 ) -> str:
-    """The whole export as one Markdown string ending in a newline."""
+    """The whole export as one Markdown string ending in a newline. The start time is the log's
+    UTC stamp (the same log gives the same bytes anywhere), or local time on screen."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}")
     lines: list[str] = [f"# {heading(state.prompt.title)}", ""]
-    lines += _summary(state)
+    lines += _summary(state, local_time)
     if debrief:  # the debrief has the phase table and the flags, recomputed from the log
         lines += debrief
         if lines[-1] != "":
@@ -81,13 +84,14 @@ def debrief_lines(events: list[Event], timestamps: bool = True) -> list[str]:
     return report_markdown(build_report(events), timestamps)
 
 
-def _summary(state: SessionState) -> list[str]:
+def _summary(state: SessionState, local_time: bool = False) -> list[str]:
     layout = state.layout
     lines = [f"> {inline(state.prompt.text)}", ""]
     rows = [
         ("Layout", f"{inline(layout.title)} ({inline(layout.id)}, {format_minutes(layout.total_s)})"),
         ("Prompt", f"{inline(state.prompt.id)} ({inline(state.prompt.domain)})"),
-        ("Started", inline(state.started_wall or "unknown")),
+        ("Started", inline(format_local_time(state.started_wall) if local_time
+                           else state.started_wall or "unknown")),
         ("Time used", f"{format_clock(state.phases.total_elapsed(state.last_t))} of "
                       f"{format_clock(layout.total_s)}"),
         ("Round", "ended" if state.ended else "not finished"),
@@ -115,12 +119,12 @@ def _phase_table(state: SessionState) -> list[str]:
     return lines + [""]
 
 
-def _note_line(note: Note, depth: int, timestamps: bool) -> str:
+def _note_line(state: SessionState, note: Note, depth: int, timestamps: bool) -> str:
     word = KIND_WORDS.get(note.kind)
     text = inline(note.text) or "(empty)"
     body = f"{word}: {text}" if word else text
     if timestamps:
-        body += f" *({format_clock(note.created_t)})*"
+        body += f" *({format_clock(state.round_time(note.created_t))})*"
     return "  " * depth + "- " + body
 
 
@@ -129,7 +133,7 @@ def _subtree(state: SessionState, root: Note, base: int, timestamps: bool) -> li
     for note_id in state.outline.walk_ids(root.id):
         note = state.outline.notes[note_id]
         depth = state.outline.depth(note_id) - state.outline.depth(root.id) + base
-        lines.append(_note_line(note, depth, timestamps))
+        lines.append(_note_line(state, note, depth, timestamps))
     return lines
 
 
@@ -179,7 +183,7 @@ def _flags(state: SessionState, timestamps: bool) -> list[str]:
     titles = {phase.id: phase.title for phase in state.layout.phases}
     for flag in state.flags:
         where = titles.get(flag.phase or "", "whole round")
-        stamp = f"{format_clock(flag.t)} · " if timestamps else ""
+        stamp = f"{format_clock(state.round_time(flag.t))} · " if timestamps else ""
         lines.append(f"- {stamp}{inline(where)} · **{inline(flag.code)}**: {inline(flag.message)}")
     return lines + [""]
 
@@ -189,6 +193,6 @@ def _transcript(state: SessionState, timestamps: bool) -> list[str]:
     if not state.captions:
         return lines + ["No speech was captioned.", ""]
     for caption in state.captions:
-        stamp = f"{format_clock(caption.t)} " if timestamps else ""
+        stamp = f"{format_clock(state.round_time(caption.t))} " if timestamps else ""
         lines.append(f"- {stamp}{inline(caption.text)}")
     return lines + [""]

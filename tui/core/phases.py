@@ -6,6 +6,7 @@ the events to append rather than changing anything themselves.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -20,6 +21,11 @@ class Window(str, Enum):
     BELOW_MIN = "below_min"  # calm
     IN_WINDOW = "in_window"  # ready to move on
     OVER_MAX = "over_max"  # loud
+
+
+#: The events that start, stop or move the round clock.
+CLOCK_EVENTS = frozenset({"timer_started", "timer_paused", "phase_entered", "round_ended",
+                          "session_resumed"})
 
 
 @dataclass
@@ -43,6 +49,9 @@ class PhaseTracker:
     ended: bool = False
     end_reason: str | None = None
     records: dict[str, PhaseRecord] = field(default_factory=dict)
+    clock_marks: list[tuple[float, float, bool]] = field(default_factory=list)
+    """(session t, round time then, whether round time runs on from there), at every change;
+    `round_time` reads past moments from them."""
 
     def __post_init__(self) -> None:
         for phase in self.layout.phases:
@@ -51,6 +60,12 @@ class PhaseTracker:
     # ---- fold -------------------------------------------------------------------------------
     def apply(self, event: Event) -> None:
         """Fold one event (others are ignored)."""
+        kind = event.type
+        if kind in CLOCK_EVENTS:
+            self._apply(event)
+            self._mark(event.t)
+
+    def _apply(self, event: Event) -> None:
         kind = event.type
         if kind == "timer_started" and not self.ended:
             if not self.running:
@@ -82,6 +97,22 @@ class PhaseTracker:
             # t), so the stretch up to it counts.
             self._bank(event.t)
             self.running = False
+
+    def _mark(self, t: float) -> None:
+        counting = self.running and self.current is not None and not self.ended
+        banked = sum(record.elapsed for record in self.records.values())
+        if self.clock_marks and self.clock_marks[-1][0] == t:
+            self.clock_marks.pop()
+        self.clock_marks.append((t, banked, counting))
+
+    def round_time(self, t: float) -> float:
+        """Round time at session time `t`: seconds the clock had run by then, pauses (and
+        anything before the round started) excluded. Every time shown to a person is this."""
+        index = bisect_right(self.clock_marks, t, key=lambda mark: mark[0])
+        if index == 0:
+            return 0.0
+        at, banked, counting = self.clock_marks[index - 1]
+        return banked + (max(0.0, t - at) if counting else 0.0)
 
     def _bank(self, t: float) -> None:
         """Add the running stretch up to `t` to the current phase."""

@@ -24,6 +24,10 @@ from tui.core.markdown_text import inline
 from tui.core.phases import Window
 from tui.core.rubric import Grade, build_rubric
 from tui.core.state import SessionState, Tick
+from tui.core.timeline import FlagMark, Lane, Timeline, draw, lane_result, legend, phase_spans, plain
+
+#: Columns of the timeline chart in Markdown (the export, `report` piped).
+TIMELINE_WIDTH = 78
 
 #: Flags in the order they matter most for "what to practise next", with the advice.
 PRACTICE: tuple[tuple[str, str], ...] = (
@@ -188,6 +192,7 @@ class Report:
     #: Roles of the layout's phases: the debrief has a section only for what the layout has.
     roles: tuple[str, ...] = ()
     rounds: int = 1
+    timeline: Timeline | None = None
 
     @property
     def codes(self) -> set[str]:
@@ -217,7 +222,7 @@ def build_report(events: Sequence[Event]) -> Report:
     delivery = observers[DeliveryObserver]
     assert isinstance(delivery, DeliveryObserver)
     flags = tuple(
-        FlagRow(_r(e.t), e["code"], e["phase"], e["severity"], e["message"])
+        FlagRow(_r(state.round_time(e.t)), e["code"], e["phase"], e["severity"], e["message"])
         for e in run.outputs if e.type == "flag_raised"
     )
     items = _items(state)
@@ -245,7 +250,7 @@ def build_report(events: Sequence[Event]) -> Report:
         wpm=_rate(words, seconds),
         fillers=filler_count,
         fillers_per_min=_rate(filler_count, seconds),
-        longest_silence=_silence(observers[SilenceObserver]),
+        longest_silence=_silence(observers[SilenceObserver], state),
         probes=_probes(state),
         practice=(),
         rubric=build_rubric(run, coach_config(state.layout),
@@ -256,7 +261,8 @@ def build_report(events: Sequence[Event]) -> Report:
     from dataclasses import replace
 
     report = replace(report, core_challenge=report.core_challenges[0]
-                     if report.core_challenges else None)
+                     if report.core_challenges else None,
+                     timeline=_timeline(events, state, report, observers[SilenceObserver]))
     return _with_practice(report, state)
 
 
@@ -314,7 +320,7 @@ def _items(state: SessionState) -> tuple[ItemRow, ...]:
             hit = first.get((phase.id, item.id))
             rows.append(ItemRow(
                 phase=phase.id, id=item.id, text=item.text, covered=hit is not None,
-                t=_r(hit.t) if hit else None, source=hit.source if hit else None,
+                t=_r(state.round_time(hit.t)) if hit else None, source=hit.source if hit else None,
                 evidence=hit.evidence if hit else None,
             ))
     return tuple(rows)
@@ -323,7 +329,7 @@ def _items(state: SessionState) -> tuple[ItemRow, ...]:
 def _questions(observer: object, phases: set[str], state: SessionState
                ) -> tuple[QuestionRow, ...]:
     assert isinstance(observer, RequirementsObserver)
-    return tuple(QuestionRow(_r(q.t), q.phase, q.text, q.source, _round_of(state, q.phase))
+    return tuple(QuestionRow(_r(state.round_time(q.t)), q.phase, q.text, q.source, _round_of(state, q.phase))
                  for q in observer.questions if q.phase in phases)
 
 
@@ -337,7 +343,7 @@ def _cores(observer: object, state: SessionState) -> tuple[QuoteRow, ...]:
     for said in observer.statements:
         if roles.get(said.phase or "") in ("requirements", "framing"):
             number = _round_of(state, said.phase)
-            out.setdefault(number, QuoteRow(_r(said.t), said.phase, said.text, said.source,
+            out.setdefault(number, QuoteRow(_r(state.round_time(said.t)), said.phase, said.text, said.source,
                                             number))
     return tuple(out.values())
 
@@ -350,7 +356,7 @@ def _failures(observer: object, state: SessionState, during: bool) -> tuple[Fail
         if m.phase is None or m.phase not in roles:
             continue
         if (roles[m.phase] == "resilience") == during:
-            rows.append(FailureRow(_r(m.t), m.phase, m.term, m.text, m.source, m.prompted,
+            rows.append(FailureRow(_r(state.round_time(m.t)), m.phase, m.term, m.text, m.source, m.prompted,
                                    _round_of(state, m.phase)))
     return tuple(rows)
 
@@ -360,16 +366,34 @@ def _capped(observer: object, state: SessionState) -> tuple[str, ...]:
     return tuple(p.id for p in state.layout.phases if p.id in observer.capped)
 
 
-def _silence(observer: object) -> SilenceRow | None:
+def _silence(observer: object, state: SessionState) -> SilenceRow | None:
     assert isinstance(observer, SilenceObserver)
     longest = observer.longest
     if longest is None:
         return None
-    return SilenceRow(_r(longest.start), _r(longest.length), longest.phase)
+    return SilenceRow(_r(state.round_time(longest.start)), _r(longest.length), longest.phase)
+
+
+def _timeline(events: Sequence[Event], state: SessionState, report: Report,
+              silence: object) -> Timeline:
+    assert isinstance(silence, SilenceObserver)
+    spans = phase_spans(events, state)
+    lanes = tuple(
+        Lane(row.id, row.title, row.planned_min_s, row.planned_max_s, row.actual_s,
+             tuple((_r(a), _r(b)) for a, b in spans.get(row.id, ())),
+             lane_result(row.window, row.skipped, row.rushed))
+        for row in report.phases)
+    return Timeline(
+        length_s=max(report.planned_s, report.used_s), used_s=report.used_s, lanes=lanes,
+        flags=tuple(FlagMark(f.t, f.severity, f.code) for f in report.flags),
+        silences=tuple((_r(state.round_time(s.start)), _r(state.round_time(s.end)))
+                       for s in silence.silences),
+        thinking_pause_s=coach_config(state.layout).number("dead_air", "thinking_pause_s"),
+    )
 
 
 def _probes(state: SessionState) -> tuple[ProbeRow, ...]:
-    return tuple(ProbeRow(_r(p.asked_t), p.id, p.phase, p.text, p.close_reason)
+    return tuple(ProbeRow(_r(state.round_time(p.asked_t)), p.id, p.phase, p.text, p.close_reason)
                  for p in sorted(state.probes.values(), key=lambda p: (p.asked_t, p.id)))
 
 
@@ -404,10 +428,11 @@ def _join(items: list[str]) -> str:
 # --------------------------------------------------------------------------- Markdown
 
 
-def report_markdown(report: Report, timestamps: bool = True) -> list[str]:
+def report_markdown(report: Report, timestamps: bool = True, timeline: bool = True) -> list[str]:
     """The debrief as CommonMark lines: "## Debrief" then level-3 sections; stable output.
 
-    Without `timestamps`, no moment of the session is printed (durations stay)."""
+    It opens with the timeline chart (unless `timeline` is false: a screen draws it in colour
+    instead). Without `timestamps`, no moment of the session is printed (durations stay)."""
     titles = {p.id: p.title for p in report.phases}
 
     def stamp(t: float) -> str:
@@ -417,6 +442,8 @@ def report_markdown(report: Report, timestamps: bool = True) -> list[str]:
         return inline(titles.get(phase or "", "whole round"))
 
     lines = ["## Debrief", ""]
+    if timeline and timestamps and report.timeline is not None:
+        lines += timeline_markdown(report.timeline)
     lines += ["### Practise next", ""]
     lines += [f"{n}. {inline(text)}" for n, text in enumerate(report.practice, start=1)] + [""]
     lines += ["### Phases against plan", "",
@@ -452,6 +479,12 @@ def report_markdown(report: Report, timestamps: bool = True) -> list[str]:
     while lines and lines[-1] == "":
         lines.pop()
     return lines + [""]
+
+
+def timeline_markdown(timeline: Timeline, width: int = TIMELINE_WIDTH) -> list[str]:
+    """The "Timeline" section: the chart as a fenced text block and how to read it."""
+    return (["### Timeline", "", "```text", *plain(draw(timeline, width)), "```", "",
+             inline(legend(timeline)), ""])
 
 
 def _at(t: float, timestamps: bool) -> str:

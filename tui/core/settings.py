@@ -34,6 +34,8 @@ class Settings:
     """Keep the session's audio as a 16 kHz mono WAV in the session directory."""
     speak_probes: bool = False
     """Speak interviewer probes aloud with espeak-ng when it is installed."""
+    bell_on_serious: bool = False
+    """Ring the terminal bell when a serious flag is raised."""
     layout: str = "netflix-l5"
     """Layout used when none is given."""
 

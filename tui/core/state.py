@@ -110,6 +110,10 @@ class SessionState:
         phase = self.phases.current_phase
         return None if phase is None else phase.id
 
+    def round_time(self, t: float) -> float:
+        """Round time (pauses excluded) at session time `t`: the clock every time shown uses."""
+        return self.phases.round_time(t)
+
     def ticked(self, phase_id: str) -> set[str]:
         """Checklist item ids covered in `phase_id`."""
         return {tick.item for tick in self.ticks if tick.phase == phase_id}

@@ -15,6 +15,7 @@ from textual.widgets import Footer
 from tui.app.keys import bindings
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.widgets.caption_strip import CaptionStrip, ProbeBanner, cue_pattern
+from tui.app.widgets.flag_banner import FLASH_SECONDS, FlagBanner
 from tui.app.widgets.header import SessionHeader
 from tui.app.widgets.outline_view import OutlineView
 from tui.app.widgets.phase_bar import PhaseBar
@@ -23,14 +24,13 @@ from tui.core.events import Event
 from tui.core.session import Session
 from tui.core.state import Flag
 
-FLASH_SECONDS = 6.0
 MIC_REPAINT_S = 0.15
 LIVE_ONLY = {"next_phase", "previous_phase", "jump_phase", "pin_caption", "end_round"}
-ALL_PARTS = frozenset({"header", "bar", "side", "probe", "strip"})
+ALL_PARTS = frozenset({"header", "bar", "side", "probe", "flag", "strip"})
 EVENT_PARTS = {
     "caption": frozenset({"strip"}),
     "captions_status": frozenset({"strip", "header"}),
-    "flag_raised": frozenset({"strip", "side"}),
+    "flag_raised": frozenset({"flag", "side"}),
     "checklist_ticked": frozenset({"side"}),
     "probe_asked": frozenset({"probe"}),
     "probe_closed": frozenset({"probe"}),
@@ -52,8 +52,8 @@ class PracticeScreen(Screen[None]):
         self.read_only = read_only
         self.mode_label = mode_label
         self.reveal = False
-        self.flash: Flag | None = None
-        self._flash_until = 0.0
+        self.flashes: list[tuple[Flag, float]] = []
+        """Flags in the banner, each with the session time it leaves at."""
         self._pattern = cue_pattern(session.state.phases.current_phase)
         self._pattern_phase = session.state.current_phase_id
         self._ready = False
@@ -65,6 +65,7 @@ class PracticeScreen(Screen[None]):
             yield OutlineView(self.session, read_only=self.read_only, id="outline")
             yield SidePanel(id="side")
         yield ProbeBanner(id="probe")
+        yield FlagBanner(id="flag-banner")
         yield CaptionStrip(id="captions")
         yield Footer(compact=True)
 
@@ -99,8 +100,9 @@ class PracticeScreen(Screen[None]):
             except NoMatches:
                 return
         elif kind == "flag_raised":
-            self.flash = self.session.state.flags[-1]
-            self._flash_until = self.session.now() + FLASH_SECONDS
+            # each shown for FLASH_SECONDS of session time (so the banner outlasts a pause)
+            self.flashes.append((self.session.state.flags[-1],
+                                 self.session.now() + FLASH_SECONDS))
         parts = ALL_PARTS if kind in PHASE_EVENTS else EVENT_PARTS.get(kind)
         if parts:
             self.refresh_view(parts)
@@ -121,8 +123,7 @@ class PracticeScreen(Screen[None]):
         if self._pattern_phase != state.current_phase_id:
             self._pattern_phase = state.current_phase_id
             self._pattern = cue_pattern(state.phases.current_phase)
-        if self.flash is not None and now >= self._flash_until:
-            self.flash = None
+        self.flashes = [(flag, until) for flag, until in self.flashes if now < until]
         if "header" in parts:
             self.query_one(SessionHeader).show(state, now, self.mode_label or
                                                self._engine_label(),
@@ -133,10 +134,12 @@ class PracticeScreen(Screen[None]):
             self.query_one(SidePanel).show(state, self.reveal)
         if "probe" in parts:
             self.query_one(ProbeBanner).show(state, now)
+        if "flag" in parts:
+            self.query_one(FlagBanner).show(
+                [(flag, state.round_time(flag.t)) for flag, _until in self.flashes])
         if "strip" in parts:
             strip = self.query_one(CaptionStrip)
-            strip.show(state, max(1, strip.content_region.height or 3), self.flash,
-                       self._pattern)
+            strip.show(state, max(1, strip.content_region.height or 3), self._pattern)
 
     def save_typing(self) -> None:
         """Log the note being typed (it stays open), so nothing on screen is lost."""
@@ -211,6 +214,10 @@ class PracticeScreen(Screen[None]):
     def action_export(self) -> None:
         self.outline.commit()
         self.app.export_markdown()  # type: ignore[attr-defined]
+
+    def action_flags(self) -> None:
+        self.outline.commit()
+        self.query_one(SidePanel).focus_flags()
 
     def action_reveal(self) -> None:
         self.reveal = not self.reveal

@@ -1,5 +1,6 @@
-"""The results screen: phases planned vs actual, flags, the coach's debrief and the outline,
-rendered from the session log (the same Markdown as the export, without the transcript)."""
+"""The results screen: the round's timeline in colour, then the phases planned vs actual, flags,
+the coach's debrief and the outline, rendered from the session log (the same Markdown as the
+export, without the transcript, with the start in local time)."""
 
 from __future__ import annotations
 
@@ -14,20 +15,34 @@ from textual.widgets import Footer, Markdown, Static
 from tui.app.keys import bindings
 from tui.core.durations import format_clock
 from tui.core.eventlog import read_log
-from tui.core.export import debrief_lines, render_markdown
+from tui.app.timeline_text import timeline_text
+from tui.core.export import render_markdown
+from tui.core.report import build_report, report_markdown
 from tui.core.session import Session
 from tui.core.state import fold
+from tui.core.timeline import Timeline
 
 
 END_WORDS = {"user": "you ended it", "time": "time ran out"}
 
 
-def results_markdown(session: Session, log_path: Path | None) -> str:
-    """The results as Markdown; with a log, folded from it (safe on a worker thread)."""
+#: Timeline piece roles -> theme colours.
+TIMELINE_COLOURS = {"ok": "success", "short": "primary", "rushed": "warning", "over": "error",
+                    "serious": "error", "warn": "warning", "info": "primary",
+                    "silence": "secondary", "window": "foreground", "axis": "foreground",
+                    "label": "foreground", "status": "foreground"}
+
+
+def results_markdown(session: Session, log_path: Path | None) -> tuple[str, Timeline | None]:
+    """The results as Markdown and the timeline; with a log, folded from it (safe on a worker
+    thread)."""
     if log_path is not None and log_path.is_file():
         events = read_log(log_path).events
-        return render_markdown(fold(events), transcript=False, debrief=debrief_lines(events))
-    return render_markdown(session.state, transcript=False)
+        report = build_report(events)
+        markdown = render_markdown(fold(events), transcript=False, local_time=True,
+                                   debrief=report_markdown(report, timeline=False))
+        return markdown, report.timeline
+    return render_markdown(session.state, transcript=False, local_time=True), None
 
 
 class ResultsScreen(Screen[None]):
@@ -42,6 +57,7 @@ class ResultsScreen(Screen[None]):
         self.session = session
         self.log_path = log_path
         self.replay = replay
+        self.timeline: Timeline | None = None
 
     def compose(self) -> ComposeResult:
         state = self.session.state
@@ -53,6 +69,7 @@ class ResultsScreen(Screen[None]):
                      f" · {len(state.flags)} flags · {len(state.outline)} notes", id="results-title")
         yield Static("ctrl+e writes it as Markdown beside the session log", id="results-path")
         with VerticalScroll(id="results-scroll"):
+            yield Static("", id="results-timeline")
             yield Markdown("Loading the results…", id="results-body")
         yield Footer(compact=True)
 
@@ -62,8 +79,29 @@ class ResultsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="results")
     def load(self) -> None:
-        text = results_markdown(self.session, self.log_path)
-        self.app.call_from_thread(self.query_one("#results-body", Markdown).update, text)
+        text, timeline = results_markdown(self.session, self.log_path)
+        self.app.call_from_thread(self._show, text, timeline)
+
+    def _show(self, text: str, timeline: Timeline | None) -> None:
+        self.timeline = timeline
+        self._draw_timeline()
+        self.query_one("#results-body", Markdown).update(text)
+
+    def _draw_timeline(self) -> None:
+        box = self.query_one("#results-timeline", Static)
+        if self.timeline is None:
+            box.display = False
+            return
+        colours = self.app.theme_variables
+        styles = {role: colours.get(name, "") for role, name in TIMELINE_COLOURS.items()}
+        styles["label"] = f"bold {styles['label']}"
+        width = max(40, (self.query_one("#results-scroll").content_region.width or 96))
+        box.update(timeline_text(self.timeline, width, styles))
+        box.display = True
+
+    def on_resize(self) -> None:
+        if self.timeline is not None:
+            self._draw_timeline()
 
     def show_export(self, path: Path) -> None:
         box = self.query_one("#results-path", Static)

@@ -1,5 +1,5 @@
-"""The caption strip: status, the last final lines, the live partial (dimmed), cue words of the
-current phase highlighted, and a new flag flashing for a few seconds."""
+"""The caption strip: status, the last final lines, the live partial (dimmed) and cue words of
+the current phase highlighted (a new flag shows in the FlagBanner above it)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.widgets import Static
 from tui.app.widgets.quiet import update_if_changed
 from tui.core.durations import format_clock
 from tui.core.layouts import Phase
-from tui.core.state import Flag, SessionState
+from tui.core.state import SessionState
 
 GUTTER = 8
 STATUS_WORDS = {
@@ -51,14 +51,9 @@ class CaptionStrip(Widget):
     def render(self) -> Text:
         return self._text
 
-    def show(self, state: SessionState, lines: int, flash: Flag | None,
-             pattern: re.Pattern[str] | None) -> None:
+    def show(self, state: SessionState, lines: int, pattern: re.Pattern[str] | None) -> None:
         out: list[tuple[Text, Text]] = []  # (time column, body)
         blank = Text(" " * GUTTER)
-        if flash is not None:
-            out.append((Text(f" ⚑ {format_clock(flash.t):>4} ", style="bold"),
-                        Text(flash.message, style="bold")))
-        self.set_class(flash is not None, "-flash")
         state_word = state.captions_state
         if state_word == "off" or state_word == "error":
             message = state.captions_message or "captions off"
@@ -71,7 +66,8 @@ class CaptionStrip(Widget):
             body = Text(caption.text)
             if pattern is not None:
                 body.highlight_regex(pattern, style="bold underline")
-            out.append((Text(f"{format_clock(caption.t):>6}  ", style="dim"), body))
+            when = format_clock(state.round_time(caption.t))
+            out.append((Text(f"{when:>6}  ", style="dim"), body))
         if state.partial:
             partial = Text(state.partial + " …", style="dim italic")
             if pattern is not None:
@@ -107,7 +103,7 @@ class ProbeBanner(Static):
             self.display = False
             return
         probe = max(open_probes, key=lambda p: p.asked_t)
-        left = probe.answer_s - (now - probe.asked_t)
+        left = probe.answer_s - (state.round_time(now) - state.round_time(probe.asked_t))
         self.display = True
         self.set_class(left < 0, "-late")
         clock = "time's up" if left < 0 else f"{format_clock(left)} to answer"

@@ -18,11 +18,13 @@ from textual.strip import Strip
 
 from tui.app.keys import bindings, key_map
 from tui.app.widgets.draft import Draft, draft_row, indent_draft, outdent_draft
-from tui.app.widgets.paper import HINT, ROLE_ABBR, PaperLines
+from tui.app.widgets.paper import MARGIN, PaperLines, hint_lines
+from tui.app.widgets.roles import role_word
 from tui.app.widgets.text_edit import LineEdit
 from tui.core.markers import marker_for, parse_markers
 from tui.core.outline import Note
 from tui.core.session import Session
+
 
 @dataclass
 class Typing:
@@ -119,7 +121,7 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
     def _phase_abbreviations(self) -> dict[str, str]:
         out = {}
         for phase in self.session.state.layout.phases:
-            out[phase.id] = ROLE_ABBR.get(phase.role, phase.id[:5])
+            out[phase.id] = role_word(phase).lower()[:5]
         return out
 
     # ---- committing ------------------------------------------------------------------------
@@ -450,8 +452,8 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
             segments = self._cursor_lines[part]
         elif index < len(self.rows):
             segments = self._row_lines(index, width)[0]
-        elif index == 0 and not self.rows:
-            segments = self._blank(width, hint=HINT)
+        elif not self.rows and index < len(hints := hint_lines(width - MARGIN - 2)):
+            segments = self._blank(width, hint=hints[index])
         else:
             segments = self._blank(width)
         return Strip(segments, width).apply_style(base).crop(0, width)

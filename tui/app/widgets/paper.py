@@ -18,9 +18,20 @@ MARGIN = 12  # "walk   12:34" then the margin line
 LEVEL_GLYPHS = ("■", "•", "◦", "·")
 FOLDED_GLYPH = "▸"
 RULE = "▁"  # a faint line at the bottom of each cell: the page's ruling
-ROLE_ABBR = {"requirements": "req", "framing": "frame", "walkthrough": "walk",
-             "deep_dive": "deep", "resilience": "resil", "break": "break"}
-HINT = "Type a note. Enter: next note · Tab: indent · -> flow  ! risk  ? question  * decision  ~ async"
+#: The empty page's hint, in pieces that are never split; they wrap to the page's width.
+HINT = ("Type a note.", "Enter: next note", "Tab: indent", "-> flow", "! risk", "? question",
+        "* decision", "~ async")
+
+
+def hint_lines(width: int) -> list[str]:
+    """The hint packed into lines of at most `width` characters, pieces kept whole."""
+    lines: list[str] = []
+    for piece in HINT:
+        if lines and len(lines[-1]) + 2 + len(piece) <= width:
+            lines[-1] += "  " + piece
+        else:
+            lines.append(piece)
+    return lines
 
 
 
@@ -34,6 +45,7 @@ class PaperLines:
     outline: Any
     has_focus_within_screen: bool
     app: Any
+    session: Any
 
     def _style(self, name: str) -> Style:  # provided by OutlineView
         raise NotImplementedError
@@ -43,7 +55,8 @@ class PaperLines:
             label = "new".rjust(MARGIN - 1)
         else:
             abbr = self._abbr.get(note.phase or "", "")
-            label = f"{abbr:<5}{format_clock(note.created_t):>6}"[: MARGIN - 1]
+            when = format_clock(self.session.state.round_time(note.created_t))
+            label = f"{abbr:<5}{when:>6}"[: MARGIN - 1]
         return [Segment(label.ljust(MARGIN - 1), self._style("margin")),
                 Segment("│", self._style("margin-line"))]
 

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
 
+from tui.app.widgets.roles import role_word
 from tui.core.durations import format_clock, format_minutes
 from tui.core.phases import PhaseTracker, Window
 
@@ -67,20 +68,24 @@ class PhaseChip(Widget):
         else:
             mark = "✓ " if window is Window.IN_WINDOW else "· "
         compact = crowded and not current
-        narrow = compact and self.content_size.width < 14  # no room for "12:34/15m-20m"
-        label = short_label(tracker, self.phase_id) if compact else phase.title
+        room = self.content_size.width or 80
         if compact:
             mark = mark.strip()
-        title = Text(mark + label, style="bold" if current else "")
+            titles = [short_label(tracker, self.phase_id), role_word(phase)]
+        else:
+            titles = [phase.title, short_label(tracker, self.phase_id), role_word(phase)]
+        title = Text(fit([mark + t for t in titles], room), style="bold" if current else "")
         if skipped:
             status = "skipped"
         elif window is Window.PENDING:
-            status = budget if narrow else f"– / {budget}"
+            status = fit([f"– / {budget}", budget, "–"], room)
         else:
-            word = {Window.OVER_MAX: " over", Window.IN_WINDOW: " ok"}.get(window, "")
-            status = f"{format_clock(spent)}/{budget}{' rushed' if rushed else word}"
-            if narrow:
-                status = f"{format_clock(spent)}{' rushed' if rushed else word}"
+            # the status word matters most, then the time, then the window
+            word = "rushed" if rushed else {Window.OVER_MAX: "over",
+                                            Window.IN_WINDOW: "ok"}.get(window, "")
+            clock = format_clock(spent)
+            status = fit([f"{clock}/{budget} {word}".strip(), f"{clock} {word}".strip(),
+                          word or clock], room)
         width = max(4, self.size.width - 2) if self.size.width else 14
         lines = Text("\n").join([title, Text(status), _rule(spent, phase.min_s, phase.max_s,
                                                              width, window)])
@@ -91,15 +96,21 @@ class PhaseChip(Widget):
             self.refresh()
 
 
-ROLE_WORDS = {"requirements": "Req", "framing": "Frame", "walkthrough": "Walk",
-              "deep_dive": "Deep", "resilience": "Resil", "break": "Break"}
+
+
+def fit(candidates: list[str], room: int) -> str:
+    """The first candidate that fits in `room` cells, else the last one (the shortest)."""
+    for candidate in candidates:
+        if len(candidate) <= room:
+            return candidate
+    return candidates[-1]
 
 
 def short_label(tracker: PhaseTracker, phase_id: str) -> str:
     """A few letters for a crowded bar: the phase number and its role ("3 Walk")."""
     phase = tracker.layout.phase(phase_id)
     number = tracker.layout.index_of(phase_id) + 1
-    return f"{number} {ROLE_WORDS.get(phase.role, phase.title[:5])}"
+    return f"{number} {role_word(phase)}"
 
 
 def _rule(spent: float, min_s: float, max_s: float, width: int, window: Window) -> Text:

@@ -10,13 +10,29 @@ from textual.widgets import Static
 
 from tui.app.widgets.quiet import update_if_changed
 from tui.core.durations import format_clock
+from tui.core.severity import severity_mark
 from tui.core.state import SessionState
 
-SEVERITY_STYLE = {"info": "", "warn": "bold", "serious": "bold reverse"}
+#: Colour of each severity, from the theme (symbol and word say it too).
+SEVERITY_COLOUR = {"serious": "error", "warn": "warning", "info": "primary"}
 
 
 class SidePanel(VerticalScroll, can_focus=False):
-    """Goal, checklist, questions and flags."""
+    """Goal, checklist, questions and flags. Ctrl+G focuses it to scroll the flags."""
+
+    BINDINGS = [("escape", "leave", "Back")]
+
+    def focus_flags(self) -> None:
+        """Take the focus and bring the flags list into view."""
+        self.can_focus = True
+        self.focus()
+        self.scroll_to_widget(self.query_one("#side-flags"), animate=False, top=True)
+
+    def action_leave(self) -> None:
+        self.screen.focus_next()  # back to the outline
+
+    def on_blur(self) -> None:
+        self.can_focus = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="side-goal")
@@ -58,7 +74,11 @@ class SidePanel(VerticalScroll, can_focus=False):
         flags.append(f"Flags ({len(state.flags)})\n", style="bold")
         if not state.flags:
             flags.append("none yet", style="dim italic")
-        for flag in reversed(state.flags[-12:]):
-            flags.append(f"⚑ {format_clock(flag.t)} ", style="bold")
-            flags.append(f"{flag.message}\n", style=SEVERITY_STYLE.get(flag.severity, ""))
+        for flag in reversed(state.flags):
+            mark = severity_mark(flag.severity)
+            colour = self.app.theme_variables.get(SEVERITY_COLOUR.get(flag.severity, "warning"),
+                                                  "")
+            flags.append(f"{mark.symbol} {format_clock(state.round_time(flag.t))} {mark.word}",
+                         style=f"bold {colour}".strip())
+            flags.append(f" {flag.message}\n")
         update_if_changed(self.query_one("#side-flags", Static), flags)

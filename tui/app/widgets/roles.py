@@ -1,0 +1,13 @@
+"""A phase role in a word, for the phase bar ("Frame") and the outline's margin ("frame")."""
+
+from __future__ import annotations
+
+from tui.core.layouts import Phase
+
+ROLE_WORDS = {"requirements": "Req", "framing": "Frame", "walkthrough": "Walk",
+              "deep_dive": "Deep", "resilience": "Resil", "break": "Break"}
+
+
+def role_word(phase: Phase) -> str:
+    """The phase's role in a word ("Frame"), or the start of its title for other roles."""
+    return ROLE_WORDS.get(phase.role, phase.title[:5])
