@@ -281,3 +281,20 @@ async def test_typing_stays_responsive_while_the_engine_loads(make_app, monkeypa
         await pilot.press("ctrl+q")
     release.set()
     assert time.perf_counter() - quit_started < 8
+
+
+async def test_the_footer_follows_what_pin_can_do(make_app) -> None:
+    """'^k Pin' is dimmed until there is a caption to pin, and enabled from then on."""
+    def pin_key(app):  # type: ignore[no-untyped-def]
+        return next(k for k in app.screen.query("FooterKey") if k.key == "ctrl+k")
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        assert pin_key(app).has_class("-disabled")
+        caption(app, "peak is ten million viewers")
+        await pilot.pause()
+        assert not pin_key(app).has_class("-disabled")
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert not pin_key(app).has_class("-disabled")

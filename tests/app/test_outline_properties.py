@@ -20,7 +20,7 @@ from tui.core.state import fold
 WORDS = st.text(alphabet="abcxyz ", min_size=1, max_size=4)
 EDIT_KEYS = ("enter", "tab", "shift+tab", "backspace", "ctrl+z", "ctrl+y", "escape", "up",
              "down", "tick")
-SLOW = settings(max_examples=12, deadline=None, derandomize=True,
+SLOW = settings(max_examples=6, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 

@@ -120,3 +120,27 @@ async def test_header_shows_prompt_layout_and_engine(make_app) -> None:
         text = " ".join(str(label.render()) for label in header.children)
         assert "Video streaming" in text
         assert "mic off" in text and "engine off" in text
+
+
+async def test_80x24_keeps_status_words_titles_and_every_marker_readable(make_app,
+                                                                         clock) -> None:
+    """At 80x24 no chip cuts its status word or title short ("…"), and the empty page's hint
+    shows all five note markers."""
+    from tui.app.widgets.outline_view import OutlineView
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_round(pilot)
+        page = "\n".join(app.screen.query_one(OutlineView).render_line(y).text
+                         for y in range(4))
+        for marker in ("-> flow", "! risk", "? question", "* decision", "~ async"):
+            assert marker in page
+        await advance(app, pilot, clock, 65)
+        await pilot.press("ctrl+n")  # Requirements rushed
+        await advance(app, pilot, clock, 30 * 60)  # Framing far over its maximum
+        for phase_id in ("requirements", "framing", "walkthrough", "deep_dive", "resilience"):
+            lines = str(chip(app, phase_id).render()).splitlines()
+            width = chip(app, phase_id).content_size.width
+            assert all(len(line) <= width and "…" not in line for line in lines[:2]), lines
+        assert "rushed" in str(chip(app, "requirements").render())
+        assert "over" in str(chip(app, "framing").render())

@@ -40,7 +40,7 @@ from tui.core.layouts import find_layout
 from tui.core.session import Session
 from tui.core.state import SessionState, fold
 
-TRIALS = 20
+TRIALS = 16
 SEED = 6_2026
 RESUME_EVERY = 4
 #: Trials run in this many independent chains at once (each its own tmux server).

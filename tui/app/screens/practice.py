@@ -57,6 +57,7 @@ class PracticeScreen(Screen[None]):
         self._pattern = cue_pattern(session.state.phases.current_phase)
         self._pattern_phase = session.state.current_phase_id
         self._ready = False
+        self._keys: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -106,6 +107,17 @@ class PracticeScreen(Screen[None]):
         parts = ALL_PARTS if kind in PHASE_EVENTS else EVENT_PARTS.get(kind)
         if parts:
             self.refresh_view(parts)
+        if kind in PHASE_EVENTS or kind == "caption":
+            self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Redraw the footer when what the keys can do changes (Pin once there is a caption;
+        Next, Prev and End as phases move), not on every event."""
+        state = self.session.state
+        keys = (bool(state.captions or state.partial), state.phases.current, state.ended)
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh_bindings()
 
     def refresh_view(self, parts: frozenset[str] | None = None) -> None:
         """Repaint what depends on time or on the state: everything (at least 1x/s) or, for a
