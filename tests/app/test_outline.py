@@ -245,3 +245,23 @@ async def test_two_thousand_notes_stay_smooth(make_app, clock) -> None:
         elapsed = time.perf_counter() - started
         assert len(app.session.state.outline) == 2001
         assert elapsed < 6.0, f"13 keys took {elapsed:.2f}s with 2,000 notes"
+
+
+async def test_paste_keeps_its_spaces_and_ctrl_n_after_enter_keeps_the_new_note(
+    make_app,
+) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await type_text(pilot, "cache")
+        app.screen.query_one(OutlineView).post_message(events.Paste(" aside\nfor reads "))
+        await pilot.pause()
+        await type_text(pilot, "now")
+        await pilot.press("enter")
+        await pilot.press("ctrl+n")  # a phase change right after Enter
+        await type_text(pilot, "second")
+        await pilot.press("escape")
+        notes = [(n.text, n.phase) for n, _ in app.session.state.outline.walk()]
+        assert notes == [("cache aside for reads now", "requirements"), ("second", "framing")]

@@ -194,7 +194,7 @@ class PracticeScreen(Screen[None]):
         return True
 
     def _phase_command(self, events: list[tuple[str, dict[str, object]]]) -> None:
-        self.outline.commit()
+        self.outline.commit(keep_empty_new=True)
         if events:
             self.session.emit_all(events)  # type: ignore[arg-type]
         self.refresh_view()

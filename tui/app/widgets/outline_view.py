@@ -7,6 +7,7 @@ arrive (also in replay, where the pane is read-only).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -155,9 +156,13 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
                 self._emit("note_edited", id=note.id, text=clean, kind=kind, merge=merge)
         edit.original = edit.text
 
-    def commit(self) -> None:
+    def commit(self, keep_empty_new: bool = False) -> None:
         """Save what is being typed and close the edit: a new note for the draft, an edit for
-        a note (one undo step with what was saved while typing)."""
+        a note (one undo step with what was saved while typing). With `keep_empty_new`, an
+        empty new note stays open (a phase change must not send the next typing into the
+        note above it)."""
+        if keep_empty_new and self.draft is not None and self._empty_new_note():
+            return
         edit, self.edit = self.edit, None
         typing, self.typing = self.typing, Typing()
         draft = self.draft
@@ -245,7 +250,7 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
     def on_paste(self, event: events.Paste) -> None:
         edit = self._start_edit()
         if edit is not None:
-            edit.insert(" ".join(event.text.split()))
+            edit.insert(re.sub(r"\s+", " ", event.text))  # one line; spaces at the ends kept
             self._fit()
         event.stop()
 
