@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.speech.errors import ModelError
-from tui.speech.models import safe_extract
+from tui.speech.unpack import safe_extract
 
 SEGMENTS = st.sampled_from(["a", "b", "am", "..", ".", "", "final.mdl", "C:", "\\..", "x\\..\\.."])
 NAMES = st.builds(

@@ -8,7 +8,7 @@ import json
 import shutil
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,11 @@ from tui.cli.parser import add_json_flag
 from tui.core.errors import ConfigError
 from tui.core.locations import data_dir
 from tui.core.settings import Settings, load_settings
+from tui.speech import fetch as model_fetch
 from tui.speech import models
 from tui.speech.errors import SpeechError
-from tui.speech.models import OfflineError, tilde
+from tui.speech.fetch import OfflineError
+from tui.speech.models import tilde
 from tui.speech.select import INSTALL, VOSK_FETCH_HINT, choose_engine, installed
 
 ENGINE_NAMES = ("vosk", "whisper", "pocketsphinx")
@@ -59,14 +61,39 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "fetch",
         parents=[common],
         help="download a Vosk model into the cache",
-        description="Download an official Vosk model archive, verify its size and checksum, "
-        "unpack it safely and move it into ~/.cache/vosk in one step. Offline, it says so and "
-        "prints the manual steps. BOARDLESS_MODEL_BASE_URL changes the download server.",
+        description="Download a Vosk model archive and install it into ~/.cache/vosk in one "
+        "step. What is checked: the archive's SHA-256 against the catalogue's pin (entries "
+        "listed as needing --sha256, and any --url, need --sha256 HEX) and its exact size where "
+        "the catalogue pins one; the download stops at that size (4 GiB when none is pinned); "
+        "a server sending less than 16 KiB in --timeout seconds (default 30) is given up on; "
+        "the archive may unpack to at most 20 times its size (at least 1 MiB, at most 8 GiB) "
+        "and 10,000 entries; paths leading outside the model folder, symbolic links, devices, "
+        "FIFOs and sockets are refused. Nothing is installed unless every check passes, and a "
+        "fetch first removes what an interrupted one left (.part and .unpack entries over a "
+        "minute old). Offline, it says so and prints the manual steps. "
+        "BOARDLESS_MODEL_BASE_URL changes the download server.",
     )
     fetch.add_argument(
         "name", metavar="NAME", help="model name, e.g. " + VOSK_FETCH_HINT.split()[-1]
     )
-    fetch.add_argument("--url", help="download this archive instead of the catalogue's URL")
+    fetch.add_argument(
+        "--url",
+        metavar="URL",
+        help="download this ZIP instead of the catalogue's URL (needs --sha256)",
+    )
+    fetch.add_argument(
+        "--sha256",
+        metavar="HEX",
+        help="the archive's SHA-256 (64 hex digits): required with --url or for an entry "
+        "without a pinned checksum; must agree with the catalogue's pin where there is one",
+    )
+    fetch.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=model_fetch.LIMITS.read_timeout,
+        metavar="SECONDS",
+        help="give up when the server sends less than 16 KiB in SECONDS (default: %(default)g)",
+    )
     fetch.add_argument(
         "--dest", type=Path, metavar="DIR", help="install under DIR instead of ~/.cache/vosk"
     )
@@ -160,10 +187,10 @@ def run_models_list(args: argparse.Namespace) -> int:
     catalogue = [
         {
             **asdict(e),
-            "url": models.model_url(e.name),
+            "url": model_fetch.model_url(e.name),
             "installed": models.vosk_model_problem(cache / e.name) is None,
         }
-        for e in models.CATALOGUE
+        for e in model_fetch.CATALOGUE
     ]
     found = _installed_models()
     engines = _engine_lines(settings)
@@ -176,7 +203,8 @@ def run_models_list(args: argparse.Namespace) -> int:
     width = max(len(e["name"]) for e in catalogue)
     for e in catalogue:
         mark = "✓" if e["installed"] else " "
-        print(f"  {mark} {e['name']:<{width}}  {e['approx']:>5}  {e['note']}")
+        pin = "" if e["sha256"] else " (no pinned checksum: fetch it with --sha256 HEX)"
+        print(f"  {mark} {e['name']:<{width}}  {e['approx']:>5}  {e['note']}{pin}")
     print("Installed:")
     if not (found["vosk"] or found["whisper"] or found["problems"]):
         print("  none")
@@ -201,8 +229,9 @@ def run_models_fetch(args: argparse.Namespace) -> int:
         print(f"already installed: {tilde(target)}")
         return 0
     bar = ProgressBar(args.name)
+    limits = replace(model_fetch.LIMITS, read_timeout=args.timeout, stall_window=args.timeout)
     try:
-        path = models.fetch_model(args.name, dest, args.url, bar.update)
+        path = model_fetch.fetch_model(args.name, dest, args.url, bar.update, args.sha256, limits)
     except OfflineError as error:
         bar.finish()
         sys.stderr.write(f"boardless: error: {error}\nto install it by hand:\n")
@@ -212,6 +241,17 @@ def run_models_fetch(args: argparse.Namespace) -> int:
         bar.finish()
     print(f"installed {args.name} in {tilde(path)}")
     return 0
+
+
+def _seconds(text: str) -> float:
+    """argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 3600, got {text[:40]!r}")
+    return value
 
 
 class ProgressBar:

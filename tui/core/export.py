@@ -12,6 +12,7 @@ from tui.core.durations import format_clock, format_minutes
 from tui.core.walltime import format_local_time
 from tui.core.eventlog import read_log
 from tui.core.events import Event
+from tui.core.leftovers import sweep
 from tui.core.markdown_text import heading, inline
 from tui.core.markers import KIND_WORDS
 from tui.core.outline import Note
@@ -73,6 +74,7 @@ def export_session(
                            debrief_lines(events, timestamps))
     out = out or log_path.parent / EXPORT_NAME
     out.parent.mkdir(parents=True, exist_ok=True)
+    sweep(log_path.parent, lambda name: name == EXPORT_NAME + ".tmp")  # a killed export's
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)
