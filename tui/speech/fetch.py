@@ -313,7 +313,7 @@ def _download(
         length = response.headers.get("Content-Length", "")
         declared = int(length) if length.isdigit() else 0
         if declared > limit:
-            raise _oversize(name, declared, limit)
+            raise _oversize(name, limit, declared)
         total = declared or (0 if limit == limits.max_download else limit)  # 0: unknown
         if progress:
             progress(0, total)
@@ -336,7 +336,7 @@ def _download(
                         break
                     done += len(chunk)
                     if done > limit:
-                        raise _oversize(name, done, limit)
+                        raise _oversize(name, limit)
                     out.write(chunk)
                     digest.update(chunk)
                     if progress:
@@ -350,10 +350,11 @@ def _download(
     return done, digest.hexdigest()
 
 
-def _oversize(name: str, size: int, limit: int) -> ModelError:
+def _oversize(name: str, limit: int, declared: int | None = None) -> ModelError:
+    size = f"is {declared:,} bytes, more than the {limit:,}" if declared else ""
+    size = size or f"is more than the {limit:,} bytes"
     return ModelError(
-        f"{name}.zip is {size:,}+ bytes, more than the {limit:,} expected: the download is "
-        "damaged or the server sent something else"
+        f"{name}.zip {size} expected: the download is damaged or the server sent something else"
     )
 
 
