@@ -20,6 +20,7 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config = tmp_path / "config"
     monkeypatch.setenv("BOARDLESS_DATA_DIR", str(data))
     monkeypatch.setenv("BOARDLESS_CONFIG_DIR", str(config))
+    monkeypatch.setenv("BOARDLESS_UNSAVED_DIR", str(tmp_path / "unsaved"))
     return tmp_path
 
 

@@ -169,3 +169,36 @@ def test_a_device_is_not_read_as_a_log(tmp_path: Path) -> None:
     log.symlink_to("/dev/zero")
     with pytest.raises(BoardlessError, match="not a regular file"):
         read_log(log)
+
+
+def test_a_copy_holds_the_whole_log_when_the_disk_fails(session: Session,
+                                                        clock: FakeClock, tmp_path: Path) -> None:
+    """ENOSPC mid-round (the log swapped for /dev/full, never read): the copy is the real
+    log's complete lines, then what waits; with the log unreadable it starts with the first
+    event, so it loads on its own either way."""
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full (Linux)")
+    session.emit_all(session.state.phases.start_or_resume())
+    writer = session.writer
+    assert writer is not None and session.log_path is not None
+    log = session.log_path
+    writer.close()
+    with open(log, "ab") as handle:
+        handle.write(b'{"v":1,"seq":')  # a line torn by the failing disk
+    real = log.with_name("real.jsonl")
+    log.rename(real)
+    log.symlink_to("/dev/full")
+    clock.advance(3)
+    session.emit("note_added", id="n1", text="only in memory", kind="note", parent=None,
+                 index=-1, phase="requirements")
+    assert writer.pending == 1
+    seen = writer.save_copy(tmp_path / "unsaved" / "unreadable")  # /dev/full is not read
+    first_and_waiting = read_log(seen).events
+    assert [e.type for e in first_and_waiting] == ["session_started", "note_added"]
+    log.unlink()
+    real.rename(log)
+    copy = writer.save_copy(tmp_path / "unsaved" / "whole")
+    loaded = read_log(copy)
+    assert loaded.warnings == []
+    assert [e.seq for e in loaded.events] == list(range(1, loaded.events[-1].seq + 1))
+    assert [n.text for n, _ in fold(loaded.events).outline.walk()] == ["only in memory"]

@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tui.core.clock import FakeClock
 from tui.core.eventlog import read_log
 from tui.core.session import Session
@@ -156,7 +158,7 @@ def test_nothing_follows_session_closed(session: Session, clock: FakeClock) -> N
 
 def test_resume_cuts_a_damaged_last_line(session: Session, clock: FakeClock) -> None:
     session.emit_all(session.state.phases.start_or_resume())
-    session.writer.sync()  # type: ignore[union-attr]
+    session.writer.close()  # type: ignore[union-attr]  # killed: its lock is gone with it
     assert session.directory is not None
     log = session.directory / "events.jsonl"
     for damage in (b'{"v":1,"seq":99,"t":', b"garbage\n"):
@@ -166,3 +168,104 @@ def test_resume_cuts_a_damaged_last_line(session: Session, clock: FakeClock) -> 
         resumed.close()
         loaded = read_log(log)
         assert loaded.warnings == [] and loaded.events[-1].type == "session_closed"
+
+
+# Clock checkpoints (issue 15): an idle round's clock survives a kill.
+
+def test_an_idle_running_clock_is_checkpointed_once_a_second(
+    session: Session, clock: FakeClock, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tui.core.report import build_report
+
+    session.emit_all(session.state.phases.start_or_resume())
+    assert session.checkpoint() is None  # just logged
+    for _ in range(48):  # 24 s with nothing said or typed, ticked as the app does
+        clock.advance(0.5)
+        session.tick()
+        session.checkpoint()
+    assert session.directory is not None
+    events = read_log(session.directory / "events.jsonl").events
+    times = [e.t for e in events if e.type == "clock"]
+    assert len(times) == 24 and times[-1] == 24.0
+    assert all(later - earlier >= 0.9 for earlier, later in zip(times, times[1:]))
+
+    # SIGKILLed now (a copy of the log as it stands): the resumed clock loses under a second
+    copy = tmp_path / "killed"
+    shutil.copytree(session.directory, copy)
+    resumed = Session.resume(copy, FakeClock())
+    assert resumed.state.round_time(resumed.now()) == 24.0
+    resumed.close()
+    assert build_report(read_log(copy / "events.jsonl").events).used_s == 24.0
+
+    # something else logged within the second: no checkpoint; paused: none at all
+    for _ in range(6):
+        clock.advance(0.5)
+        session.emit("note_edited", id="n1", text="x", kind="note", merge=True)
+        assert session.checkpoint() is None
+    session.emit_all(session.state.phases.pause())
+    clock.advance(10)
+    assert session.checkpoint() is None
+    session.emit_all(session.state.phases.start_or_resume())
+    clock.advance(1)
+    assert session.checkpoint() is not None
+    session.close()
+    clock.advance(5)
+    assert session.checkpoint() is None
+
+
+# One writer per session (issue 15).
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from tui.core.clock import SystemClock
+    from tui.core.session import Session
+
+    session = Session.resume(Path(sys.argv[1]), SystemClock())
+    print("holding", flush=True)
+    time.sleep(120)
+    """
+)
+
+
+def test_a_second_writer_is_refused_until_the_first_is_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli.main import main
+    from tui.core.eventlog import SessionInUseError
+    from tui.core.layouts import find_layout
+    from tui.core.prompts import find_prompt
+
+    directory = new_session_dir(FakeClock().wall(), "video-streaming-cdn",
+                                tmp_path / "data" / "sessions")
+    first = Session.create(find_layout("netflix-l5"), find_prompt("video-streaming-cdn"),
+                           FakeClock(), directory)
+    first.emit_all(first.state.phases.start_or_resume())
+    first.close()
+    log = directory / "events.jsonl"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(directory)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+        before = log.read_bytes()
+        with pytest.raises(SessionInUseError, match="open in another boardless"):
+            Session.resume(directory, FakeClock())
+        second = subprocess.run([sys.executable, "-m", "tui", "practice", "--resume",
+                                 str(directory)], capture_output=True, text=True, timeout=60,
+                                check=False, stdin=subprocess.DEVNULL)
+        assert second.returncode != 0, second.stderr
+        assert len(second.stderr.strip().splitlines()) == 1, second.stderr
+        assert "open in another boardless" in second.stderr and "Traceback" not in second.stderr
+        assert main(["sessions", "delete", directory.name, "--yes"]) == 1
+        assert "nothing deleted" in capsys.readouterr().err
+        assert directory.is_dir() and log.read_bytes() == before
+        read_log(log)  # still loads
+    finally:
+        holder.kill()
+        holder.wait()
+    again = Session.resume(directory, FakeClock())  # the kernel let go with the process
+    again.close()
+    assert read_log(log).events[-1].type == "session_closed"

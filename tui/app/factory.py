@@ -12,7 +12,7 @@ from pathlib import Path
 from tui.app.app import BoardlessApp, Plan
 from tui.app.options import AppOptions
 from tui.core.clock import Clock, SystemClock
-from tui.core.errors import UsageError
+from tui.core.errors import BoardlessError, UsageError
 from tui.core.layouts import Layout, find_layout
 from tui.core.prompts import Prompt, custom_prompt, find_prompt, random_prompt
 from tui.core.settings import Settings, load_settings
@@ -51,10 +51,17 @@ def build_app(
         plan.prompt = resolve_prompt(options.prompt, options.seed)
         plan.prompt_given = options.prompt is not None
     elif options.mode in ("resume", "replay"):
-        from tui.core.eventlog import read_log
+        from tui.core.eventlog import SessionInUseError, log_in_use, read_log
+        from tui.core.state import fold
 
         plan.log_path = _session_log(options.session, options.mode)
+        if options.mode == "resume" and log_in_use(plan.log_path):
+            raise SessionInUseError(plan.log_path)  # one writer per session
         events = read_log(plan.log_path).events  # a damaged log fails here, in one line
+        try:
+            fold(events)  # and so does a damaged snapshot or event, before Textual starts
+        except BoardlessError as error:
+            raise BoardlessError(f"{plan.log_path}: {error}") from None
         if options.mode == "replay":
             plan.events = events
             if not plan.events:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.errors import UsageError
+from tui.core.limits import MAX_DEPTH, MAX_INT, MAX_T, too_deep
 
 SCHEMA_VERSION = 1
 ENVELOPE = ("v", "seq", "t", "wall", "type")
@@ -28,6 +29,7 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "session_closed": {"reason": _STR},
     "timer_started": {},
     "timer_paused": {},
+    "clock": {},
     "phase_entered": {"phase": _STR, "via": _STR},
     "round_ended": {"reason": _STR},
     "note_added": {
@@ -127,6 +129,22 @@ def check_fields(type_: str, data: Mapping[str, Any]) -> None:
             )
         if isinstance(value, float) and not math.isfinite(value):
             raise UsageError(f"{type_}: field {name!r} must be a finite number")
+        _check_bounds(type_, name, value, types)
+
+
+def _check_bounds(type_: str, name: str, value: Any, types: tuple[type, ...]) -> None:
+    """Numbers stay in range (every number field is seconds, every integer a count or a
+    position) and lists and objects nest no deeper than MAX_DEPTH, so nothing later loops,
+    overflows or recurses without end on a hostile value."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, (int, float)) and float in types:
+        if abs(value) > MAX_T:
+            raise UsageError(f"{type_}: field {name!r} is more than a week of seconds")
+    elif isinstance(value, int) and abs(value) > MAX_INT:
+        raise UsageError(f"{type_}: field {name!r} is too large")
+    elif isinstance(value, (dict, list)) and too_deep(value):
+        raise UsageError(f"{type_}: field {name!r} nests more than {MAX_DEPTH} levels deep")
 
 
 def event_from_dict(obj: Mapping[str, Any]) -> Event:
@@ -142,7 +160,13 @@ def event_from_dict(obj: Mapping[str, Any]) -> Event:
     seq, t, wall = obj.get("seq"), obj.get("t"), obj.get("wall", "")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise UsageError("'seq' must be a non-negative integer")
-    if not isinstance(t, (int, float)) or isinstance(t, bool) or not math.isfinite(t) or t < 0:
+    if seq > MAX_INT:
+        raise UsageError(f"'seq' is past the largest sequence number ({MAX_INT})")
+    if not isinstance(t, (int, float)) or isinstance(t, bool) or t < 0:
+        raise UsageError("'t' must be a non-negative number of seconds")
+    if t > MAX_T:  # also catches inf; a huge int is compared exactly, never made a float
+        raise UsageError(f"'t' is past the longest session ({MAX_T:.0f} s, a week)")
+    if not math.isfinite(t):
         raise UsageError("'t' must be a non-negative number of seconds")
     if not isinstance(wall, str):
         raise UsageError("'wall' must be a string")

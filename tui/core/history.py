@@ -13,6 +13,8 @@ from typing import Any
 from tui.core.errors import BoardlessError
 from tui.core.eventlog import LOG_NAME, read_log
 from tui.core.report import build_report
+from tui.core.state import FOLD_ERRORS
+from tui.core.store import damage_reason, session_dirs
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -112,15 +114,14 @@ def build_history(root: Path, prompt: str | None = None, layout: str | None = No
     one layout id."""
     sessions: list[PastSession] = []
     problems: list[str] = []
-    if root.is_dir():
-        for directory in sorted(p for p in root.iterdir() if (p / LOG_NAME).is_file()):
-            try:
-                row = load_session(directory)
-            except BoardlessError as error:
-                problems.append(f"{directory.name}: {error}")
-                continue
-            if prompt in (None, row.prompt_id) and layout in (None, row.layout_id):
-                sessions.append(row)
+    for directory in session_dirs(root):
+        try:
+            row = load_session(directory)
+        except (BoardlessError, *FOLD_ERRORS) as error:  # one damaged session stays local
+            problems.append(f"{directory.name}: {damage_reason(error)}")
+            continue
+        if prompt in (None, row.prompt_id) and layout in (None, row.layout_id):
+            sessions.append(row)
     sessions.sort(key=lambda s: (s.started, s.id))
     by_layout: dict[str, tuple[Trend, ...]] = {}
     by_prompt: dict[str, dict[str, tuple[Trend, ...]]] = {}

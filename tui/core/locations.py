@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP_NAME = "boardless"
 
@@ -19,6 +20,15 @@ def data_dir() -> Path:
 def sessions_dir() -> Path:
     """Directory holding one sub-directory per session."""
     return data_dir() / "sessions"
+
+
+def unsaved_dirs() -> list[Path]:
+    """Where a round goes when its own session directory cannot be written, best first: the
+    user cache directory's `unsaved/` (BOARDLESS_UNSAVED_DIR overrides it), then the system
+    temporary directory (usually another file system)."""
+    override = os.environ.get("BOARDLESS_UNSAVED_DIR")
+    first = Path(override).expanduser() if override else user_cache_path(APP_NAME) / "unsaved"
+    return [first, Path(tempfile.gettempdir()) / f"{APP_NAME}-unsaved"]
 
 
 def config_dir() -> Path:

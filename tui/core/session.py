@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from tui import __version__
 from tui.core.clock import Clock, SessionClock
-from tui.core.eventlog import LOG_NAME, LogWriter, read_log
+from tui.core.eventlog import LOG_NAME, LogWriter, SessionLock, read_log
 from tui.core.events import Event, make_event
 from tui.core.layouts import Layout, layout_to_dict
 from tui.core.prompts import Prompt, prompt_to_dict
@@ -20,6 +20,10 @@ from tui.core.state import SessionState, fold
 NewEvent = tuple[str, dict[str, Any]]
 #: Events after which the log is fsynced at once.
 DURABLE_TYPES = frozenset({"phase_entered", "round_ended", "session_closed", "timer_paused"})
+#: While the round clock runs, a `clock` checkpoint is logged once nothing else was for this
+#: long, so a killed app loses at most about a second of round time (a little under a second,
+#: so that a tick arriving a few milliseconds early still writes one).
+CHECKPOINT_S = 0.9
 
 
 class Observer(Protocol):
@@ -85,13 +89,22 @@ class Session:
         clock: Clock,
         on_disk_error: Callable[[str | None], None] | None = None,
     ) -> Session:
-        """Reopen a session directory: fold its log, continue its clock, append to it."""
-        loaded = read_log(directory / LOG_NAME)
-        state = fold(loaded.events)
+        """Reopen a session directory: fold its log, continue its clock, append to it. Raises
+        SessionInUseError (before anything is read) while another writer has the session."""
+        path = directory / LOG_NAME
+        lock = SessionLock(path)
+        lock.acquire()
+        try:
+            loaded = read_log(path)
+            state = fold(loaded.events)
+            if loaded.warnings:
+                _drop_torn_tail(path)
+        except BaseException:
+            lock.release()
+            raise
         session_clock = SessionClock(clock, state.last_t)
-        writer = LogWriter(directory / LOG_NAME, session_clock.now, on_disk_error)
-        if loaded.warnings:
-            _drop_torn_tail(directory / LOG_NAME)
+        writer = LogWriter(path, session_clock.now, on_disk_error, lock=lock)
+        writer.first_line = loaded.events[0].to_json() + "\n"
         session = cls(state, session_clock, directory, writer)
         session.warnings.extend(loaded.warnings)
         session.emit("session_resumed")
@@ -138,6 +151,18 @@ class Session:
         events at the same times; call it as often as you like."""
         return self._catch_up(self.now() if until is None else until)
 
+    def checkpoint(self) -> Event | None:
+        """Log a `clock` event if the round clock runs, this session writes a log and nothing
+        was logged for CHECKPOINT_S seconds. A resume continues from the last event's time, so
+        without these an idle round would lose its clock since the last note or caption."""
+        if self.writer is None or self.state.closed or self.state.ended:
+            return None
+        if not self.state.phases.running:
+            return None
+        if self.now() - self.state.last_t < CHECKPOINT_S:
+            return None
+        return self.emit("clock")
+
     def _catch_up(self, t: float) -> list[Event]:
         target = math.floor(t)
         if target <= self._ticked:
@@ -147,7 +172,7 @@ class Session:
             return []
         out: list[Event] = []
         while self._ticked < target:
-            self._ticked += 1
+            self._ticked = self._next_tick(target)
             second = float(self._ticked)
             for observer in self.observers:
                 out += [self._emit_at(second, kind, fields)
@@ -155,6 +180,25 @@ class Session:
         if self.writer is not None:
             self.writer.sync()
         return out
+
+    def _next_tick(self, target: int) -> int:
+        """The next whole second (up to `target`) worth ticking: the seconds before the
+        earliest `quiet_until` of the observers are skipped, since none of them would react (a
+        long pause replays in a few steps, not one per second). The second before that time is
+        ticked too, which absorbs rounding; an observer without `quiet_until` is ticked every
+        second."""
+        step = self._ticked + 1
+        quiet = math.inf
+        for observer in self.observers:
+            until = getattr(observer, "quiet_until", None)
+            if until is None:
+                return step
+            quiet = min(quiet, until(float(self._ticked), self.state))
+            if quiet <= step + 1:
+                return step
+        if quiet >= target:
+            return target
+        return max(step, math.floor(quiet) - 1)
 
     def _emit_at(self, t: float, type_: str, data: dict[str, Any]) -> Event:
         self._seq += 1

@@ -6,11 +6,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.core.errors import BoardlessError
 from tui.core.events import Event
 from tui.core.layouts import Layout, layout_from_dict
 from tui.core.outline import Outline
 from tui.core.phases import PhaseTracker
 from tui.core.prompts import Prompt, prompt_from_dict
+
+#: What folding a valid-looking but unusable event can raise; turned into DamagedEventError.
+FOLD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
+               RecursionError)
+
+
+class DamagedEventError(BoardlessError):
+    """An event the fold cannot use: the session is damaged at that event."""
+
+    def __init__(self, event: Event, error: BaseException) -> None:
+        detail = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        super().__init__(f"event {event.seq} ({event.type}) cannot be read: {detail}")
 
 
 @dataclass(frozen=True)
@@ -90,14 +103,20 @@ class SessionState:
 
     @classmethod
     def from_start(cls, event: Event) -> SessionState:
-        """Create the state from a `session_started` event."""
-        state = cls(
-            layout=layout_from_dict(event["layout"]),
-            prompt=prompt_from_dict(event["prompt"]),
-            engine=event.get("engine", "off"),
-            started_wall=event.wall,
-            app_version=event.get("app_version", ""),
-        )
+        """Create the state from a `session_started` event. A layout or prompt snapshot that
+        does not validate raises BoardlessError."""
+        try:
+            state = cls(
+                layout=layout_from_dict(event["layout"]),
+                prompt=prompt_from_dict(event["prompt"]),
+                engine=event.get("engine", "off"),
+                started_wall=event.wall,
+                app_version=event.get("app_version", ""),
+            )
+        except BoardlessError as error:
+            raise BoardlessError(f"the session's first event (seq {event.seq}): {error}") from None
+        except FOLD_ERRORS as error:
+            raise DamagedEventError(event, error) from None
         state._count(event)
         return state
 
@@ -119,7 +138,14 @@ class SessionState:
         return {tick.item for tick in self.ticks if tick.phase == phase_id}
 
     def apply(self, event: Event) -> None:
-        """Fold one event into the state."""
+        """Fold one event into the state. An event whose fields pass the schema but whose
+        contents cannot be used (a caption word timed `null`) raises DamagedEventError."""
+        try:
+            self._apply(event)
+        except FOLD_ERRORS as error:
+            raise DamagedEventError(event, error) from None
+
+    def _apply(self, event: Event) -> None:
         self._count(event)
         kind = event.type
         if kind in ("timer_started", "timer_paused", "phase_entered", "round_ended"):

@@ -9,9 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 from tui.core.errors import BoardlessError, UsageError
-from tui.core.eventlog import LOG_NAME, read_log
+from tui.core.eventlog import LOG_NAME, SessionInUseError, SessionLock, read_log
 from tui.core.locations import sessions_dir
-from tui.core.state import SessionState, fold
+from tui.core.state import FOLD_ERRORS, SessionState, fold
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -83,10 +83,18 @@ def delete_session(directory: Path, root: Path | None = None) -> None:
         raise UsageError(f"{directory} is not a session directory; nothing deleted")
     if directory.resolve().parent != root:
         raise UsageError(f"{directory} is not inside {root}; nothing deleted")
+    lock = SessionLock(directory / LOG_NAME)
+    try:
+        lock.acquire()  # held while deleting: no writer can open it meanwhile
+    except SessionInUseError:
+        raise BoardlessError(f"session {directory.name} is open in another boardless; close it "
+                             "there first; nothing deleted") from None
     try:
         shutil.rmtree(directory)
     except OSError as error:
         raise BoardlessError(f"cannot delete {directory}: {error.strerror or error}") from None
+    finally:
+        lock.release()
 
 
 def glob_escape(text: str) -> str:
@@ -115,19 +123,43 @@ class SessionSummary:
 def list_sessions(root: Path | None = None, keep_state: bool = False) -> list[SessionSummary]:
     """Every session under the data directory, oldest first; unreadable ones are listed with
     the problem instead of failing the whole listing."""
-    root = root or sessions_dir()
-    if not root.is_dir():
-        return []
     out: list[SessionSummary] = []
-    for directory in sorted(p for p in root.iterdir() if (p / LOG_NAME).is_file()):
+    for directory in session_dirs(root):
         try:
             state = fold(read_log(directory / LOG_NAME).events)
-        except BoardlessError as error:
+        except (BoardlessError, *FOLD_ERRORS) as error:  # damage stays in its own row
             out.append(SessionSummary(directory.name, directory, "", "", "", "", False, 0.0, 0, 0,
-                                      problem=str(error)))
+                                      problem=damage_reason(error)))
             continue
         out.append(summarise(directory, state, keep_state))
     return out
+
+
+def session_dirs(root: Path | None = None) -> list[Path]:
+    """The session directories (those holding a log) under `root`, sorted by name (so
+    oldest first). Raises BoardlessError if `root` exists but cannot be listed."""
+    root = root or sessions_dir()
+    try:
+        if not root.is_dir():
+            return []
+        return sorted(p for p in root.iterdir() if _has_log(p))
+    except OSError as error:
+        raise BoardlessError(f"cannot list {root}: {error.strerror or error}") from None
+
+
+def _has_log(directory: Path) -> bool:
+    try:
+        return (directory / LOG_NAME).is_file()
+    except OSError:  # an unsearchable session directory is still listed, as damaged
+        return True
+
+
+def damage_reason(error: BaseException) -> str:
+    """Why a session cannot be read, in one line."""
+    if isinstance(error, BoardlessError):
+        return str(error)
+    text = str(error).splitlines()[0][:160] if str(error) else ""
+    return f"cannot be read: {type(error).__name__}{': ' + text if text else ''}"
 
 
 def summarise(directory: Path, state: SessionState, keep_state: bool = False) -> SessionSummary:
