@@ -10,7 +10,7 @@ import tomli_w
 
 from tui.core.errors import ConfigError
 from tui.core.locations import settings_file
-from tui.core.tomlio import line_of_key, read_toml
+from tui.core.tomlio import line_of_key, read_text_or_none, read_toml
 
 THEMES = ("paper", "ink")
 ENGINES = ("auto", "vosk", "whisper", "pocketsphinx", "off")
@@ -52,7 +52,7 @@ def load_settings(path: Path | None = None) -> Settings:
 def settings_from_dict(data: dict[str, Any], path: Path) -> Settings:
     """Validate a parsed settings table."""
     known = {f.name: f for f in fields(Settings)}
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = read_text_or_none(path) or ""  # only for line numbers in errors
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:

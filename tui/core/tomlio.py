@@ -13,21 +13,19 @@ from typing import Any, Generic, TypeVar
 import tomli as tomllib
 
 from tui.core.errors import ConfigError
+from tui.core.limits import MAX_DEPTH, MAX_TOML_BYTES, UnreadableFile, read_regular, too_deep
 
 _LINE = re.compile(r"\(at line (\d+), column \d+\)")
 T = TypeVar("T")
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse `path` as TOML; any failure becomes a ConfigError naming the file and line."""
+    """Parse `path` as TOML; any failure becomes a ConfigError naming the file and line. Only a
+    regular file of at most MAX_TOML_BYTES is read (a FIFO or a device is refused, not read)."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(path, "is a directory, expected a .toml file") from None
-    except OSError as error:
-        raise ConfigError(path, f"cannot read: {error.strerror or error}") from None
+        raw = read_regular(path, MAX_TOML_BYTES)
+    except UnreadableFile as error:
+        raise ConfigError(path, str(error)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -37,15 +35,22 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def parse_toml_text(text: str, path: object) -> dict[str, Any]:
-    """Parse TOML text; syntax errors become ConfigErrors with the line TOML reports."""
+    """Parse TOML text; syntax errors become ConfigErrors with the line TOML reports, and so
+    does nesting deeper than MAX_DEPTH (which the parser, and every reader after it, would
+    otherwise meet as a RecursionError)."""
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _LINE.search(message)
         line = int(match.group(1)) if match else None
         detail = _LINE.sub("", message).strip()
         raise ConfigError(path, f"invalid TOML: {detail}", line) from None
+    except RecursionError:
+        data = None  # the error (and its thousand frames) is dropped here, not rendered
+    if data is None or too_deep(data):
+        raise ConfigError(path, f"tables or lists nest more than {MAX_DEPTH} levels deep")
+    return data
 
 
 def line_of_key(text: str, key: str, occurrence: int = 0) -> int | None:
@@ -80,8 +85,8 @@ def type_name(value: object) -> str:
 def read_text_or_none(path: Path) -> str | None:
     """The file's UTF-8 text, or None when it cannot be read (line numbers are then unknown)."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_regular(path, MAX_TOML_BYTES).decode("utf-8")
+    except (UnreadableFile, UnicodeDecodeError):
         return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,16 @@ class CoachObserver:
     def tick(self, t: float, state: SessionState) -> list[NewEvent]:
         """Called as time passes."""
         return []
+
+    def quiet_until(self, t: float, state: SessionState) -> float:
+        """A session time before which `tick` (after second `t`) would return nothing and
+        change nothing, as long as no event arrives; the session skips those seconds (a long
+        pause, or a log with a far-off time, is not ticked through one second at a time). An
+        earlier time is always safe. An observer whose `tick` reacts to time overrides this;
+        one that does not (this base `tick`) never wakes."""
+        if type(self).tick is not CoachObserver.tick:
+            return t + 1.0
+        return math.inf
 
     def flag(self, cause: object, code: str, phase: str | None, message: str,
              severity: str) -> list[NewEvent]:
@@ -62,6 +73,12 @@ def segment_of(layout: Layout, phase_id: str | None) -> int:
         if phase.role == "break":
             segment += 1
     return segment
+
+
+def when_spent(state: SessionState, phase_id: str, t: float, seconds: float) -> float:
+    """The earliest session time at which the running `phase_id` can have used `seconds`, seen
+    from time `t` (its clock runs at most one second per second)."""
+    return t + (seconds - state.phases.elapsed(phase_id, t))
 
 
 def running_phase(state: SessionState) -> Phase | None:

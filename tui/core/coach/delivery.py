@@ -4,6 +4,7 @@ window of final captions, measured against talk time (caption durations)."""
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, running_phase
@@ -45,8 +46,7 @@ class DeliveryObserver(CoachObserver):
         self.fillers = Phrases.of(config.strings("fillers", "words"))
         self.not_after = config.table("fillers", "not_after")
         self.spoken: list[Spoken] = []
-        self._phase_spoken: dict[str | None, list[Spoken]] = {}
-        self._phase_times: dict[str | None, list[float]] = {}
+        self._phases: dict[str | None, _Totals] = {}
 
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
         if event.type != "caption" or not event["final"] or not str(event["text"]).strip():
@@ -56,29 +56,28 @@ class DeliveryObserver(CoachObserver):
         item = Spoken(event.t, state.current_phase_id, len(tokens),
                       talk_seconds(event, len(tokens)), tuple(found))
         self.spoken.append(item)
-        self._phase_spoken.setdefault(item.phase, []).append(item)
-        self._phase_times.setdefault(item.phase, []).append(item.t)
+        self._phases.setdefault(item.phase, _Totals()).add(item)
         phase = running_phase(state)
         if phase is None or phase.id != item.phase:
             return []
         return self._pace(phase.id, phase.role, phase.title, event.t) + self._fillers(
             phase.id, phase.title, event.t)
 
-    def _window(self, section: str, phase_id: str, t: float) -> list[Spoken]:
-        """This phase's captions in the rolling window ending at `t` (they arrive in order)."""
-        start = t - self.config.number(section, "window_s")
-        times = self._phase_times.get(phase_id, [])
-        return self._phase_spoken.get(phase_id, [])[bisect.bisect_right(times, start):]
+    def _window(self, section: str, phase_id: str, t: float) -> tuple[_Totals, int]:
+        """This phase's running totals and the index of its first caption in the rolling
+        window ending at `t` (captions arrive in time order)."""
+        totals = self._phases.setdefault(phase_id, _Totals())
+        return totals, totals.first_after(t - self.config.number(section, "window_s"))
 
     def _pace(self, phase_id: str, role: str, title: str, t: float) -> list[NewEvent]:
         cfg = self.config
         if role in cfg.strings("pace", "exempt_roles"):
             return []
-        recent = self._window("pace", phase_id, t)
-        seconds = sum(s.seconds for s in recent)
+        totals, first = self._window("pace", phase_id, t)
+        seconds = totals.seconds_since(first)
         if seconds < cfg.number("pace", "min_speech_s") or seconds <= 0:
             return []
-        wpm = sum(s.words for s in recent) / seconds * 60
+        wpm = totals.words_since(first) / seconds * 60
         low, high = cfg.number("pace", "min_wpm"), cfg.number("pace", "max_wpm")
         if wpm > high:
             return self.flag(("pace", phase_id, "fast"), "pace", phase_id,
@@ -94,18 +93,52 @@ class DeliveryObserver(CoachObserver):
 
     def _fillers(self, phase_id: str, title: str, t: float) -> list[NewEvent]:
         cfg = self.config
-        recent = self._window("fillers", phase_id, t)
-        seconds = sum(s.seconds for s in recent)
+        if ("fillers", phase_id) in self._raised:
+            return []  # flagged once per phase: the window need not be looked at again
+        totals, first = self._window("fillers", phase_id, t)
+        seconds = totals.seconds_since(first)
         if seconds < cfg.number("fillers", "min_speech_s") or seconds <= 0:
             return []
-        count = sum(len(s.fillers) for s in recent)
-        rate = count / seconds * 60
+        rate = totals.fillers_since(first) / seconds * 60
         if rate <= cfg.number("fillers", "max_per_minute"):
             return []
-        common = max(sorted({f for s in recent for f in s.fillers}),
-                     key=lambda f: sum(s.fillers.count(f) for s in recent))
+        counts = Counter(f for s in totals.spoken[first:] for f in s.fillers)
+        common = max(sorted(counts), key=lambda f: counts[f])
         return self.flag(("fillers", phase_id), "fillers", phase_id,
                          f"About {rate:.0f} filler words a minute in {title} (mostly "
                          f"\"{common}\"), over {cfg.number('fillers', 'max_per_minute'):g}; "
                          "pause silently instead.",
                          cfg.string("fillers", "severity"))
+
+
+class _Totals:
+    """One phase's captions with running totals, so that any rolling window's sums cost two
+    lookups (pace and fillers stay linear in the number of captions, however many share a
+    window)."""
+
+    def __init__(self) -> None:
+        self.spoken: list[Spoken] = []
+        self.times: list[float] = []
+        self._seconds: list[float] = [0.0]
+        self._words: list[int] = [0]
+        self._fillers: list[int] = [0]
+
+    def add(self, item: Spoken) -> None:
+        self.spoken.append(item)
+        self.times.append(item.t)
+        self._seconds.append(self._seconds[-1] + item.seconds)
+        self._words.append(self._words[-1] + item.words)
+        self._fillers.append(self._fillers[-1] + len(item.fillers))
+
+    def first_after(self, start: float) -> int:
+        """Index of the first caption later than `start`."""
+        return bisect.bisect_right(self.times, start)
+
+    def seconds_since(self, first: int) -> float:
+        return self._seconds[-1] - self._seconds[first]
+
+    def words_since(self, first: int) -> int:
+        return self._words[-1] - self._words[first]
+
+    def fillers_since(self, first: int) -> int:
+        return self._fillers[-1] - self._fillers[first]

@@ -7,10 +7,17 @@ session (its start time and prompt id), never from global randomness.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
-from tui.core.coach.base import CoachObserver, NewEvent, running_phase, utterance_of
+from tui.core.coach.base import (
+    CoachObserver,
+    NewEvent,
+    running_phase,
+    utterance_of,
+    when_spent,
+)
 from tui.core.coach.config import CoachConfig
 from tui.core.coach.text import Phrases
 from tui.core.events import Event
@@ -85,6 +92,25 @@ class ProbeObserver(CoachObserver):
         if self._pending:
             return out + self._ask(self._pending.pop(0).text, phase.id, t)
         return out
+
+    def quiet_until(self, t: float, state: SessionState) -> float:
+        """Until the open probe's answer time runs out, or (none open) until the next probe
+        may be asked: the gap after the last one has passed and a planned moment of the phase
+        is reached (at once for a probe keyed to words just said)."""
+        if self._open is not None:
+            return self._open[1] + self.config.number("probes", "answer_s")
+        phase = running_phase(state)
+        if phase is None or phase.id not in self.plan:
+            return math.inf
+        free = -math.inf
+        if self._last_close is not None:
+            free = self._last_close + self.config.number("probes", "min_gap_s")
+        if self._pending:
+            return max(free, t + 1.0)
+        moments = [when_spent(state, phase.id, t, fraction * phase.min_s)
+                   for slot, fraction in enumerate(self.config.numbers("probes", "at"))
+                   if (phase.id, slot) not in self._done and slot < len(self.plan[phase.id])]
+        return max(free, min(moments)) if moments else math.inf
 
     def _listen(self, tokens: list[str]) -> None:
         limit = self.config.number("probes", "keyed_max")

@@ -8,6 +8,7 @@ length is normal and only long stretches are flagged.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, running_phase
@@ -50,6 +51,16 @@ class SilenceObserver(CoachObserver):
         if self._since is not None and t - self._since > self._threshold():
             out += self._flag(t)
         return out
+
+    def quiet_until(self, t: float, state: SessionState) -> float:
+        """Until the silence under way passes the dead-air threshold (at once when the
+        countable phase changed since the last event, so that `tick` notices)."""
+        phase = self._countable(state)
+        if phase != self._phase or (phase is not None and self._since is None):
+            return t + 1.0
+        if self._since is None or ("dead", self._since) in self._raised:
+            return math.inf
+        return self._since + self._threshold()
 
     @property
     def longest(self) -> Silence | None:

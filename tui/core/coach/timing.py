@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tui.core.coach.base import CoachObserver, NewEvent, running_phase
+import math
+
+from tui.core.coach.base import CoachObserver, NewEvent, running_phase, when_spent
 from tui.core.coach.config import CoachConfig
 from tui.core.durations import format_clock, format_minutes
 from tui.core.events import Event
@@ -49,6 +51,18 @@ class TimingObserver(CoachObserver):
                     self.config.string("over_time", "second_severity"),
                 )
         return out
+
+    def quiet_until(self, t: float, state: SessionState) -> float:
+        """Until the running phase passes its maximum (then the next phase's minimum too)."""
+        phase = running_phase(state)
+        if phase is None:
+            return math.inf
+        if ("over", phase.id, 1) not in self._raised:
+            return when_spent(state, phase.id, t, phase.max_s)
+        nxt = self._next(phase.id)
+        if nxt is not None and ("over", phase.id, 2) not in self._raised:
+            return when_spent(state, phase.id, t, phase.max_s + nxt.min_s)
+        return math.inf
 
     def _next(self, phase_id: str) -> Phase | None:
         index = self.layout.index_of(phase_id)
