@@ -331,3 +331,66 @@ def test_sessions_delete_question_in_a_real_terminal(tmp_path: Path) -> None:
         proc.close()
     assert "Deleted 20261118-strong." in plain(proc.output)
     assert not (sessions / "20261118-strong").exists()
+
+
+# Damage stays local; unsearchable directories (issue 15).
+
+def test_a_damaged_session_is_listed_and_refused_in_one_line(tmp_path: Path) -> None:
+    from tui.core.layouts import find_layout
+    from tui.core.prompts import find_prompt
+
+    sessions = tmp_path / "data" / "sessions"
+    for name in ("20260101-090000-good", "20260101-100000-words", "20260101-110000-layout"):
+        session = Session.create(find_layout("generic-45"), find_prompt("social-feed"),
+                                 FakeClock(), sessions / name)
+        session.emit_all(session.state.phases.start_or_resume())
+        session.close()
+    with open(sessions / "20260101-100000-words" / "events.jsonl", "a") as handle:
+        handle.write('{"v":1,"seq":99,"t":5,"wall":"","type":"caption","text":"x",'
+                     '"final":true,"words":[[1,"x",null]]}\n')
+    log = sessions / "20260101-110000-layout" / "events.jsonl"
+    lines = log.read_text().splitlines()
+    first = json.loads(lines[0])
+    first["layout"]["phases"] = "nope"
+    log.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
+
+    listed = boardless("sessions", "list")
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr
+    assert "20260101-090000-good" in listed.stdout
+    assert "20260101-100000-words  damaged: event 99 (caption)" in listed.stdout
+    assert "20260101-110000-layout  damaged:" in listed.stdout
+    history = boardless("history")
+    assert history.returncode == 0 and "20260101-090000-good" in history.stdout
+    assert history.stderr.count("skipped damaged session") == 2
+    for args in (["replay", "20260101-110000-layout"], ["practice", "--resume", "20260101-100000"]):
+        result = boardless(*args)
+        assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result
+        assert "Traceback" not in result.stderr
+
+
+def test_an_unsearchable_data_or_config_directory_is_one_line(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    (locked / "inner").mkdir(parents=True)
+    locked.chmod(0)
+    wrap: list[str] = []
+    if os.geteuid() == 0:  # root reads anything: run without the capabilities that allow it
+        capsh = shutil.which("capsh")
+        if capsh is None:
+            pytest.skip("needs capsh to drop root's file capabilities")
+        wrap = [capsh, "--drop=cap_dac_override,cap_dac_read_search", "--", "-c",
+                'exec "$0" "$@"']
+    try:
+        for env, args in (({"BOARDLESS_DATA_DIR": str(locked / "inner" / "data")},
+                           ["sessions", "list"]),
+                          ({"BOARDLESS_DATA_DIR": str(locked / "inner" / "data")},
+                           ["export", "some-session"]),
+                          ({"BOARDLESS_CONFIG_DIR": str(locked / "inner" / "config")},
+                           ["doctor"])):
+            result = subprocess.run([*wrap, sys.executable, "-m", "tui", *args], check=False,
+                                    capture_output=True, text=True, timeout=120,
+                                    env={**os.environ, **env}, stdin=subprocess.DEVNULL)
+            said = result.stderr.strip().splitlines()
+            assert result.returncode != 0 and len(said) == 1, (args, result.stderr)
+            assert "Permission denied" in said[0] and "Traceback" not in result.stderr
+    finally:
+        locked.chmod(0o700)

@@ -138,3 +138,43 @@ async def test_new_round_from_the_results_screen(make_app, clock) -> None:
     second_log = read_log(second.log_path).events
     assert second_log[-1].type == "session_closed" and second_log[-1]["reason"] == "quit"
     assert [n.text for n, _ in fold(second_log).outline.walk()] == ["second round note"]
+
+
+async def test_a_damaged_session_is_listed_and_the_rest_works(make_app, clock) -> None:
+    """One session's caption has a word timed null: the start screen names it with its reason
+    and still offers to resume the good unfinished session."""
+    import json
+
+    good = recorded_session(clock, notes=2)
+    good.close()
+    bad = recorded_session(clock, notes=1)
+    bad.close()
+    assert bad.log_path is not None
+    line = {"v": 1, "seq": 999, "t": 5, "wall": "", "type": "caption", "text": "x",
+            "final": True, "words": [[1, "x", None]]}
+    bad.log_path.write_text(bad.log_path.read_text(encoding="utf-8") + json.dumps(line) + "\n",
+                            encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = app.screen.query_one("#damaged-view")
+        assert view.display
+        text = str(view.render())
+        assert bad.log_path.parent.name in text and "event 999 (caption)" in text
+        assert app.screen.query_one("#resume").display  # the good one is still offered
+
+
+async def test_a_session_open_elsewhere_is_not_offered_and_resume_says_why(make_app, clock) -> None:
+    session = recorded_session(clock, notes=1)  # still open: its writer holds the lock
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query_one("#resume").display
+        assert session.log_path is not None
+        app.resume_round(session.log_path)
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert any("open in another boardless" in str(n.message) for n in app._notifications)
+    session.close()

@@ -268,6 +268,9 @@ def test_sigkill_at_random_moments_loses_nothing_older_than_a_second(
     assert seen.phase_changes >= 2, seen
 
 
+#: Generous for a loaded machine: the app ends itself within 1.5 s (app.EXIT_DEADLINE_S).
+EXIT_BOUND_S = 5.0
+
 CLEAN_EXITS = {
     "SIGTERM": lambda app: app.signal(signal.SIGTERM),
     "SIGHUP": lambda app: app.signal(signal.SIGHUP),
@@ -292,10 +295,14 @@ def test_signals_and_ctrl_c_save_cleanly(how: str, recording: Path, tmp_path: Pa
         wait_for(lambda: any(e["type"] == "caption" and e["final"] for e in log_lines(log)), 30,
                  "a final caption in the log")
         app.wait_screen("draft being typed")
+        sent = time.monotonic()
         CLEAN_EXITS[how](app)
         status = app.wait_exit()
+        took = time.monotonic() - sent
     finally:
         app.close()
+    print(f"{how}: exited {took:.2f} s after it was sent")
+    assert took < EXIT_BOUND_S, f"{how}: the app took {took:.1f} s to exit"
     loaded = read_log(log)
     assert not loaded.warnings
     types = [e.type for e in loaded.events]
@@ -307,3 +314,33 @@ def test_signals_and_ctrl_c_save_cleanly(how: str, recording: Path, tmp_path: Pa
     assert "caption" not in types[stopped[-1]:], "captions arrived after the pipeline stopped"
     texts = [n.text for n, _ in fold(loaded.events).outline.walk()]
     assert texts == ["saved note", "draft being typed"]
+
+
+def test_an_idle_round_keeps_its_clock_through_sigkill(tmp_path: Path) -> None:
+    """Captions off, nothing typed: the round clock runs 5 s with nothing else to log, then
+    SIGKILL. The log's clock checkpoints bring the resumed clock within a second of the
+    screen's (before them it came back as 0:00)."""
+    require_program("tmux")
+    args = ["practice", "--engine", "off", "--layout", "netflix-l5", "--prompt",
+            "video-streaming-cdn"]
+    app = AppProcess(f"boardless-idle-{id(tmp_path)}", app_env(tmp_path), args)
+    app.start(tmp_path)
+    try:
+        log = start_practice(app, lambda: session_log(tmp_path / "data"), resumed=False)
+        wait_for(lambda: (clock_seconds(app.screen()) or 0) >= 6, 30, "6 s on the round clock")
+        shown = clock_seconds(app.screen())
+        app.signal(signal.SIGKILL)
+        app.wait_exit()
+    finally:
+        app.close()
+    assert shown is not None
+    loaded = read_log(log)
+    assert not [e for e in loaded.events if e.type not in (
+        "session_started", "timer_started", "phase_entered", "clock", "captions_status")]
+    copy = Path(tempfile.mkdtemp(dir=tmp_path)) / "session"
+    shutil.copytree(log.parent, copy)
+    resumed = Session.resume(copy, FakeClock())
+    restored = resumed.state.round_time(resumed.now())
+    resumed.close()
+    print(f"idle round: screen {shown:.0f} s at the kill, resumed clock {restored:.2f} s")
+    assert shown - 1.0 <= restored <= shown + 1.0, (shown, restored)

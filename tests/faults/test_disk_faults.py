@@ -6,6 +6,7 @@ is back and then the log holds every event; the outline can still be exported el
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from tests.faults.conftest import log_dir, messages, notes_of, type_note
 from tui.app.app import BoardlessApp
+from tui.app.screens.unsaved import UnsavedScreen
 from tui.core.clock import FakeClock
 from tui.core.eventlog import LOG_NAME, read_log
 from tui.core.export import render_markdown
@@ -142,3 +144,87 @@ def test_dev_full_really_fails() -> None:
         handle.write("x\n")
         handle.flush()
     assert raised.value.errno == 28 and os.strerror(28) in str(raised.value)
+
+
+# Quitting while events wait (issue 15): never a silent loss.
+
+def unsaved_copy(app: BoardlessApp) -> Path:
+    """Where the app saves the round when its own log will not take it (BOARDLESS_UNSAVED_DIR
+    is the test's own directory)."""
+    return Path(os.environ["BOARDLESS_UNSAVED_DIR"]) / log_dir(app).name / LOG_NAME
+
+
+def dialog_text(app: BoardlessApp) -> str:
+    return str(app.screen.query_one("#unsaved-message").render())
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+async def test_quit_with_waiting_events_asks_and_keeps_a_copy(
+    build: Callable[..., BoardlessApp], fault: str
+) -> None:
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await type_note(pilot, "before the fault")
+        with FAULTS[fault](app):  # type: ignore[attr-defined]
+            await type_note(pilot, "only in memory")
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, UnsavedScreen)
+            shown = dialog_text(app)
+            assert "events not written" in shown and str(unsaved_copy(app)) in shown
+            await pilot.press("ctrl+q")  # quitting again does not stack a second dialog
+            await pilot.press("r")  # the disk still fails: asked again
+            await pilot.pause()
+            assert isinstance(app.screen, UnsavedScreen)
+            await pilot.press("k")
+            await pilot.pause()
+    assert app.return_value == 0
+    assert app.exit_message is not None and str(unsaved_copy(app)) in app.exit_message
+    copy = read_log(unsaved_copy(app))
+    assert copy.warnings == []
+    state = fold(copy.events)
+    assert "only in memory" in [n.text for n, _ in state.outline.walk()] and state.closed
+
+
+async def test_discarding_waiting_events_is_explicit_and_exits_non_zero(
+    build: Callable[..., BoardlessApp]
+) -> None:
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        with session_dir_replaced_by_a_file(app):
+            await type_note(pilot, "thrown away")
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, UnsavedScreen)
+            await pilot.press("d")
+            await pilot.pause()
+    assert app.return_value == 1
+    assert not unsaved_copy(app).exists()
+    assert app.exit_message is not None
+    assert re.match(r"boardless: discarded \d+ events that could not be written", app.exit_message)
+
+
+async def test_retry_after_the_disk_recovers_writes_the_log_and_quits(
+    build: Callable[..., BoardlessApp]
+) -> None:
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        with log_on_dev_full(app):
+            await type_note(pilot, "written on retry")
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, UnsavedScreen)
+        await pilot.press("r")  # the disk is back
+        await pilot.pause()
+    assert app.return_value == 0
+    events = read_log(log_dir(app) / LOG_NAME).events
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    state = fold(events)
+    assert "written on retry" in [n.text for n, _ in state.outline.walk()] and state.closed
+    assert not unsaved_copy(app).exists()

@@ -6,6 +6,7 @@ Textual is imported only when one of these runs, so other commands stay fast.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -91,4 +92,6 @@ def _run(options: Any) -> int:
         result = app.run()
     finally:
         gc_pause.resume()  # if the app failed before its first frame (a no-op otherwise)
+    if app.exit_message:  # what was saved where (or lost), once the screen is restored
+        sys.stderr.write(app.exit_message + "\n")
     return int(result or 0)

@@ -39,7 +39,19 @@ def new_session_dir(started: datetime, prompt_id: str, root: Path | None = None)
 
 def resolve_session(arg: str, root: Path | None = None) -> Path:
     """Turn SESSION (a directory, an events.jsonl path, or a session id or unique id prefix)
-    into the path of its events.jsonl."""
+    into the path of its events.jsonl. A directory that cannot be searched is a one-line
+    BoardlessError."""
+    try:
+        return _resolve_session(arg, root)
+    except OSError as error:
+        raise _unreadable(error, arg) from None
+
+
+def _unreadable(error: OSError, fallback: str) -> BoardlessError:
+    return BoardlessError(f"cannot read {error.filename or fallback}: {error.strerror or error}")
+
+
+def _resolve_session(arg: str, root: Path | None) -> Path:
     path = Path(arg).expanduser()
     if path.is_file():
         return path
@@ -59,6 +71,13 @@ def session_dir_by_id(session_id: str, root: Path | None = None,
                       hint: str = "give an id from 'boardless sessions list'") -> Path:
     """The directory of the session with this id (or unique id prefix) directly under `root`
     (default: the sessions directory); never a path elsewhere. `hint` ends the not-found error."""
+    try:
+        return _session_dir_by_id(session_id, root, hint)
+    except OSError as error:
+        raise _unreadable(error, session_id) from None
+
+
+def _session_dir_by_id(session_id: str, root: Path | None, hint: str) -> Path:
     root = root or sessions_dir()
     if not session_id or session_id in (".", "..") or any(c in session_id for c in "/\\"):
         raise UsageError(f"no session {session_id!r}: {hint}")

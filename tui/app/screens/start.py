@@ -20,10 +20,15 @@ from tui.core.durations import format_clock, format_minutes
 from tui.core.errors import BoardlessError
 from tui.core.layouts import Layout, list_layouts
 from tui.core.prompts import Prompt, load_prompt_bank
+from tui.core.safe_text import one_line, visible, visible_line
 from tui.core.settings import Settings
 
 if TYPE_CHECKING:
     from tui.core.store import SessionSummary
+
+
+#: Damaged sessions named on the start screen (the rest are counted).
+DAMAGED_SHOWN = 5
 
 
 class StartScreen(Screen[None]):
@@ -56,15 +61,17 @@ class StartScreen(Screen[None]):
         with Horizontal(id="start-main"):
             with Vertical(id="start-left"):
                 yield Label("Layout", classes="start-label")
-                yield OptionList(*[Option(l.title, id=l.id)
+                yield OptionList(*[Option(Text(visible_line(l.title)), id=l.id)
                                    for l in self.layouts], id="layouts")
                 yield Label("Prompt  (ctrl+o: random)", classes="start-label")
-                yield OptionList(*[Option(p.title, id=p.id) for p in self.prompts], id="prompts")
+                yield OptionList(*[Option(Text(visible_line(p.title)), id=p.id)
+                                   for p in self.prompts], id="prompts")
             with VerticalScroll(id="start-right"):
                 yield Static("", id="prompt-view")
                 yield Static("", id="questions-view")
                 yield Static("", id="phases-view")
                 yield Static("checking speech engine and microphone…", id="engine-view")
+                yield Static("", id="damaged-view")
         with Horizontal(id="start-actions"):
             yield Button("Start (ctrl+t)", id="start", variant="primary", compact=True)
             yield Button("Resume (ctrl+u)", id="resume", variant="warning", compact=True)
@@ -73,6 +80,7 @@ class StartScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#resume").display = False
+        self.query_one("#damaged-view").display = False
         layouts = self.query_one("#layouts", OptionList)
         layouts.highlighted = [l.id for l in self.layouts].index(self.chosen_layout.id)
         prompts = self.query_one("#prompts", OptionList)
@@ -107,7 +115,7 @@ class StartScreen(Screen[None]):
 
     def _engine_ready(self, name: str, text: str) -> None:
         self.engine_name = name
-        self.query_one("#engine-view", Static).update(text)
+        self.query_one("#engine-view", Static).update(Text(visible(text)))
         self.query_one("#engine-short", Static).update(
             "captions off" if name == "off" else f"engine {name}")
 
@@ -122,18 +130,41 @@ class StartScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unfinished")
     def find_unfinished(self) -> None:
-        from tui.core.store import latest_unfinished  # the session store: off the first frame
+        """Offer the latest unfinished session that no other boardless has open, and list the
+        sessions that cannot be read (each alone: the rest works)."""
+        from tui.core.eventlog import LOG_NAME, log_in_use
+        from tui.core.store import list_sessions  # the session store: off the first frame
 
-        found = latest_unfinished()
+        try:
+            rows = list_sessions()
+        except BoardlessError as error:
+            self.app.call_from_thread(self._damaged_ready, [str(error)])
+            return
+        unfinished = [s for s in rows if s.problem is None and not s.ended]
+        found = next((s for s in reversed(unfinished) if not log_in_use(s.path / LOG_NAME)), None)
         self.app.call_from_thread(self._unfinished_ready, found)
+        damaged = [f"{s.id}: {s.problem}" for s in rows if s.problem]
+        if damaged:
+            self.app.call_from_thread(self._damaged_ready, damaged)
+
+    def _damaged_ready(self, damaged: list[str]) -> None:
+        text = Text("Damaged sessions, left as they are (boardless sessions list):\n",
+                    style="bold")
+        for line in damaged[:DAMAGED_SHOWN]:
+            text.append(f" ✗ {one_line(line)}\n")
+        if len(damaged) > DAMAGED_SHOWN:
+            text.append(f" … and {len(damaged) - DAMAGED_SHOWN} more\n")
+        view = self.query_one("#damaged-view", Static)
+        view.update(text)
+        view.display = True
 
     def _unfinished_ready(self, found: SessionSummary | None) -> None:
         self.unfinished = found
         self.query_one("#resume").display = found is not None
         if found is not None:
-            self.query_one("#resume-info", Static).update(
-                f"Unfinished: {found.prompt_title} · {format_clock(found.used_s)} used · "
-                f"{found.notes} notes")
+            self.query_one("#resume-info", Static).update(Text(
+                f"Unfinished: {visible_line(found.prompt_title)} · {format_clock(found.used_s)} "
+                f"used · {found.notes} notes"))
         self.refresh_bindings()
 
     # ---- choice -----------------------------------------------------------------------------
@@ -158,9 +189,9 @@ class StartScreen(Screen[None]):
     def show_choice(self) -> None:
         prompt, layout = self.chosen_prompt, self.chosen_layout
         view = Text()
-        view.append(prompt.title + "\n", style="bold")
-        view.append(f"{prompt.domain}\n\n", style="italic dim")
-        view.append(prompt.text)
+        view.append(visible_line(prompt.title) + "\n", style="bold")
+        view.append(f"{visible_line(prompt.domain)}\n\n", style="italic dim")
+        view.append(visible(prompt.text))
         self.query_one("#prompt-view", Static).update(view)
         questions = Text()
         if not prompt.clarifying:
@@ -168,16 +199,18 @@ class StartScreen(Screen[None]):
         elif self.reveal:
             questions.append("Clarifying questions to ask\n", style="bold")
             for question in prompt.clarifying:
-                questions.append(f" ? {question}\n")
+                questions.append(f" ? {visible_line(question)}\n")
         else:
             questions.append(f"{len(prompt.clarifying)} clarifying questions hidden — think of "
                              "your own first (ctrl+r reveals them)", style="dim italic")
         self.query_one("#questions-view", Static).update(questions)
         phases = Text()
-        phases.append(f"{layout.title} · {format_minutes(layout.total_s)}\n", style="bold")
-        width = max(len(phase.title) for phase in layout.phases)
-        for number, phase in enumerate(layout.phases, start=1):
-            phases.append(f" {number}. {phase.title:<{width}}", style="bold")
+        phases.append(f"{visible_line(layout.title)} · {format_minutes(layout.total_s)}\n",
+                      style="bold")
+        titles = [visible_line(phase.title) for phase in layout.phases]
+        width = max(len(title) for title in titles)
+        for number, (phase, title) in enumerate(zip(layout.phases, titles), start=1):
+            phases.append(f" {number}. {title:<{width}}", style="bold")
             phases.append(f" {format_minutes(phase.min_s)}-{format_minutes(phase.max_s)}\n")
         self.query_one("#phases-view", Static).update(phases)
 
