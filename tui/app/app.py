@@ -34,9 +34,12 @@ from tui.app.screens.too_small import TooSmallScreen, too_small
 from tui.app.themes import INK, PAPER, other_theme
 from tui.core.clock import Clock
 from tui.core.errors import BoardlessError
+from tui.core.safe_text import visible, visible_line
 from tui.core.settings import Settings, save_settings
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tui.app.captions import CaptionFeed
     from tui.app.replay import Replayer
     from tui.core.events import Event
@@ -108,6 +111,13 @@ class BoardlessApp(App[int]):
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Dim text kept readable (see `tui.app.contrast`), then Textual's filters."""
         return [self._readable_dim, *super().get_line_filters()]
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast (the screens' too): messages carry file paths, errors and titles, so
+        they are never read as markup and their control characters show as escapes."""
+        super().notify(visible(message), title=visible_line(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Our own theme variables, defaulted to the paper theme's values."""

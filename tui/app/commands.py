@@ -8,9 +8,11 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+from textual.markup import escape
 
 from tui.app.keys import KeyAction, in_scope
 from tui.core.durations import format_minutes
+from tui.core.safe_text import visible_line
 
 SCREEN_SCOPES = {"StartScreen": "start", "PracticeScreen": "practice",
                  "ResultsScreen": "results"}
@@ -43,7 +45,8 @@ class ActionsProvider(Provider):
                 if tracker.is_current(phase.id):
                     continue
                 window = f"{format_minutes(phase.min_s)}-{format_minutes(phase.max_s)}"
-                yield (f"phase: jump to {phase.title}", f"Enter this phase now ({window}).",
+                title = escape(visible_line(phase.title))  # the palette reads markup
+                yield (f"phase: jump to {title}", f"Enter this phase now ({window}).",
                        partial(screen.run_action, f"jump_phase({phase.id!r})"))
 
     async def discover(self) -> Hits:

@@ -9,6 +9,7 @@ from typing import Any
 
 from tui.core.eventlog import read_log
 from tui.core.export import GROUPINGS, debrief_lines, export_session, render_markdown
+from tui.core.safe_text import visible_line
 from tui.core.state import fold
 from tui.core.store import resolve_session
 
@@ -50,5 +51,5 @@ def run(args: argparse.Namespace) -> int:
                                          debrief_lines(events, args.timestamps)))
         return 0
     out = export_session(log_path, args.output, args.by, args.transcript, args.timestamps)
-    print(out)
+    print(visible_line(str(out)))
     return 0

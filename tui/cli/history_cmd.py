@@ -12,6 +12,7 @@ from tui.cli.terminal import terminal_columns
 from tui.core.durations import format_clock
 from tui.core.history import History, Trend, build_history, fit_sparkline
 from tui.core.locations import sessions_dir
+from tui.core.safe_text import json_safe, one_line, visible_line
 from tui.core.walltime import format_local_time
 
 #: Fewer points than this beside the numbers, and the sparkline gets a line of its own.
@@ -40,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
     """Build the history and print it as text or JSON."""
     history = build_history(sessions_dir(), args.prompt, args.layout)
     for problem in history.problems:
-        sys.stderr.write(f"boardless: warning: skipped damaged session {problem}\n")
+        sys.stderr.write(f"boardless: warning: skipped damaged session {one_line(problem)}\n")
     if args.json:
-        print(json.dumps(history.to_dict(), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(history.to_dict(), indent=2, ensure_ascii=False)))
         return 0
     print("\n".join(render(history, terminal_columns())))
     return 0
@@ -54,24 +55,26 @@ def render(history: History, columns: int = 80) -> list[str]:
         which = [f"prompt {history.prompt!r}"] if history.prompt else []
         which += [f"layout {history.layout!r}"] if history.layout else []
         scope = f" for {' and '.join(which)}" if which else ""
-        return [f"No sessions{scope} yet in {sessions_dir()}."]
+        return [f"No sessions{scope} yet in {visible_line(str(sessions_dir()))}."]
     lines = ["Sessions (oldest first):"]
     for s in history.sessions:
         phases = "  ".join(f"{name} {format_clock(secs)}" for name, secs in s.phase_s.items())
         counts = ", ".join(f"{code} {n}" for code, n in s.flag_counts.items()) or "none"
         status = "ended" if s.ended else "unfinished"
-        lines += [(f"  {s.id}  {format_local_time(s.started)}  {s.layout_id}  {s.prompt_id}  "
+        lines += [(f"  {visible_line(s.id)}  {format_local_time(s.started)}  "
+                   f"{visible_line(s.layout_id)}  {visible_line(s.prompt_id)}  "
                    f"{format_clock(s.used_s)}  {status}"),
                   f"      {phases}",
                   f"      flags: {s.flags} ({counts})"]
     for layout_id, trends in history.by_layout.items():
         count = _count(trends)
-        lines += ["", f"Trend per phase, layout {layout_id} ({count}):"]
+        lines += ["", f"Trend per phase, layout {visible_line(layout_id)} ({count}):"]
         lines += _trend_lines(trends, columns)
         for prompt_id, mine in history.by_prompt.get(layout_id, {}).items():
             if _count(mine) == count:
                 continue  # every session of the layout: the same lines again
-            lines += ["", f"Trend for prompt {prompt_id}, layout {layout_id} ({_count(mine)}):"]
+            lines += ["", (f"Trend for prompt {visible_line(prompt_id)}, layout "
+                           f"{visible_line(layout_id)} ({_count(mine)}):")]
             lines += _trend_lines(mine, columns)
     return lines
 

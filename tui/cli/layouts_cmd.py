@@ -13,6 +13,7 @@ from tui.core.durations import format_minutes
 from tui.core.errors import BoardlessError, ConfigError
 from tui.core.layouts import Layout, find_layout, layout_to_dict, list_layouts, load_layout_file
 from tui.core.locations import shipped_layouts_dir
+from tui.core.safe_text import one_line, visible, visible_line
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -50,7 +51,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _warn(error: BoardlessError) -> None:
-    sys.stderr.write(f"boardless: warning: {error}\n")
+    sys.stderr.write(f"boardless: warning: {one_line(str(error))}\n")
 
 
 def _origin(layout: Layout) -> str:
@@ -92,7 +93,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for layout in layouts:
         phases = ", ".join(phase.id for phase in layout.phases)
         origin = "" if _origin(layout) == "shipped" else "  [user]"
-        print(f"{layout.id:<{width}}  {format_minutes(layout.total_s):>5}  {layout.title}{origin}")
+        print(f"{layout.id:<{width}}  {format_minutes(layout.total_s):>5}  "
+              f"{visible_line(layout.title)}{origin}")
         print(f"{'':<{width}}         phases: {phases}")
     return 0
 
@@ -104,27 +106,28 @@ def cmd_show(args: argparse.Namespace) -> int:
         data["source"] = layout.source
         print(json.dumps(data, indent=2))
         return 0
+    line = visible_line  # every title, goal and item is one line; the description may wrap
     out = [
-        f"{layout.title} ({layout.id})",
-        f"level: {layout.level}   total: {format_minutes(layout.total_s)}   "
-        f"minimums add up to {format_minutes(layout.min_total_s)}",
-        f"source: {layout.source}",
+        f"{line(layout.title)} ({layout.id})",
+        (f"level: {line(layout.level)}   total: {format_minutes(layout.total_s)}   "
+         f"minimums add up to {format_minutes(layout.min_total_s)}"),
+        f"source: {line(layout.source)}",
     ]
     if layout.description:
-        out.append(layout.description)
+        out.append(visible(layout.description))
     for number, phase in enumerate(layout.phases, start=1):
         out.append("")
         role = "" if phase.role == phase.id else f"  [{phase.role}]"
-        out.append(f"{number}. {phase.title} ({phase.id}){role}  "
+        out.append(f"{number}. {line(phase.title)} ({phase.id}){role}  "
                    f"{_window(phase.min_s, phase.max_s)}")
-        out.append(f"   goal: {phase.goal}")
+        out.append(f"   goal: {line(phase.goal)}")
         for item in phase.checklist:
-            out.append(f"   [ ] {item.text} ({item.id})")
+            out.append(f"   [ ] {line(item.text)} ({item.id})")
         if phase.probes:
             out.append("   probes:")
-            out.extend(f"     - {probe}" for probe in phase.probes)
+            out.extend(f"     - {line(probe)}" for probe in phase.probes)
         if phase.cues:
-            out.append(f"   cues ({len(phase.cues)}): {', '.join(phase.cues)}")
+            out.append(f"   cues ({len(phase.cues)}): {line(', '.join(phase.cues))}")
     print("\n".join(out))
     return 0
 
@@ -135,10 +138,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             layout = load_layout_file(path)
         except ConfigError as error:
-            sys.stderr.write(f"boardless: error: {error}\n")
+            sys.stderr.write(f"boardless: error: {one_line(str(error))}\n")
             failed = True
             continue
         count = len(layout.phases)
-        print(f"ok: {path} ({layout.id}, {count} phase{'' if count == 1 else 's'}, "
-              f"{format_minutes(layout.total_s)})")
+        print(f"ok: {visible_line(str(path))} ({layout.id}, {count} "
+              f"phase{'' if count == 1 else 's'}, {format_minutes(layout.total_s)})")
     return 2 if failed else 0

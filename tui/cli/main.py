@@ -12,6 +12,7 @@ from pathlib import Path
 from tui import __version__
 from tui.cli.parser import OneLineParser
 from tui.core.errors import BoardlessError
+from tui.core.safe_text import one_line
 
 #: Command -> the module whose `register(subparsers, common)` adds it (its parsers set
 #: `func(args) -> int`). Only the module of the command being run is imported, so a command
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(func(args) or 0)
     except BoardlessError as error:
-        sys.stderr.write(f"boardless: error: {error}\n")
+        sys.stderr.write(f"boardless: error: {one_line(str(error))}\n")
         return error.exit_code
     except KeyboardInterrupt:
         return 130

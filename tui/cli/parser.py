@@ -6,12 +6,14 @@ import argparse
 import sys
 from typing import Any, NoReturn
 
+from tui.core.safe_text import one_line
+
 
 class OneLineParser(argparse.ArgumentParser):
     """ArgumentParser that reports wrong arguments in a single line, exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        sys.stderr.write(f"{self.prog}: error: {one_line(message)} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
 

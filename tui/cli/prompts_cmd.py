@@ -10,6 +10,7 @@ from typing import Any
 from tui.cli.parser import add_command_group, add_json_flag
 from tui.core.errors import UsageError
 from tui.core.prompts import find_prompt, load_prompt_bank, prompt_to_dict
+from tui.core.safe_text import visible_line
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -48,7 +49,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     id_width = max(len(p.id) for p in bank)
     domain_width = max(len(p.domain) for p in bank)
     for prompt in bank:
-        print(f"{prompt.id:<{id_width}}  {prompt.domain:<{domain_width}}  {prompt.title}")
+        print(f"{visible_line(prompt.id):<{id_width}}  "
+              f"{visible_line(prompt.domain):<{domain_width}}  {visible_line(prompt.title)}")
     return 0
 
 
@@ -57,11 +59,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(prompt_to_dict(prompt), indent=2))
         return 0
-    out = [f"{prompt.title} ({prompt.id}, {prompt.domain})", ""]
-    out.extend(textwrap.wrap(prompt.text, width=88))
+    line = visible_line
+    out = [f"{line(prompt.title)} ({line(prompt.id)}, {line(prompt.domain)})", ""]
+    out.extend(textwrap.wrap(line(prompt.text), width=88))
     out += ["", "Clarifying questions:"]
-    out.extend(f"  - {q}" for q in prompt.clarifying)
+    out.extend(f"  - {line(q)}" for q in prompt.clarifying)
     out += ["", "Follow-up probes:"]
-    out.extend(f"  - {q}" for q in prompt.probes)
+    out.extend(f"  - {line(q)}" for q in prompt.probes)
     print("\n".join(out))
     return 0

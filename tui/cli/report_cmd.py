@@ -11,6 +11,7 @@ from tui.cli import terminal
 from tui.cli.parser import add_json_flag
 from tui.core.eventlog import read_log
 from tui.core.report import Report, build_report, report_markdown
+from tui.core.safe_text import json_safe
 from tui.core.store import resolve_session
 
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     log_path = resolve_session(args.session)
     report = build_report(read_log(log_path).events)
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)))
         return 0
     if terminal.stdout_is_terminal():
         render_in_terminal(report)

@@ -14,6 +14,7 @@ from tui.core.durations import format_clock
 from tui.core.errors import BoardlessError, UsageError
 from tui.core.eventlog import LOG_NAME, read_log
 from tui.core.locations import sessions_dir
+from tui.core.safe_text import one_line, visible_line
 from tui.core.state import fold
 from tui.core.store import delete_session, list_sessions, session_dir_by_id, summarise
 from tui.core.walltime import format_local_time
@@ -59,31 +60,34 @@ def cmd_list(args: argparse.Namespace) -> int:
         ], indent=2))
         return 0
     if not rows:
-        print(f"No sessions yet in {sessions_dir()}. Start one with 'boardless'.")
+        print(f"No sessions yet in {visible_line(str(sessions_dir()))}. Start one with "
+              "'boardless'.")
         return 0
     for s in rows:
         if s.problem:
-            print(f"{s.id}  damaged: {s.problem}")
+            print(f"{visible_line(s.id)}  damaged: {one_line(s.problem)}")
             continue
         status = "ended" if s.ended else "unfinished"
-        print(f"{s.id}  {format_local_time(s.started)}  {s.layout_id:<18} "
+        print(f"{visible_line(s.id)}  {format_local_time(s.started)}  "
+              f"{visible_line(s.layout_id):<18} "
               f"{format_clock(s.used_s):>7}  {s.notes:>4} notes  {s.flags:>3} flags  {status}  "
-              f"{s.prompt_title}")
+              f"{visible_line(s.prompt_title)}")
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
     """Find the session among the stored ones, ask (unless --yes), delete its directory."""
     directory = session_dir_by_id(args.session_id)
+    name = visible_line(directory.name)
     if not args.yes:
         if not terminal.stdin_is_terminal():
-            raise UsageError(f"not deleting {directory.name} without confirmation: standard "
+            raise UsageError(f"not deleting {name} without confirmation: standard "
                              "input is not a terminal; pass --yes")
-        if not terminal.confirm(f"Delete session {directory.name} ({contents(directory)})?"):
-            print(f"Kept {directory.name}.", file=sys.stderr)
+        if not terminal.confirm(f"Delete session {name} ({contents(directory)})?"):
+            print(f"Kept {name}.", file=sys.stderr)
             return 1
     delete_session(directory)
-    print(f"Deleted {directory.name}.")
+    print(f"Deleted {name}.")
     return 0
 
 

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from tui.core.safe_text import json_safe, one_line, visible_line
 from tui.core.settings import load_settings
 from tui.speech.errors import SpeechError
 from tui.speech.pipeline import CaptionPipeline, PipelineStatus
@@ -74,7 +75,7 @@ def format_time(seconds: float) -> str:
 def format_final(result: Recognition, as_json: bool) -> str:
     """One output line for a final recognition."""
     if as_json:
-        return json.dumps(
+        return json_safe(json.dumps(
             {
                 "text": result.text,
                 "start": result.start,
@@ -83,8 +84,8 @@ def format_final(result: Recognition, as_json: bool) -> str:
                 "words": [{"text": w.text, "start": w.start, "end": w.end} for w in result.words],
             },
             ensure_ascii=False,
-        )
-    return f"[{format_time(result.start)}-{format_time(result.end)}] {result.text}"
+        ))
+    return f"[{format_time(result.start)}-{format_time(result.end)}] {visible_line(result.text)}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,7 +94,10 @@ def run(args: argparse.Namespace) -> int:
     choice = choose_engine(args.engine, args.model, load_settings())
     if choice.name == "off":
         raise SpeechError(f"no transcription: {choice.reason}")
-    note = sys.stderr.write
+
+    def note(text: str) -> None:
+        sys.stderr.write(one_line(text.rstrip("\n")) + "\n")
+
     note(f"engine {choice.reason}\n")
     if source.notice:
         note(f"note: {source.notice}\n")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from tui.core.safe_text import one_line
+
 
 class BoardlessError(Exception):
     """A problem the user can fix; `str()` is a single line telling what to change."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        """The message as one inert line: control characters shown as escapes, a huge echoed
+        value cut (tui.core.safe_text)."""
+        return one_line(super().__str__())
 
 
 class UsageError(BoardlessError):

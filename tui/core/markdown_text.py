@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tui.core.safe_text import visible_line
+
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
@@ -11,8 +13,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def inline(text: str) -> str:
-    """Escape `text` for use inside a paragraph, list item or table cell (one line)."""
-    text = _SPACES.sub(" ", text).strip()
+    """Escape `text` for use inside a paragraph, list item or table cell (one line); control
+    characters become visible escapes (`\\x1b`), whose backslash is then escaped like any."""
+    text = visible_line(_SPACES.sub(" ", text).strip())
     text = _ENTITY.sub("&amp;", text)
     text = _INLINE.sub(r"\\\1", text)
     return _BLOCK_START.sub(_escape_block_start, text)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tui.core.durations import format_clock
 from tui.core.events import Event
+from tui.core.safe_text import visible_line
 from tui.core.severity import severity_mark
 from tui.core.state import SessionState
 
@@ -130,6 +131,7 @@ def legend(timeline: Timeline) -> str:
 
 
 def _label(title: str) -> str:
+    title = visible_line(title)  # a layout's phase title: never a control character raw
     room = LABEL - 1
     text = title if len(title) <= room else title[: room - 1] + "…"
     return text.ljust(LABEL)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 
+from tui.core.safe_text import clip, visible_line
+
 #: How a start time reads on screen: "2026-11-30 07:25".
 LOCAL_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -26,8 +28,8 @@ def parse_wall(wall: str) -> datetime | None:
 def format_local_time(wall: str, tz: tzinfo | None = None) -> str:
     """`wall` (UTC ISO from the log) in local time (or `tz`), e.g. "2026-11-30 07:25".
 
-    An empty stamp gives "unknown"; an unreadable one is returned as it is."""
+    An empty stamp gives "unknown"; an unreadable one is returned as it is (inert, cut)."""
     stamp = parse_wall(wall)
     if stamp is None:
-        return wall.strip() or "unknown"
+        return clip(visible_line(wall.strip()), 40) or "unknown"
     return stamp.astimezone(tz).strftime(LOCAL_FORMAT)

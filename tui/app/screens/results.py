@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -18,6 +19,7 @@ from tui.core.eventlog import read_log
 from tui.app.timeline_text import timeline_text
 from tui.core.export import render_markdown
 from tui.core.report import build_report, report_markdown
+from tui.core.safe_text import visible_line
 from tui.core.session import Session
 from tui.core.state import fold
 from tui.core.timeline import Timeline
@@ -65,8 +67,10 @@ class ResultsScreen(Screen[None]):
         reason = END_WORDS.get(tracker.end_reason or "", tracker.end_reason or "not ended")
         title = "Replay finished" if self.replay else "Round over"
         used = format_clock(tracker.total_elapsed(state.last_t))
-        yield Static(f"[b]{title}[/b] · {reason} · {used} of {format_clock(state.layout.total_s)}"
-                     f" · {len(state.flags)} flags · {len(state.outline)} notes", id="results-title")
+        yield Static(Text.assemble(
+            (title, "bold"), f" · {visible_line(reason)} · {used} of "
+            f"{format_clock(state.layout.total_s)} · {len(state.flags)} flags · "
+            f"{len(state.outline)} notes"), id="results-title")
         yield Static("ctrl+e writes it as Markdown beside the session log", id="results-path")
         with VerticalScroll(id="results-scroll"):
             yield Static("", id="results-timeline")
@@ -105,7 +109,7 @@ class ResultsScreen(Screen[None]):
 
     def show_export(self, path: Path) -> None:
         box = self.query_one("#results-path", Static)
-        box.update(f"exported to {path}")
+        box.update(Text(f"exported to {visible_line(str(path))}"))
         box.add_class("-done")
 
     def action_export(self) -> None:

@@ -20,6 +20,7 @@ from tui.core.durations import format_clock, format_minutes
 from tui.core.errors import BoardlessError
 from tui.core.layouts import Layout, list_layouts
 from tui.core.prompts import Prompt, load_prompt_bank
+from tui.core.safe_text import one_line, visible, visible_line
 from tui.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -60,10 +61,11 @@ class StartScreen(Screen[None]):
         with Horizontal(id="start-main"):
             with Vertical(id="start-left"):
                 yield Label("Layout", classes="start-label")
-                yield OptionList(*[Option(l.title, id=l.id)
+                yield OptionList(*[Option(Text(visible_line(l.title)), id=l.id)
                                    for l in self.layouts], id="layouts")
                 yield Label("Prompt  (ctrl+o: random)", classes="start-label")
-                yield OptionList(*[Option(p.title, id=p.id) for p in self.prompts], id="prompts")
+                yield OptionList(*[Option(Text(visible_line(p.title)), id=p.id)
+                                   for p in self.prompts], id="prompts")
             with VerticalScroll(id="start-right"):
                 yield Static("", id="prompt-view")
                 yield Static("", id="questions-view")
@@ -113,7 +115,7 @@ class StartScreen(Screen[None]):
 
     def _engine_ready(self, name: str, text: str) -> None:
         self.engine_name = name
-        self.query_one("#engine-view", Static).update(text)
+        self.query_one("#engine-view", Static).update(Text(visible(text)))
         self.query_one("#engine-short", Static).update(
             "captions off" if name == "off" else f"engine {name}")
 
@@ -149,7 +151,7 @@ class StartScreen(Screen[None]):
         text = Text("Damaged sessions, left as they are (boardless sessions list):\n",
                     style="bold")
         for line in damaged[:DAMAGED_SHOWN]:
-            text.append(f" ✗ {line}\n")
+            text.append(f" ✗ {one_line(line)}\n")
         if len(damaged) > DAMAGED_SHOWN:
             text.append(f" … and {len(damaged) - DAMAGED_SHOWN} more\n")
         view = self.query_one("#damaged-view", Static)
@@ -160,9 +162,9 @@ class StartScreen(Screen[None]):
         self.unfinished = found
         self.query_one("#resume").display = found is not None
         if found is not None:
-            self.query_one("#resume-info", Static).update(
-                f"Unfinished: {found.prompt_title} · {format_clock(found.used_s)} used · "
-                f"{found.notes} notes")
+            self.query_one("#resume-info", Static).update(Text(
+                f"Unfinished: {visible_line(found.prompt_title)} · {format_clock(found.used_s)} "
+                f"used · {found.notes} notes"))
         self.refresh_bindings()
 
     # ---- choice -----------------------------------------------------------------------------
@@ -187,9 +189,9 @@ class StartScreen(Screen[None]):
     def show_choice(self) -> None:
         prompt, layout = self.chosen_prompt, self.chosen_layout
         view = Text()
-        view.append(prompt.title + "\n", style="bold")
-        view.append(f"{prompt.domain}\n\n", style="italic dim")
-        view.append(prompt.text)
+        view.append(visible_line(prompt.title) + "\n", style="bold")
+        view.append(f"{visible_line(prompt.domain)}\n\n", style="italic dim")
+        view.append(visible(prompt.text))
         self.query_one("#prompt-view", Static).update(view)
         questions = Text()
         if not prompt.clarifying:
@@ -197,16 +199,18 @@ class StartScreen(Screen[None]):
         elif self.reveal:
             questions.append("Clarifying questions to ask\n", style="bold")
             for question in prompt.clarifying:
-                questions.append(f" ? {question}\n")
+                questions.append(f" ? {visible_line(question)}\n")
         else:
             questions.append(f"{len(prompt.clarifying)} clarifying questions hidden — think of "
                              "your own first (ctrl+r reveals them)", style="dim italic")
         self.query_one("#questions-view", Static).update(questions)
         phases = Text()
-        phases.append(f"{layout.title} · {format_minutes(layout.total_s)}\n", style="bold")
-        width = max(len(phase.title) for phase in layout.phases)
-        for number, phase in enumerate(layout.phases, start=1):
-            phases.append(f" {number}. {phase.title:<{width}}", style="bold")
+        phases.append(f"{visible_line(layout.title)} · {format_minutes(layout.total_s)}\n",
+                      style="bold")
+        titles = [visible_line(phase.title) for phase in layout.phases]
+        width = max(len(title) for title in titles)
+        for number, (phase, title) in enumerate(zip(layout.phases, titles), start=1):
+            phases.append(f" {number}. {title:<{width}}", style="bold")
             phases.append(f" {format_minutes(phase.min_s)}-{format_minutes(phase.max_s)}\n")
         self.query_one("#phases-view", Static).update(phases)
 

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from tui.app.widgets.quiet import update_if_changed
 from tui.core.durations import format_clock
 from tui.core.layouts import Phase
+from tui.core.safe_text import visible, visible_line
 from tui.core.state import SessionState
 
 GUTTER = 8
@@ -57,19 +58,19 @@ class CaptionStrip(Widget):
         state_word = state.captions_state
         if state_word == "off" or state_word == "error":
             message = state.captions_message or "captions off"
-            out.append((blank, Text(message, style="italic")))
+            out.append((blank, Text(visible(message), style="italic")))
         elif state_word in ("loading", "behind"):
-            out.append((blank, Text(state.captions_message or STATUS_WORDS[state_word],
+            out.append((blank, Text(visible(state.captions_message or STATUS_WORDS[state_word]),
                                     style="italic")))
         room = max(1, lines - len(out) - (1 if state.partial else 0))
         for caption in state.captions[-room:]:
-            body = Text(caption.text)
+            body = Text(visible_line(caption.text))
             if pattern is not None:
                 body.highlight_regex(pattern, style="bold underline")
             when = format_clock(state.round_time(caption.t))
             out.append((Text(f"{when:>6}  ", style="dim"), body))
         if state.partial:
-            partial = Text(state.partial + " …", style="dim italic")
+            partial = Text(visible_line(state.partial) + " …", style="dim italic")
             if pattern is not None:
                 partial.highlight_regex(pattern, style="underline")
             out.append((blank, partial))
@@ -109,6 +110,6 @@ class ProbeBanner(Static):
         clock = "time's up" if left < 0 else f"{format_clock(left)} to answer"
         text = Text()
         text.append("Interviewer: ", style="bold")
-        text.append(probe.text)
+        text.append(visible(probe.text))
         text.append(f"   ⏳ {clock}", style="bold")
         update_if_changed(self, text)

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from tui.app.widgets.quiet import update_if_changed
 from tui.core.durations import format_clock
+from tui.core.safe_text import visible_line
 from tui.core.severity import severity_mark
 from tui.core.state import Flag
 
@@ -41,6 +42,6 @@ class FlagBanner(Static):
                 text.append("\n")
             text.append(f"{mark.symbol} {mark.word.upper()}", style="bold")
             text.append(f"  {format_clock(at)}  ")
-            text.append(flag.message, style="bold")
+            text.append(visible_line(flag.message), style="bold")
         update_if_changed(self, text)
         self.display = True

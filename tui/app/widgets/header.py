@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
 from tui.app.widgets.quiet import update_if_changed
 from tui.core.durations import format_clock
+from tui.core.safe_text import visible_line
 from tui.core.state import SessionState
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -33,9 +35,7 @@ class SessionHeader(Horizontal):
         yield Label("", id="head-engine")
 
     def show(self, state: SessionState, now: float, mode: str, level: float | None) -> None:
-        update_if_changed(self.query_one("#head-title", Label),
-                          f"[b]{_escape(state.prompt.title)}[/b] [dim]· "
-                          f"{_escape(state.layout.title)}[/dim]")
+        update_if_changed(self.query_one("#head-title", Label), title_text(state))
         tracker = state.phases
         used = tracker.total_elapsed(now)
         if tracker.ended:
@@ -59,5 +59,8 @@ class SessionHeader(Horizontal):
                           "mic off" if level is None else f"mic {level_bar(level)}")
 
 
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
+def title_text(state: SessionState) -> Text:
+    """Prompt and layout titles as Rich text: never read as markup, control characters shown
+    as escapes (a title ending in a backslash shows the backslash)."""
+    return Text.assemble((visible_line(state.prompt.title), "bold"), " ",
+                         ("· " + visible_line(state.layout.title), "dim"))

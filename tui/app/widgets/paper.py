@@ -13,6 +13,7 @@ from textual.strip import Strip
 from tui.core.durations import format_clock
 from tui.core.markers import KIND_SYMBOLS
 from tui.core.outline import Note
+from tui.core.safe_text import visible_line
 
 MARGIN = 12  # "walk   12:34" then the margin line
 LEVEL_GLYPHS = ("■", "•", "◦", "·")
@@ -88,14 +89,14 @@ class PaperLines:
             assert self.edit is not None
             editing_style, caret = self._style("editing"), self._style("caret")
             before, under = self.edit.text[: self.edit.pos], self.edit.text[self.edit.pos:]
-            text.append(before, editing_style)
-            text.append(under[:1] or " ", editing_style + caret)
-            text.append(under[1:], editing_style)
+            text.append(visible_line(before), editing_style)
+            text.append(visible_line(under[:1]) or " ", editing_style + caret)
+            text.append(visible_line(under[1:]), editing_style)
         elif note is not None:
             symbol = KIND_SYMBOLS.get(note.kind)
             if symbol:
                 text.append(symbol + " ", self._style(note.kind))
-            text.append(note.text, self._style(level))
+            text.append(visible_line(note.text), self._style(level))
             if note.folded and note.children:
                 hidden = sum(1 for _ in self.outline.walk_ids(note.id)) - 1
                 text.append(f"  (+{hidden})", self._style("folded"))

@@ -10,6 +10,7 @@ from textual.widget import Widget
 from tui.app.widgets.roles import role_word
 from tui.core.durations import format_clock, format_minutes
 from tui.core.phases import PhaseTracker, Window
+from tui.core.safe_text import visible_line
 
 WINDOW_CLASS = {
     Window.PENDING: "-pending",
@@ -73,7 +74,8 @@ class PhaseChip(Widget):
             mark = mark.strip()
             titles = [short_label(tracker, self.phase_id), role_word(phase)]
         else:
-            titles = [phase.title, short_label(tracker, self.phase_id), role_word(phase)]
+            titles = [visible_line(phase.title), short_label(tracker, self.phase_id),
+                      role_word(phase)]
         title = Text(fit([mark + t for t in titles], room), style="bold" if current else "")
         if skipped:
             status = "skipped"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tui.core.layouts import Phase
+from tui.core.safe_text import visible_line
 
 ROLE_WORDS = {"requirements": "Req", "framing": "Frame", "walkthrough": "Walk",
               "deep_dive": "Deep", "resilience": "Resil", "break": "Break"}
@@ -10,4 +11,4 @@ ROLE_WORDS = {"requirements": "Req", "framing": "Frame", "walkthrough": "Walk",
 
 def role_word(phase: Phase) -> str:
     """The phase's role in a word ("Frame"), or the start of its title for other roles."""
-    return ROLE_WORDS.get(phase.role, phase.title[:5])
+    return ROLE_WORDS.get(phase.role) or visible_line(phase.title)[:5]

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from tui.app.widgets.quiet import update_if_changed
 from tui.core.durations import format_clock
+from tui.core.safe_text import visible, visible_line
 from tui.core.severity import severity_mark
 from tui.core.state import SessionState
 
@@ -44,15 +45,15 @@ class SidePanel(VerticalScroll, can_focus=False):
         phase = state.phases.current_phase or state.layout.phases[0]
         upcoming = "" if state.phases.started else " (first)"
         goal = Text()
-        goal.append(f"{phase.title}{upcoming}\n", style="bold")
-        goal.append(phase.goal)
+        goal.append(f"{visible_line(phase.title)}{upcoming}\n", style="bold")
+        goal.append(visible(phase.goal))
         update_if_changed(self.query_one("#side-goal", Static), goal)
         ticked = state.ticked(phase.id)
         checklist = Text()
         for item in phase.checklist:
             done = item.id in ticked
             checklist.append("☑ " if done else "☐ ", style="bold" if done else "dim")
-            checklist.append(item.text + "\n", style="strike dim" if done else "")
+            checklist.append(visible_line(item.text) + "\n", style="strike dim" if done else "")
         if phase.checklist:
             checklist.append(f"{len(ticked & {i.id for i in phase.checklist})}/"
                              f"{len(phase.checklist)} covered", style="italic dim")
@@ -64,7 +65,7 @@ class SidePanel(VerticalScroll, can_focus=False):
         if reveal and clarifying:
             text = Text("Clarifying questions\n", style="bold")
             for question in clarifying:
-                text.append(f"? {question}\n")
+                text.append(f"? {visible_line(question)}\n")
             update_if_changed(questions, text)
         else:
             update_if_changed(questions, Text(f"{len(clarifying)} clarifying questions hidden "
@@ -80,5 +81,5 @@ class SidePanel(VerticalScroll, can_focus=False):
                                                   "")
             flags.append(f"{mark.symbol} {format_clock(state.round_time(flag.t))} {mark.word}",
                          style=f"bold {colour}".strip())
-            flags.append(f" {flag.message}\n")
+            flags.append(f" {visible_line(flag.message)}\n")
         update_if_changed(self.query_one("#side-flags", Static), flags)
