@@ -121,9 +121,15 @@ class AppProcess:
     _pid_file: Path | None = None
     _status_file: Path | None = None
 
+    @property
+    def socket(self) -> str:
+        """This run's tmux server: its name and this process's id (tests may run in several
+        processes at once, where object ids can repeat)."""
+        return f"{self.name}-{os.getpid()}"
+
     def tmux(self, *args: str, check: bool = True) -> str:
         tmux = require_program("tmux")
-        done = subprocess.run([tmux, "-L", self.name, "-f", str(self._conf), *args],
+        done = subprocess.run([tmux, "-L", self.socket, "-f", str(self._conf), *args],
                               capture_output=True, text=True, timeout=20, check=False)
         if check and done.returncode != 0:
             raise AssertionError(f"tmux {' '.join(args)} failed: {done.stderr.strip()}")
