@@ -343,3 +343,15 @@ def test_fit_sparkline_keeps_the_newest_points() -> None:
     assert fit_sparkline([1, 2, 3, 4], 10) == sparkline([1, 2, 3, 4])
     assert fit_sparkline([5, 1], 0) == sparkline([1]) and fit_sparkline([], 5) == ""
     assert render(History(None, None, (), {}, {}, ()), 40)[0].startswith("No sessions")
+
+
+def test_report_and_export_say_when_they_drop_a_damaged_last_line(tmp_path: Path) -> None:
+    log = tmp_path / "damaged" / "events.jsonl"
+    log.parent.mkdir()
+    log.write_bytes((SAMPLES / "skips-framing" / "events.jsonl").read_bytes() + b'{"v":1,"se')
+    for args in (["report", str(log.parent)], ["export", str(log.parent), "-o", "-"]):
+        run = subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True,
+                             text=True, timeout=120, check=False)
+        assert run.returncode == 0 and run.stdout
+        [line] = run.stderr.splitlines()
+        assert line.startswith("warning: ") and "dropped a torn last line" in line

@@ -45,8 +45,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Resolve the session, export it, print where it went (or print it, for `-o -`)."""
     log_path = resolve_session(args.session)
+    loaded = read_log(log_path)
+    for warning in loaded.warnings:  # a damaged last line is dropped, and said so
+        sys.stderr.write(f"warning: {visible_line(warning)}\n")
     if args.output is not None and str(args.output) == "-":
-        events = read_log(log_path).events
+        events = loaded.events
         sys.stdout.write(render_markdown(fold(events), args.by, args.transcript, args.timestamps,
                                          debrief_lines(events, args.timestamps)))
         return 0

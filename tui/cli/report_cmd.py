@@ -11,7 +11,7 @@ from tui.cli import terminal
 from tui.cli.parser import add_json_flag
 from tui.core.eventlog import read_log
 from tui.core.report import Report, build_report, report_markdown
-from tui.core.safe_text import json_safe
+from tui.core.safe_text import json_safe, visible_line
 from tui.core.store import resolve_session
 
 
@@ -39,7 +39,10 @@ def run(args: argparse.Namespace) -> int:
     """Resolve the session, build the report, print it as JSON, rendered Markdown (terminal) or
     plain Markdown (pipe or file)."""
     log_path = resolve_session(args.session)
-    report = build_report(read_log(log_path).events)
+    loaded = read_log(log_path)
+    for warning in loaded.warnings:  # a damaged last line is dropped, and said so
+        sys.stderr.write(f"warning: {visible_line(warning)}\n")
+    report = build_report(loaded.events)
     if args.json:
         print(json_safe(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)))
         return 0
