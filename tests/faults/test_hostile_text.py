@@ -445,3 +445,20 @@ async def test_results_screen_shows_hostile_text_as_escapes(hostile: Path,
             await pilot.pause(0.1)
         text = screen_text(app)
         assert "2026-11-18-hostile\\x1b]0;pwned" in text and raw_controls(text) == []
+
+
+def test_model_and_doctor_listings_show_a_hostile_model_path_as_escapes(tmp_path: Path) -> None:
+    """`models list`, `models path` and `doctor` print paths found on disk: a model folder
+    whose name holds ESC and OSC sequences is shown escaped."""
+    from tests.speech.model_trees import make_vosk_tree
+
+    home = tmp_path / "home"
+    make_vosk_tree(home / ".cache/vosk" / "vosk-model-small-en-us-0.15\x1b]0;owned\x07\x1b[2J")
+    env = {**os.environ, "HOME": str(home), "BOARDLESS_DATA_DIR": str(tmp_path / "data"),
+           "BOARDLESS_CONFIG_DIR": str(tmp_path / "config")}
+    for args in (["models", "list"], ["models", "path"], ["doctor"]):
+        run = subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True,
+                             text=True, timeout=120, env=env, check=False)
+        out = run.stdout + run.stderr
+        assert "\x1b" not in out and "\x07" not in out, (args, out[-800:])
+        assert "\\x1b" in out, (args, out[-800:])

@@ -15,6 +15,7 @@ from typing import Any
 from tui.cli.parser import add_json_flag
 from tui.core.errors import ConfigError
 from tui.core.locations import data_dir
+from tui.core.safe_text import visible
 from tui.core.settings import Settings, load_settings
 from tui.speech import fetch as model_fetch
 from tui.speech import models
@@ -122,6 +123,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 # -- devices ----------------------------------------------------------------------------------
 
 
+def say(text: str) -> None:
+    """Print a line whose parts come from the system (device names, paths, model files):
+    control characters are shown as escapes, never sent to the terminal raw."""
+    print(visible(text))
+
+
 def run_devices(args: argparse.Namespace) -> int:
     """Print the input devices (DeviceError when PortAudio is missing)."""
     from tui.speech.sources.microphone import list_input_devices
@@ -131,12 +138,12 @@ def run_devices(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(d) for d in devices], indent=2))
         return 0
     if not devices:
-        print("no audio input devices found (plug in a microphone, or use --audio-file FILE)")
+        say("no audio input devices found (plug in a microphone, or use --audio-file FILE)")
         return 0
     width = max(len(d.name) for d in devices)
     for d in devices:
         mark = "*" if d.is_default else " "
-        print(
+        say(
             f"{mark}{d.index:>3}  {d.name:<{width}}  {d.channels:>3} ch  "
             f"{d.default_rate} Hz  {d.hostapi}"
         )
@@ -195,29 +202,29 @@ def run_models_list(args: argparse.Namespace) -> int:
     found = _installed_models()
     engines = _engine_lines(settings)
     if args.json:
-        print(
+        say(
             json.dumps({"catalogue": catalogue, "installed": found, "engines": engines}, indent=2)
         )
         return 0
-    print("Vosk models to fetch (boardless models fetch NAME):")
+    say("Vosk models to fetch (boardless models fetch NAME):")
     width = max(len(e["name"]) for e in catalogue)
     for e in catalogue:
         mark = "✓" if e["installed"] else " "
         pin = "" if e["sha256"] else " (no pinned checksum: fetch it with --sha256 HEX)"
-        print(f"  {mark} {e['name']:<{width}}  {e['approx']:>5}  {e['note']}{pin}")
-    print("Installed:")
+        say(f"  {mark} {e['name']:<{width}}  {e['approx']:>5}  {e['note']}{pin}")
+    say("Installed:")
     if not (found["vosk"] or found["whisper"] or found["problems"]):
-        print("  none")
+        say("  none")
     for m in found["vosk"]:
         language = f", {m['language']}" if m["language"] else ""
-        print(f"  vosk     {tilde(Path(m['path']))} ({m['source']}{language})")
+        say(f"  vosk     {tilde(Path(m['path']))} ({m['source']}{language})")
     for m in found["whisper"]:
-        print(f"  whisper  {m['name']} at {tilde(Path(m['path']))} ({m['source']})")
+        say(f"  whisper  {m['name']} at {tilde(Path(m['path']))} ({m['source']})")
     for problem in found["problems"]:
-        print(f"  ✗ {problem}")
-    print("Engines:")
+        say(f"  ✗ {problem}")
+    say("Engines:")
     for name, line in engines.items():
-        print(f"  {name:<12} {line}")
+        say(f"  {name:<12} {line}")
     return 0
 
 
@@ -226,7 +233,7 @@ def run_models_fetch(args: argparse.Namespace) -> int:
     dest = args.dest.expanduser() if args.dest else models.vosk_cache_dir()
     target = dest / args.name
     if "/" not in args.name and models.vosk_model_problem(target) is None:
-        print(f"already installed: {tilde(target)}")
+        say(f"already installed: {tilde(target)}")
         return 0
     bar = ProgressBar(args.name)
     limits = replace(model_fetch.LIMITS, read_timeout=args.timeout, stall_window=args.timeout)
@@ -234,12 +241,12 @@ def run_models_fetch(args: argparse.Namespace) -> int:
         path = model_fetch.fetch_model(args.name, dest, args.url, bar.update, args.sha256, limits)
     except OfflineError as error:
         bar.finish()
-        sys.stderr.write(f"boardless: error: {error}\nto install it by hand:\n")
-        sys.stderr.write("".join(f"  {step}\n" for step in error.manual_steps))
+        sys.stderr.write(f"boardless: error: {visible(str(error))}\nto install it by hand:\n")
+        sys.stderr.write("".join(f"  {visible(step)}\n" for step in error.manual_steps))
         return 1
     finally:
         bar.finish()
-    print(f"installed {args.name} in {tilde(path)}")
+    say(f"installed {args.name} in {tilde(path)}")
     return 0
 
 
@@ -305,9 +312,9 @@ def run_models_path(args: argparse.Namespace) -> int:
         print(json.dumps({**paths, "problems": problems}, indent=2))
         return 0
     for key, value in paths.items():
-        print(f"{key.replace('_', ' ')}: {value if value is not None else '(none)'}")
+        say(f"{key.replace('_', ' ')}: {value if value is not None else '(none)'}")
     for problem in problems:
-        print(f"problem: {problem}")
+        say(f"problem: {problem}")
     return 0
 
 
@@ -483,6 +490,6 @@ def run_doctor(args: argparse.Namespace) -> int:
         for check in checks:
             mark = "✓" if check.ok else "✗"
             fix = f" — {check.fix}" if check.fix and not check.ok else ""
-            print(f"{mark} {check.name}: {check.detail}{fix}")
-        print("boardless is usable" + ("" if usable else ": NOT — nothing works (see above)"))
+            say(f"{mark} {check.name}: {check.detail}{fix}")
+        say("boardless is usable" + ("" if usable else ": NOT — nothing works (see above)"))
     return 0 if usable else 1
