@@ -138,7 +138,8 @@ def test_models_list_and_path(
     listing = json.loads(capsys.readouterr().out)
     installed = {e["name"]: e["installed"] for e in listing["catalogue"]}
     assert installed["vosk-model-small-en-us-0.15"] is True
-    assert installed["vosk-model-en-us-0.22"] is False
+    assert installed["vosk-model-en-us-0.22-lgraph"] is False
+    assert all(e["sha256"] and e["size"] for e in listing["catalogue"])  # every entry pinned
     assert listing["catalogue"][0]["url"] == (
         "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"
     )

@@ -11,7 +11,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tui.speech.errors import ModelError
@@ -50,6 +50,7 @@ def inside(path: Path, root: Path) -> bool:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MEMBERS)
+@example([("", False, None)])  # a member without a name (found by this test)
 def test_extraction_never_escapes(members: list[tuple[str, bool, str | None]]) -> None:
     with tempfile.TemporaryDirectory() as sandbox:
         box = Path(sandbox)

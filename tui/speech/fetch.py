@@ -64,10 +64,12 @@ class CatalogueEntry:
     """SHA-256 of the archive; without it a fetch needs --sha256."""
 
 
-# Alpha Cephei publishes no SHA-256 for its archives. These two are the digests that
-# independent mirrors and packagers of the same files agree on (e.g. the git-lfs object ids in
+# Alpha Cephei publishes no SHA-256 for its archives. These are the digests that independent
+# mirrors and packagers of the same files agree on (e.g. the git-lfs object ids in
 # huggingface.co/rhasspy/vosk-models, and Arch's vosk-model PKGBUILDs), with the sizes the
-# server sends. The other two entries have no digest we could confirm: they need --sha256.
+# server sends. Every entry is pinned: a model whose digest could not be confirmed (such as
+# vosk-model-en-us-0.22 or vosk-model-small-en-in-0.4) is not listed, and is fetched with
+# --url URL --sha256 HEX after checking the archive yourself.
 CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
         "vosk-model-small-en-us-0.15",
@@ -77,7 +79,6 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         size=41_205_931,
         sha256="30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498",
     ),
-    CatalogueEntry("vosk-model-small-en-in-0.4", "en", "36M", "small Indian English"),
     CatalogueEntry(
         "vosk-model-en-us-0.22-lgraph",
         "en",
@@ -85,13 +86,6 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "US English, bigger and more accurate; still streams on 2 cores",
         size=130_557_655,
         sha256="d9838b4aaa82a75c4a17f5aca300eaca129aaab2a7cbf951bafbb500eb9c4334",
-    ),
-    CatalogueEntry(
-        "vosk-model-en-us-0.22",
-        "en",
-        "1.8G",
-        "large US English; needs 6+ GB of memory",
-        size=1_913_365_522,
     ),
 )
 

@@ -106,6 +106,8 @@ def _extract_members(bundle: zipfile.ZipFile, root: Path, limit: int, most: int)
 def _check(member: zipfile.ZipInfo) -> None:
     """Refuse a member whose name leaves the folder or which is not a file or directory."""
     name = member.filename
+    if not name:
+        raise ModelError("the model archive has a member without a name: refusing it")
     parts = PurePosixPath(name.replace("\\", "/")).parts
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
         raise ModelError(f"the model archive has an unsafe path {name!r}: refusing it")
