@@ -5,12 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tui.core.clock import FakeClock
 from tui.core.layouts import find_layout
 from tui.core.prompts import find_prompt
 from tui.core.session import Session
 from tests.support import IN_CI
+
+# In CI the property tests draw the same examples every run (a failure there is a real one, never
+# a new random draw); locally they keep exploring, and what they find becomes an @example.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if IN_CI:
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
