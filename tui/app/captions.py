@@ -121,7 +121,12 @@ class CaptionFeed:
         self._wake()
 
     def _pipeline_status(self, status: Any) -> None:
-        self._status(str(status.state), str(status.message))
+        state = str(status.state)
+        if self._device_message and state in ("ready", "caught_up", "behind"):
+            # the microphone is still lost: the strip keeps saying so (and why) until it is
+            # back, whatever the recogniser's backlog does meanwhile
+            return
+        self._status(state, str(status.message))
 
     def _status(self, state: str, message: str) -> None:
         self._items.append(Status(state, message))
