@@ -384,11 +384,10 @@ async def test_practice_screen_shows_hostile_text_as_escapes(hostile: Path,
         text = screen_text(app)
         assert "Cannot resume: <ESC[2J:\\x1b[2J>" in text and raw_controls(text) == []
         assert "<markup:[b]bold[/b]" in text  # never read as markup
-        from tui.app.widgets.flag_banner import FlagBanner
-        from tui.core.state import Flag
-
-        flag = Flag(t=1.0, code="over_time", phase=None, message=HOSTILE, severity="serious")
-        app.screen.query_one(FlagBanner).show([(flag, 1.0)])  # type: ignore[attr-defined]
+        # a flag raised through the session, as the coach raises one: the banner shows it for
+        # 6 s of the (frozen) clock, whatever the app's own timer repaints meanwhile
+        app.session.emit("flag_raised", code="over_time", phase=None,  # type: ignore[attr-defined]
+                         message=HOSTILE, severity="serious")
         await pilot.pause()
         text = screen_text(app)
         assert "SERIOUS" in text and raw_controls(text) == []
