@@ -65,7 +65,6 @@ class Plan:
     mode: str
     layout: Layout | None = None
     prompt: Prompt | None = None
-    prompt_given: bool = False
     log_path: Path | None = None
     events: list[Event] | None = None
 

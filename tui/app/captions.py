@@ -56,7 +56,6 @@ class CaptionFeed:
         self._stopped = False
         self._lock = threading.Lock()
         self.level = 0.0
-        self.engine = ""
         self._device_message = ""
 
     # ---- runs on a worker thread ------------------------------------------------------------
@@ -70,7 +69,6 @@ class CaptionFeed:
             from tui.speech.select import choose_engine
 
             choice = choose_engine(self.options.engine, self.options.model, self.settings)
-            self.engine = choice.name
             if choice.name == "off":
                 self._status("off", f"captions {choice.reason}")
                 return

@@ -49,7 +49,6 @@ def build_app(
     if options.mode == "start":
         plan.layout = resolve_layout(options.layout, settings)
         plan.prompt = resolve_prompt(options.prompt, options.seed)
-        plan.prompt_given = options.prompt is not None
     elif options.mode in ("resume", "replay"):
         from tui.core.eventlog import SessionInUseError, log_in_use, read_log
         from tui.core.state import fold

@@ -6,7 +6,6 @@ A marker opens the note: `-> ` data flow, `! ` risk or failure mode, `? ` open q
 
 from __future__ import annotations
 
-KINDS = ("note", "layer", "component", "flow", "risk", "question", "decision", "async")
 MARKERS: dict[str, str] = {"->": "flow", "!": "risk", "?": "question", "*": "decision", "~": "async"}
 #: Words used where a marker is rendered as text (exports, screen readers).
 KIND_WORDS: dict[str, str] = {
@@ -45,8 +44,3 @@ def marker_for(kind: str) -> str:
         if value == kind:
             return marker + " "
     return ""
-
-
-def level_name(depth: int) -> str:
-    """Layer > component > detail by indentation depth."""
-    return ("layer", "component")[depth] if depth < 2 else "detail"

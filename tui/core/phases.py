@@ -34,7 +34,6 @@ class PhaseRecord:
 
     elapsed: float = 0.0
     first_entered: float | None = None
-    last_left: float | None = None
     visits: int = 0
 
 
@@ -78,8 +77,6 @@ class PhaseTracker:
             if phase_id not in self.records or self.ended:
                 return
             self._bank(event.t)
-            if self.current is not None:
-                self.records[self.layout.phases[self.current].id].last_left = event.t
             self.current = self.layout.index_of(phase_id)
             record = self.records[phase_id]
             record.visits += 1
@@ -87,8 +84,6 @@ class PhaseTracker:
                 record.first_entered = event.t
         elif kind == "round_ended":
             self._bank(event.t)
-            if self.current is not None:
-                self.records[self.layout.phases[self.current].id].last_left = event.t
             self.running = False
             self.ended = True
             self.end_reason = event.get("reason", "user")

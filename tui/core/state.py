@@ -96,7 +96,6 @@ class SessionState:
     closed: bool = False
     last_t: float = 0.0
     last_seq: int = 0
-    event_count: int = 0
 
     def __post_init__(self) -> None:
         self.phases = PhaseTracker(self.layout)
@@ -184,7 +183,6 @@ class SessionState:
     def _count(self, event: Event) -> None:
         self.last_t = max(self.last_t, event.t)
         self.last_seq = max(self.last_seq, event.seq)
-        self.event_count += 1
 
     def _caption(self, event: Event) -> None:
         if not event["final"]:

@@ -44,6 +44,3 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(Text("boardless — keys", style="bold"), id="help-title")
             yield Static(help_table(), id="help-table")
-
-    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
-        self.dismiss(None)
