@@ -56,7 +56,10 @@ def test_flags_land_and_no_keystroke_is_lost(size: tuple[int, int], recording: P
         app.keys("C-n")  # Requirements left after a few seconds: a rushed flag, at once
         app.wait_screen(MESSAGE, timeout=5)
         seen = time.monotonic()
-        assert seen - pressed < 1.5, f"the flag took {seen - pressed:.2f} s to show"
+        # The banner is drawn in the same step that logs the flag; the bound leaves room for
+        # tmux's round trip on a loaded machine (tests run one worker per core).
+        print(f"{width}x{height}: the flag on screen {seen - pressed:.2f} s after Ctrl+N")
+        assert seen - pressed < 3.0, f"the flag took {seen - pressed:.2f} s to show"
         while time.monotonic() < seen + 5.0:  # and it stays, whatever the captions do
             screen = app.screen()
             assert MESSAGE in screen, screen
