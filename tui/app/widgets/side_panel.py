@@ -21,6 +21,8 @@ SEVERITY_COLOUR = {"serious": "error", "warn": "warning", "info": "primary"}
 class SidePanel(VerticalScroll, can_focus=False):
     """Goal, checklist, questions and flags. Ctrl+G focuses it to scroll the flags."""
 
+    _flags_shown: tuple[int, str] | None = None
+
     BINDINGS = [("escape", "leave", "Back")]
 
     def focus_flags(self) -> None:
@@ -71,6 +73,14 @@ class SidePanel(VerticalScroll, can_focus=False):
             update_if_changed(questions, Text(f"{len(clarifying)} clarifying questions hidden "
                                               "(ctrl+r)", style="dim italic") if clarifying else "")
         questions.display = bool(clarifying)
+        # The list only changes when a flag is raised or the theme changes: not rebuilt (all
+        # of it, however long the round) on every repaint.
+        key = (len(state.flags), self.app.theme)
+        if key != self._flags_shown:
+            self._flags_shown = key
+            update_if_changed(self.query_one("#side-flags", Static), self._flags_text(state))
+
+    def _flags_text(self, state: SessionState) -> Text:
         flags = Text()
         flags.append(f"Flags ({len(state.flags)})\n", style="bold")
         if not state.flags:
@@ -82,4 +92,4 @@ class SidePanel(VerticalScroll, can_focus=False):
             flags.append(f"{mark.symbol} {format_clock(state.round_time(flag.t))} {mark.word}",
                          style=f"bold {colour}".strip())
             flags.append(f" {visible_line(flag.message)}\n")
-        update_if_changed(self.query_one("#side-flags", Static), flags)
+        return flags
