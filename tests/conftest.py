@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tui.core.clock import FakeClock
-from tui.core.layouts import find_layout
-from tui.core.prompts import find_prompt
-from tui.core.session import Session
+from tui.core.session.clock import FakeClock
+from tui.core.config.layouts import find_layout
+from tui.core.config.prompts import find_prompt
+from tui.core.session.session import Session
 from tests.support import IN_CI
 
 # In CI the property tests draw the same examples every run (a failure there is a real one, never

@@ -15,8 +15,8 @@ import pytest
 
 from tests.pty_run import PtyProcess, plain
 from tui.cli.main import build_parser
-from tui.core.clock import FakeClock
-from tui.core.session import Session
+from tui.core.session.clock import FakeClock
+from tui.core.session.session import Session
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_sessions"
 
@@ -75,8 +75,8 @@ def test_wrong_arguments_give_one_line_and_exit_2(args: list[str]) -> None:
 
 
 def test_sessions_list_and_export(tmp_path: Path) -> None:
-    from tui.core.layouts import find_layout
-    from tui.core.prompts import find_prompt
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
 
     directory = tmp_path / "data" / "sessions" / "20260101-090000-demo"
     directory.mkdir(parents=True)
@@ -336,8 +336,8 @@ def test_sessions_delete_question_in_a_real_terminal(tmp_path: Path) -> None:
 # Damage stays local; unsearchable directories (issue 15).
 
 def test_a_damaged_session_is_listed_and_refused_in_one_line(tmp_path: Path) -> None:
-    from tui.core.layouts import find_layout
-    from tui.core.prompts import find_prompt
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
 
     sessions = tmp_path / "data" / "sessions"
     for name in ("20260101-090000-good", "20260101-100000-words", "20260101-110000-layout"):

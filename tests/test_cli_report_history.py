@@ -15,7 +15,7 @@ import pytest
 from tests.pty_run import plain, run_in_pty
 from tui.cli.history_cmd import render
 from tui.cli.main import main
-from tui.core.history import BARS, History, fit_sparkline, sparkline
+from tui.core.debrief.history import BARS, History, fit_sparkline, sparkline
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_sessions"
 NAMES = ("strong-round", "jumps-to-design", "skips-framing")
@@ -234,10 +234,10 @@ def test_report_in_a_real_terminal_is_rendered() -> None:
 def _add_session(sessions: Path, name: str, layout: str, prompt: str, seconds: float,
                  wall: datetime) -> None:
     """A session of `layout` that ran `seconds` in its first phase and ended."""
-    from tui.core.clock import FakeClock
-    from tui.core.layouts import find_layout
-    from tui.core.prompts import find_prompt
-    from tui.core.session import Session
+    from tui.core.session.clock import FakeClock
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
+    from tui.core.session.session import Session
 
     clock = FakeClock(start_wall=wall)
     directory = sessions / name

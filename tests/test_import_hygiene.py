@@ -17,7 +17,7 @@ def core_modules() -> list[str]:
 
 
 def test_core_has_modules() -> None:
-    assert "tui.core.session" in core_modules()
+    assert "tui.core.session.session" in core_modules()
 
 
 def test_core_imports_nothing_forbidden() -> None:

@@ -10,11 +10,11 @@ import pytest
 from tui.app.app import BoardlessApp
 from tui.app.factory import build_app
 from tui.app.options import AppOptions, SpeechOptions
-from tui.core.clock import FakeClock
-from tui.core.layouts import find_layout
-from tui.core.prompts import find_prompt
-from tui.core.session import Session
-from tui.core.store import new_session_dir
+from tui.core.session.clock import FakeClock
+from tui.core.config.layouts import find_layout
+from tui.core.config.prompts import find_prompt
+from tui.core.session.session import Session
+from tui.core.session.store import new_session_dir
 
 PROMPT = "video-streaming-cdn"
 

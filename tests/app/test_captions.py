@@ -14,8 +14,8 @@ from tui.app.widgets.caption_strip import CaptionStrip, cue_pattern
 from tui.app.widgets.flag_banner import FlagBanner
 from tui.app.widgets.outline_view import OutlineView
 from tui.app.widgets.side_panel import SidePanel
-from tui.core.layouts import find_layout
-from tui.core.settings import Settings
+from tui.core.config.layouts import find_layout
+from tui.core.config.settings import Settings
 
 
 def caption(app, text: str, final: bool = True) -> None:  # type: ignore[no-untyped-def]

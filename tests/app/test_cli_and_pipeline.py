@@ -17,7 +17,7 @@ from tui.app.screens.results import ResultsScreen
 from tui.app.widgets.header import level_bar
 from tui.cli import practice_cmd
 from tui.cli.main import main
-from tui.core.eventlog import read_log
+from tui.core.session.eventlog import read_log
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDIO = ROOT / "tests" / "fixtures" / "audio" / "hibari_requirements.wav"

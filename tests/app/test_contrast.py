@@ -19,7 +19,7 @@ from tests.app.conftest import start_round
 from tests.app.test_snapshots import a_round_in_progress, settle
 from tui.app.contrast import MIN_CONTRAST, RGB, blend, contrast, luminance, readable_dim
 from tui.app.themes import INK, PAPER, other_theme
-from tui.core.clock import FakeClock
+from tui.core.session.clock import FakeClock
 
 
 # ---- the formula --------------------------------------------------------------------------

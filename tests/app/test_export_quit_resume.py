@@ -6,9 +6,9 @@ from tests.app.conftest import recorded_session, start_round, type_text
 from tui.app.screens.practice import PracticeScreen
 from tui.app.screens.results import ResultsScreen
 from tui.app.screens.start import StartScreen
-from tui.core.eventlog import read_log
-from tui.core.state import fold
-from tui.core.store import latest_unfinished
+from tui.core.session.eventlog import read_log
+from tui.core.session.state import fold
+from tui.core.session.store import latest_unfinished
 
 
 async def test_export_writes_markdown_and_shows_the_path(make_app) -> None:

@@ -10,11 +10,11 @@ from textual.widgets import Markdown
 
 from tests.app.conftest import start_round
 from tui.app.screens.results import ResultsScreen
-from tui.core.eventlog import read_log
-from tui.core.history import build_history
-from tui.core.locations import sessions_dir
-from tui.core.report import build_report
-from tui.core.store import list_sessions
+from tui.core.session.eventlog import read_log
+from tui.core.debrief.history import build_history
+from tui.core.config.locations import sessions_dir
+from tui.core.debrief.report import build_report
+from tui.core.session.store import list_sessions
 
 
 async def advance(app, pilot, clock, seconds: float, step: float = 0.37) -> None:  # type: ignore[no-untyped-def]
@@ -84,7 +84,7 @@ async def test_one_clock_pauses_excluded_on_screen_in_report_list_and_history(
     import re
 
     from tui.app.widgets.side_panel import SidePanel
-    from tui.core.durations import format_clock
+    from tui.core.text.durations import format_clock
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -7,7 +7,7 @@ import time
 from tests.app.conftest import recorded_session, start_round, type_text
 from tui.app.screens.practice import PracticeScreen
 from tui.app.widgets.outline_view import OutlineView
-from tui.core.eventlog import read_log
+from tui.core.session.eventlog import read_log
 
 
 def tree(app) -> list[tuple[str, int, str]]:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from tui.app.screens.help import HelpScreen
 from tui.app.screens.practice import PracticeScreen
 from tui.app.screens.start import StartScreen
 from tui.app.screens.too_small import TooSmallScreen
-from tui.core.settings import load_settings
+from tui.core.config.settings import load_settings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

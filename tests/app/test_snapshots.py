@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import events
 
 from tests.app.conftest import start_round
-from tui.core.clock import FakeClock
+from tui.core.session.clock import FakeClock
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]

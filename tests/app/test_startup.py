@@ -64,7 +64,7 @@ def test_the_start_screen_does_not_import_a_round() -> None:
     )
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
                                        text=True, check=True).stdout)
-    for module in ("tui.app.screens.practice", "tui.app.captions", "tui.core.session",
-                   "tui.core.state", "tui.core.store", "tui.core.eventlog", "tui.speech"):
+    for module in ("tui.app.screens.practice", "tui.app.captions", "tui.core.session.session",
+                   "tui.core.session.state", "tui.core.session.store", "tui.core.session.eventlog", "tui.speech"):
         assert module not in loaded
     assert "tui.app.screens.start" in loaded

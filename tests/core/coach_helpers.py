@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from tui.core.clock import FakeClock
+from tui.core.session.clock import FakeClock
 from tui.core.coach import make_observers
-from tui.core.events import Event, make_event
-from tui.core.layouts import Layout, find_layout, layout_to_dict, parse_layout
-from tui.core.markers import parse_markers
-from tui.core.prompts import Prompt, prompt_to_dict
-from tui.core.session import Session
+from tui.core.session.events import Event, make_event
+from tui.core.config.layouts import Layout, find_layout, layout_to_dict, parse_layout
+from tui.core.round.markers import parse_markers
+from tui.core.config.prompts import Prompt, prompt_to_dict
+from tui.core.session.session import Session
 
 
 @functools.lru_cache(maxsize=1)
@@ -137,6 +137,6 @@ class Driver:
 
 @functools.lru_cache(maxsize=1)
 def _first_prompt() -> Prompt:
-    from tui.core.prompts import load_prompt_bank
+    from tui.core.config.prompts import load_prompt_bank
 
     return load_prompt_bank()[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.core.coach_helpers import Driver, netflix, tiny_layout
 from tui.core.coach import recompute
-from tui.core.coach.config import coach_config
+from tui.core.config.coach_settings import coach_config
 from tui.core.coach.probes import plan_probes
 
 
@@ -113,7 +113,7 @@ def test_probes_recompute_identically() -> None:
 
 
 def test_a_tick_made_by_hand_is_input_kept_by_replay_and_report() -> None:
-    from tui.core.report import build_report
+    from tui.core.debrief.report import build_report
 
     d = Driver(netflix()).start().wait(2)
     d.session.emit("checklist_ticked", phase="requirements", item="consistency", source="user",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.core.coach_helpers import Driver, tiny_layout
 from tui.core.coach.silence import SilenceObserver
-from tui.core.layouts import parse_layout
+from tui.core.config.layouts import parse_layout
 
 SENTENCE = "the api calls the ranking service and returns the rows to the client quickly"
 

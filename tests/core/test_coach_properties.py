@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from tests.core.coach_helpers import Driver, netflix, tiny_layout
 from tui.core.coach import OUTPUT_TYPES, recompute
-from tui.core.layouts import Layout, parse_layout
-from tui.core.state import fold
+from tui.core.config.layouts import Layout, parse_layout
+from tui.core.session.state import fold
 
 PHRASES = [
     "how many users do we have", "we use kafka and redis", "the core challenge is skew",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.core.coach_helpers import Driver
-from tui.core.layouts import find_layout
+from tui.core.config.layouts import find_layout
 
 
 def _phase_at(d: Driver, phase_id: str, t: float) -> Driver:
@@ -38,10 +38,10 @@ def test_each_round_needs_its_own_failure_talk_and_core_challenge() -> None:
 
 def test_resumed_session_does_not_raise_old_flags_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.core.coach_helpers import tiny_layout
-    from tui.core.clock import FakeClock
+    from tui.core.session.clock import FakeClock
     from tui.core.coach import resume_observers
-    from tui.core.eventlog import read_log
-    from tui.core.session import Session
+    from tui.core.session.eventlog import read_log
+    from tui.core.session.session import Session
 
     d = Driver(tiny_layout(), directory=tmp_path).start().at(200.0)
     assert d.flags("over_time") == [("over_time", "requirements")]

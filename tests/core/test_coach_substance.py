@@ -5,8 +5,8 @@ not; and the rubric and the debrief's layout-aware sections."""
 from __future__ import annotations
 
 from tests.core.coach_helpers import Driver
-from tui.core.layouts import find_layout, parse_layout
-from tui.core.report import build_report, report_markdown
+from tui.core.config.layouts import find_layout, parse_layout
+from tui.core.debrief.report import build_report, report_markdown
 
 
 def five_phases(coach: dict | None = None):  # type: ignore[no-untyped-def]

@@ -34,7 +34,7 @@ def test_jumped_to_design_survives_spellings_and_adds_up_proposals() -> None:
 
 def test_nouns_that_are_not_proposals_never_raise() -> None:
     """Restating the prompt, sizing today's system, negations and spoken-opening questions."""
-    from tui.core.prompts import find_prompt
+    from tui.core.config.prompts import find_prompt
 
     d = Driver(tiny_layout(), prompt=find_prompt("video-streaming-cdn")).start().wait(3)
     d.say("so we're building a video streaming service with a cdn in front of it right")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.coach.config import default_config
-from tui.core.coach.recognise import recognisers_for
-from tui.core.coach.text import Phrases, count_fillers, sentences, words
+from tui.core.config.coach_settings import default_config
+from tui.core.hearing.recognise import recognisers_for
+from tui.core.hearing.text import Phrases, count_fillers, sentences, words
 
 CONFIG = default_config()
 QUESTIONS = recognisers_for(CONFIG).question

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.core.coach_helpers import Driver, tiny_layout
-from tui.core.layouts import parse_layout
+from tui.core.config.layouts import parse_layout
 
 
 def test_over_time_at_max_then_again_after_next_minimum() -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.clock import FakeClock
+from tui.core.session.clock import FakeClock
 from tui.core.errors import BoardlessError, LogCorruptError, UsageError
-from tui.core.eventlog import LOG_NAME, LogWriter, read_log
-from tui.core.events import event_from_dict, make_event
-from tui.core.session import Session
-from tui.core.state import fold
+from tui.core.session.eventlog import LOG_NAME, LogWriter, read_log
+from tui.core.session.events import event_from_dict, make_event
+from tui.core.session.session import Session
+from tui.core.session.state import fold
 
 
 def small_log(session: Session, clock: FakeClock) -> Path:

@@ -10,11 +10,11 @@ from markdown_it.token import Token
 
 from tests.core.test_outline import add
 from tests.support import IN_CI
-from tui.core.clock import FakeClock
-from tui.core.eventlog import read_log
-from tui.core.export import export_session, render_markdown
-from tui.core.session import Session
-from tui.core.state import fold
+from tui.core.session.clock import FakeClock
+from tui.core.session.eventlog import read_log
+from tui.core.debrief.export import export_session, render_markdown
+from tui.core.session.session import Session
+from tui.core.session.state import fold
 
 GOLDEN = Path(__file__).parent / "golden" / "export_by_phase.md"
 

@@ -12,7 +12,7 @@ import pytest
 import tomli_w
 
 from tui.core.errors import ConfigError, UsageError
-from tui.core.layouts import (
+from tui.core.config.layouts import (
     ROLES,
     Layout,
     UnknownPhaseError,
@@ -23,8 +23,8 @@ from tui.core.layouts import (
     load_layout_file,
     parse_layout,
 )
-from tui.core.locations import shipped_layouts_dir
-from tui.core.tomlio import parse_toml_text
+from tui.core.config.locations import shipped_layouts_dir
+from tui.core.config.tomlio import parse_toml_text
 
 SHIPPED = sorted(shipped_layouts_dir().glob("*.toml"))
 EXPECTED_IDS = {"netflix-l5", "junior-60", "generic-45", "requirements-drill", "back-to-back"}
@@ -369,7 +369,7 @@ def test_layout_is_hashable_and_frozen() -> None:
 
 def test_core_module_is_pure() -> None:
     code = (
-        "import sys, tui.core.layouts, tui.core.prompts;"
+        "import sys, tui.core.config.layouts, tui.core.config.prompts;"
         "bad = [m for m in ('textual', 'sounddevice', 'vosk') if m in sys.modules];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.core.errors import UsageError
-from tui.core.layouts import (
+from tui.core.config.layouts import (
     ITEM_KEYS,
     LAYOUT_KEYS,
     PHASE_KEYS,
@@ -16,14 +16,14 @@ from tui.core.layouts import (
     layout_to_dict,
     parse_layout,
 )
-from tui.core.prompts import (
+from tui.core.config.prompts import (
     PROMPT_KEYS,
     find_prompt,
     parse_prompt_bank,
     prompt_from_dict,
     prompt_to_dict,
 )
-from tui.core.tomlio import parse_toml_text
+from tui.core.config.tomlio import parse_toml_text
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

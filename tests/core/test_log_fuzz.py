@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.core.errors import BoardlessError
-from tui.core.eventlog import read_log
-from tui.core.state import fold
+from tui.core.session.eventlog import read_log
+from tui.core.session.state import fold
 
 HEADER = (
     '{"v":1,"seq":1,"t":0,"wall":"","type":"session_started","layout":{"id":"x","title":"X",'

@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.clock import FakeClock
-from tui.core.layouts import find_layout
-from tui.core.markers import parse_markers
-from tui.core.prompts import find_prompt
-from tui.core.session import Session
-from tui.core.state import fold
+from tui.core.session.clock import FakeClock
+from tui.core.config.layouts import find_layout
+from tui.core.round.markers import parse_markers
+from tui.core.config.prompts import find_prompt
+from tui.core.session.session import Session
+from tui.core.session.state import fold
 
 
 def add(session: Session, text: str, parent: str | None = None) -> str:
@@ -123,7 +123,7 @@ def test_random_edits_fold_identically_from_the_log(tmp_path_factory, ops) -> No
             if step:
                 session.emit_all([step])
     session.close()
-    from tui.core.eventlog import read_log
+    from tui.core.session.eventlog import read_log
 
     refolded = fold(read_log(directory / "events.jsonl").events)
     assert [(n.id, n.text, d) for n, d in refolded.outline.walk()] == [
@@ -162,7 +162,7 @@ def test_a_new_note_emptied_while_typing_leaves_no_step(session: Session) -> Non
     assert shape(session) == [("kept", 0, "note")]
     session.emit("outline_undo")
     assert shape(session) == []
-    from tui.core.eventlog import read_log
+    from tui.core.session.eventlog import read_log
 
     again = fold(read_log(session.log_path).events)  # the log folds to the same outline
     assert [n.text for n, _ in again.outline.walk()] == []

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tui.core.clock import FakeClock
-from tui.core.phases import Window
-from tui.core.session import Session
+from tui.core.session.clock import FakeClock
+from tui.core.round.phases import Window
+from tui.core.session.session import Session
 
 
 def test_start_enters_first_phase(session: Session) -> None:

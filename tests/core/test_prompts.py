@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import ConfigError, UsageError
-from tui.core.prompts import (
+from tui.core.config.prompts import (
     Prompt,
     bank_file,
     custom_prompt,

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from bench.bench_corpus import CORPUS, SERIOUS, score_all
-from tui.core.coach.config import default_config
-from tui.core.coach.patterns import PatternError, WordMatcher, compile_pattern, joined
-from tui.core.coach.recognise import Heard, PhraseRecogniser, hear_words, recognisers_for
+from tui.core.config.coach_settings import default_config
+from tui.core.hearing.patterns import PatternError, WordMatcher, compile_pattern, joined
+from tui.core.hearing.recognise import Heard, PhraseRecogniser, hear_words, recognisers_for
 from tui.core.errors import ConfigError
-from tui.core.layouts import load_layout_file
+from tui.core.config.layouts import load_layout_file
 
 LISTS = {"component": ["cache", "kafka topic", "load balancer*"]}
 

@@ -8,7 +8,7 @@ from markdown_it import MarkdownIt
 
 from tests.core.coach_helpers import Driver, netflix
 from tui.core.coach import OUTPUT_TYPES
-from tui.core.report import PRACTICE, build_report, report_markdown
+from tui.core.debrief.report import PRACTICE, build_report, report_markdown
 
 
 def _round() -> Driver:
@@ -116,10 +116,10 @@ def test_clean_report_says_so() -> None:
 def test_every_time_in_the_debrief_is_round_time(session, clock) -> None:  # type: ignore[no-untyped-def]
     """A flag raised after a pause reads at its round time in the report and the export, never
     later than the time used (one clock; pauses excluded)."""
-    from tui.core.eventlog import read_log
-    from tui.core.export import render_markdown
-    from tui.core.report import build_report, report_markdown
-    from tui.core.state import fold
+    from tui.core.session.eventlog import read_log
+    from tui.core.debrief.export import render_markdown
+    from tui.core.debrief.report import build_report, report_markdown
+    from tui.core.session.state import fold
 
     tracker = session.state.phases
     clock.advance(20)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.core.history import BARS, sparkline, trend
+from tui.core.debrief.history import BARS, sparkline, trend
 
 
 def test_sparkline_scales_from_zero_to_the_largest() -> None:

@@ -10,8 +10,8 @@ import pytest
 import tomli
 
 from tests.core.coach_helpers import Driver
-from tui.core.layouts import find_layout
-from tui.core.prompts import find_prompt
+from tui.core.config.layouts import find_layout
+from tui.core.config.prompts import find_prompt
 
 ROUNDS = Path(__file__).resolve().parent.parent / "rounds"
 

@@ -9,9 +9,9 @@ from types import ModuleType
 import pytest
 
 from tui.core.coach import OUTPUT_TYPES, recompute
-from tui.core.eventlog import read_log
-from tui.core.export import export_session
-from tui.core.state import fold
+from tui.core.session.eventlog import read_log
+from tui.core.debrief.export import export_session
+from tui.core.session.state import fold
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_sessions"
 NAMES = ("strong-round", "jumps-to-design", "skips-framing")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.clock import FakeClock
-from tui.core.eventlog import read_log
-from tui.core.session import Session
-from tui.core.store import latest_unfinished, list_sessions, new_session_dir, resolve_session
+from tui.core.session.clock import FakeClock
+from tui.core.session.eventlog import read_log
+from tui.core.session.session import Session
+from tui.core.session.store import latest_unfinished, list_sessions, new_session_dir, resolve_session
 
 
 def test_resume_restores_phase_clock_outline_and_transcript(session: Session, clock: FakeClock) -> None:
@@ -51,8 +51,8 @@ def test_resume_restores_phase_clock_outline_and_transcript(session: Session, cl
 def test_store_names_lists_and_resolves(tmp_path: Path) -> None:
     from datetime import datetime, timezone
 
-    from tui.core.layouts import find_layout
-    from tui.core.prompts import find_prompt
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
 
     root = tmp_path / "data" / "sessions"
     started = datetime(2026, 5, 1, 10, 0, tzinfo=timezone.utc)
@@ -89,10 +89,10 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from tui.core.clock import SystemClock
-    from tui.core.layouts import find_layout
-    from tui.core.prompts import find_prompt
-    from tui.core.session import Session
+    from tui.core.session.clock import SystemClock
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
+    from tui.core.session.session import Session
 
     session = Session.create(find_layout("netflix-l5"), find_prompt("video-streaming-cdn"),
                              SystemClock(), Path(sys.argv[1]))
@@ -178,7 +178,7 @@ def test_an_idle_running_clock_is_checkpointed_once_a_second(
 ) -> None:
     import shutil
 
-    from tui.core.report import build_report
+    from tui.core.debrief.report import build_report
 
     session.emit_all(session.state.phases.start_or_resume())
     assert session.checkpoint() is None  # just logged
@@ -222,8 +222,8 @@ HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from tui.core.clock import SystemClock
-    from tui.core.session import Session
+    from tui.core.session.clock import SystemClock
+    from tui.core.session.session import Session
 
     session = Session.resume(Path(sys.argv[1]), SystemClock())
     print("holding", flush=True)
@@ -236,9 +236,9 @@ def test_a_second_writer_is_refused_until_the_first_is_gone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tui.cli.main import main
-    from tui.core.eventlog import SessionInUseError
-    from tui.core.layouts import find_layout
-    from tui.core.prompts import find_prompt
+    from tui.core.session.eventlog import SessionInUseError
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
 
     directory = new_session_dir(FakeClock().wall(), "video-streaming-cdn",
                                 tmp_path / "data" / "sessions")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tui.core.layouts import find_layout
-from tui.core.prompts import custom_prompt, find_prompt
-from tui.core.vocabulary import MAX_TERMS, round_vocabulary, terms_in
+from tui.core.config.layouts import find_layout
+from tui.core.config.prompts import custom_prompt, find_prompt
+from tui.core.round.vocabulary import MAX_TERMS, round_vocabulary, terms_in
 
 
 def test_terms_skip_common_words_and_repeats_in_order() -> None:

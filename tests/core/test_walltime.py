@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
-from tui.core.walltime import format_local_time, parse_wall
+from tui.core.text.walltime import format_local_time, parse_wall
 
 PLUS_TWO = timezone(timedelta(hours=2))
 

@@ -34,11 +34,11 @@ from tests.e2e.app_process import (
     wait_for,
 )
 from tests.support import require_module, require_program
-from tui.core.clock import FakeClock
-from tui.core.eventlog import read_log
-from tui.core.layouts import find_layout
-from tui.core.session import Session
-from tui.core.state import SessionState, fold
+from tui.core.session.clock import FakeClock
+from tui.core.session.eventlog import read_log
+from tui.core.config.layouts import find_layout
+from tui.core.session.session import Session
+from tui.core.session.state import SessionState, fold
 
 TRIALS = 16
 SEED = 6_2026

@@ -11,8 +11,8 @@ import pytest
 
 from tests.e2e.app_process import AppProcess, log_lines, long_recording, session_log, wait_for
 from tests.support import require_module, require_program
-from tui.core.eventlog import read_log
-from tui.core.state import fold
+from tui.core.session.eventlog import read_log
+from tui.core.session.state import fold
 
 pytestmark = pytest.mark.timeout(180)
 MESSAGE = "Requirements took"  # the start of the rushed flag's message: first line of the banner

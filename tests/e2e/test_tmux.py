@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 from tests.e2e.app_process import AppProcess
-from tui.core.eventlog import read_log
-from tui.core.state import fold
+from tui.core.session.eventlog import read_log
+from tui.core.session.state import fold
 
 
 def test_practice_round_in_a_real_terminal(tmp_path: Path) -> None:

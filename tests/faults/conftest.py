@@ -10,7 +10,7 @@ import pytest
 from tui.app.app import BoardlessApp
 from tui.app.factory import build_app
 from tui.app.options import AppOptions, SpeechOptions
-from tui.core.clock import FakeClock
+from tui.core.session.clock import FakeClock
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ sys.path.insert(0, {root!r})
 from tui.app.factory import build_app
 from tui.app.options import AppOptions, SpeechOptions
 from tui.app.widgets.caption_strip import CaptionStrip
-from tui.core.clock import FakeClock
+from tui.core.session.clock import FakeClock
 from textual import events
 
 if {scenario!r} == "lost":

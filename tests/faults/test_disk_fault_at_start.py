@@ -11,9 +11,9 @@ from pathlib import Path
 from tests.faults.conftest import type_note
 from tui.app.app import BoardlessApp
 from tui.app.widgets.header import SessionHeader
-from tui.core.clock import FakeClock
-from tui.core.eventlog import LOG_NAME, read_log
-from tui.core.state import fold
+from tui.core.session.clock import FakeClock
+from tui.core.session.eventlog import LOG_NAME, read_log
+from tui.core.session.state import fold
 
 
 def header_text(app: BoardlessApp) -> str:

@@ -27,15 +27,15 @@ import tomli
 
 from tests.core.test_rounds import ROUNDS, play
 from tui.core.coach import OUTPUT_TYPES, recompute
-from tui.core.coach.config import default_config
+from tui.core.config.coach_settings import default_config
 from tui.core.coach.delivery import DeliveryObserver
 from tui.core.coach.timing import TimingObserver
-from tui.core.eventlog import read_log
-from tui.core.events import make_event
+from tui.core.session.eventlog import read_log
+from tui.core.session.events import make_event
 from tui.core.limits import MAX_T
-from tui.core.report import build_report
-from tui.core.session import Session
-from tui.core.state import SessionState
+from tui.core.debrief.report import build_report
+from tui.core.session.session import Session
+from tui.core.session.state import SessionState
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample_sessions" / "strong-round" / "events.jsonl"
@@ -142,7 +142,7 @@ def test_special_file_among_user_layouts(kind: str, tmp_path: Path) -> None:
 PROMPTS_FROM = """
 import sys
 from pathlib import Path
-import tui.core.prompts as prompts
+import tui.core.config.prompts as prompts
 prompts.bank_file = lambda: Path(sys.argv[1])
 from tui.cli.main import main
 raise SystemExit(main(["prompts", "list"]))
@@ -356,8 +356,8 @@ def _long_pauses() -> list:  # type: ignore[type-arg]
     path = ROUNDS / "10-dead-air-walkthrough.toml"
     script = tomli.loads(path.read_text(encoding="utf-8"))
     from tests.core.coach_helpers import Driver
-    from tui.core.layouts import find_layout
-    from tui.core.prompts import find_prompt
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
 
     d = Driver(find_layout(script["layout"]), find_prompt(script["prompt"]))
     d.at(5).start()

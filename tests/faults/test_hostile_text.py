@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.pty_run import run_in_pty
-from tui.core.safe_text import clip, json_safe, one_line, visible, visible_line
+from tui.core.text.safe_text import clip, json_safe, one_line, visible, visible_line
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_sessions" / "strong-round" / "events.jsonl"
@@ -206,7 +206,7 @@ def test_the_error_path_escapes_a_message_however_it_was_made(
 
 
 def test_markdown_inline_escapes_controls_so_they_read_as_escapes() -> None:
-    from tui.core.markdown_text import heading, inline
+    from tui.core.text.markdown_text import heading, inline
 
     assert inline("a\x1b[2Jb") == "a\\\\x1b\\[2Jb"  # renders as a\x1b[2Jb
     assert not RAW.search(inline(HOSTILE)) and not RAW.search(heading(TITLE))
@@ -274,7 +274,7 @@ def test_prompts_commands_print_a_hostile_bank_inert(monkeypatch: pytest.MonkeyP
 
     from tui.cli import prompts_cmd
     from tui.cli.main import main
-    from tui.core.prompts import find_prompt
+    from tui.core.config.prompts import find_prompt
 
     base = find_prompt("video-streaming-cdn")
     evil = replace(base, title=TITLE, domain=base.domain, text=HOSTILE,
@@ -348,7 +348,7 @@ def app_on(mode: str, session: Path | None = None,
            prompt: str | None = None) -> Callable[[], object]:
     from tui.app.factory import build_app
     from tui.app.options import AppOptions, SpeechOptions
-    from tui.core.clock import FakeClock
+    from tui.core.session.clock import FakeClock
 
     options = AppOptions(mode=mode, session=str(session) if session else None, layout="hostile",
                          prompt=prompt, seed=1, speech=SpeechOptions(enabled=False))

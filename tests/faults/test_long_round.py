@@ -19,15 +19,15 @@ from tests.support import require_module
 from tui.app.app import BoardlessApp
 from tui.app.factory import build_app
 from tui.app.options import AppOptions, SpeechOptions
-from tui.core.clock import FakeClock
-from tui.core.eventlog import read_log
-from tui.core.export import export_session
-from tui.core.layouts import find_layout
-from tui.core.prompts import find_prompt
-from tui.core.report import build_report
-from tui.core.session import Session
-from tui.core.state import fold
-from tui.core.store import new_session_dir
+from tui.core.session.clock import FakeClock
+from tui.core.session.eventlog import read_log
+from tui.core.debrief.export import export_session
+from tui.core.config.layouts import find_layout
+from tui.core.config.prompts import find_prompt
+from tui.core.debrief.report import build_report
+from tui.core.session.session import Session
+from tui.core.session.state import fold
+from tui.core.session.store import new_session_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,7 +73,7 @@ sys.path.insert(0, {root!r})
 from tests.e2e.app_process import long_recording
 from tui.speech.pipeline import CaptionPipeline
 from tui.speech.select import choose_engine
-from tui.core.settings import Settings
+from tui.core.config.settings import Settings
 from tui.speech.sources.file_source import FileSource
 
 def rss_mb():

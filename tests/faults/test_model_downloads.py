@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from tests.speech.model_trees import VOSK_FILES
-from tui.core.export import EXPORT_NAME, export_session
-from tui.core.session import Session
+from tui.core.debrief.export import EXPORT_NAME, export_session
+from tui.core.session.session import Session
 from tui.speech import fetch
 from tui.speech.errors import ModelError
 from tui.speech.fetch import CatalogueEntry, FetchLimits, fetch_model

@@ -8,7 +8,7 @@ import pytest
 
 from tests.speech.model_trees import isolate_models, make_vosk_tree, make_whisper_tree
 from tests.support import require_module
-from tui.core.settings import Settings
+from tui.core.config.settings import Settings
 from tui.speech import models
 from tui.speech.errors import ModelError
 from tui.speech.models import (

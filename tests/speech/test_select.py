@@ -11,7 +11,7 @@ import pytest
 from tests.speech.model_trees import isolate_models, make_vosk_tree, make_whisper_tree
 from tests.speech.audio_fixtures import vosk_korean_model
 from tests.support import require_module
-from tui.core.settings import Settings
+from tui.core.config.settings import Settings
 from tui.speech import select
 from tui.speech.errors import ModelError, SpeechError, WrongLanguageError
 from tui.speech.select import choose_engine

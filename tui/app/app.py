@@ -32,21 +32,21 @@ from tui.app.screens.help import HelpScreen
 from tui.app.screens.start import StartScreen
 from tui.app.screens.too_small import TooSmallScreen, too_small
 from tui.app.themes import INK, PAPER, other_theme
-from tui.core.clock import Clock
+from tui.core.session.clock import Clock
 from tui.core.errors import BoardlessError
-from tui.core.safe_text import visible, visible_line
-from tui.core.settings import Settings, save_settings
+from tui.core.text.safe_text import visible, visible_line
+from tui.core.config.settings import Settings, save_settings
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from tui.app.captions import CaptionFeed
     from tui.app.replay import Replayer
-    from tui.core.events import Event
-    from tui.core.layouts import Layout
-    from tui.core.prompts import Prompt
-    from tui.core.session import Session
-    from tui.core.state import SessionState
+    from tui.core.session.events import Event
+    from tui.core.config.layouts import Layout
+    from tui.core.config.prompts import Prompt
+    from tui.core.session.session import Session
+    from tui.core.session.state import SessionState
 
 # What a round needs (the session, its log, the practice screen, captions, replay) is imported
 # when a round opens, not before the start screen's first frame.
@@ -189,9 +189,9 @@ class BoardlessApp(App[int]):
     # ---- sessions ---------------------------------------------------------------------------
     def start_round(self, layout: Layout, prompt: Prompt, engine: str | None = None) -> None:
         """Create a new session directory and open the practice screen."""
-        from tui.core.locations import sessions_dir
-        from tui.core.session import Session
-        from tui.core.store import new_session_dir, session_dir_name
+        from tui.core.config.locations import sessions_dir
+        from tui.core.session.session import Session
+        from tui.core.session.store import new_session_dir, session_dir_name
 
         speech = self.options.speech
         name = engine or (speech.engine if speech else None) or self.settings.engine
@@ -208,7 +208,7 @@ class BoardlessApp(App[int]):
 
     def resume_round(self, log_path: Path) -> None:
         """Reopen an unfinished session where it stopped (the clock waits for ctrl+t)."""
-        from tui.core.session import Session
+        from tui.core.session.session import Session
 
         try:
             session = Session.resume(log_path.parent, self.clock, on_disk_error=self._disk_error)
@@ -240,7 +240,7 @@ class BoardlessApp(App[int]):
 
     def _open_replay(self, events: list[Event]) -> None:
         from tui.app.replay import Replayer
-        from tui.core.state import SessionState
+        from tui.core.session.state import SessionState
 
         self.replayer = Replayer(events, self.clock, self.options.replay_speed)
         self.log_path = self.plan.log_path
@@ -251,7 +251,7 @@ class BoardlessApp(App[int]):
         """A new replay session over `state` and the read-only practice screen showing it."""
         from tui.app.replay import speed_label
         from tui.app.screens.practice import PracticeScreen
-        from tui.core.session import Session
+        from tui.core.session.session import Session
 
         assert self.replayer is not None
         self.session = Session(state, self.replayer)  # type: ignore[arg-type]
@@ -263,7 +263,7 @@ class BoardlessApp(App[int]):
         """Live coach observers; a resumed session's observers first see its whole log."""
         try:
             from tui.core import coach
-            from tui.core.eventlog import read_log
+            from tui.core.session.eventlog import read_log
         except ImportError:
             return
         try:
@@ -441,7 +441,7 @@ class BoardlessApp(App[int]):
     @work(thread=True, exclusive=True, group="export")
     def _export(self, log_path: Path) -> None:
         try:
-            from tui.core.export import export_session  # coach replay and report: when needed
+            from tui.core.debrief.export import export_session  # coach replay and report: when needed
 
             path = export_session(log_path)
         except (BoardlessError, OSError) as error:
@@ -540,7 +540,7 @@ class BoardlessApp(App[int]):
     def _save_copy(self) -> tuple[Path | None, str]:
         """Save the whole round in the first fallback directory that takes it: (the log's
         path, "") or (None, what failed)."""
-        from tui.core.locations import unsaved_dirs
+        from tui.core.config.locations import unsaved_dirs
 
         assert self.session is not None and self.session.writer is not None
         writer = self.session.writer
@@ -556,7 +556,7 @@ class BoardlessApp(App[int]):
         """Save a copy of the round elsewhere at once (nothing is lost if the terminal goes
         now), then ask: retry the real log, quit keeping the copy, or discard."""
         from tui.app.screens.unsaved import UnsavedScreen
-        from tui.core.locations import unsaved_dirs
+        from tui.core.config.locations import unsaved_dirs
 
         assert self.session is not None and self.session.writer is not None
         self._copy, problem = self._save_copy()

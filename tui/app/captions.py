@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.core.errors import BoardlessError
-from tui.core.settings import Settings
+from tui.core.config.settings import Settings
 from tui.app.options import SpeechOptions
 
 NewEvent = tuple[str, dict[str, Any]]

@@ -11,8 +11,8 @@ from textual.dom import DOMNode
 from textual.markup import escape
 
 from tui.app.keys import KeyAction, in_scope
-from tui.core.durations import format_minutes
-from tui.core.safe_text import visible_line
+from tui.core.text.durations import format_minutes
+from tui.core.text.safe_text import visible_line
 
 SCREEN_SCOPES = {"StartScreen": "start", "PracticeScreen": "practice",
                  "ResultsScreen": "results"}

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from tui.app.app import BoardlessApp, Plan
 from tui.app.options import AppOptions
-from tui.core.clock import Clock, SystemClock
+from tui.core.session.clock import Clock, SystemClock
 from tui.core.errors import BoardlessError, UsageError
-from tui.core.layouts import Layout, find_layout
-from tui.core.prompts import Prompt, custom_prompt, find_prompt, random_prompt
-from tui.core.settings import Settings, load_settings
+from tui.core.config.layouts import Layout, find_layout
+from tui.core.config.prompts import Prompt, custom_prompt, find_prompt, random_prompt
+from tui.core.config.settings import Settings, load_settings
 
 
 def resolve_layout(value: str | None, settings: Settings) -> Layout:
@@ -40,7 +40,7 @@ def build_app(
     clock: Clock | None = None,
     settings: Settings | None = None,
 ) -> BoardlessApp:
-    """Build the app. Data and config directories come from `tui.core.locations` (env
+    """Build the app. Data and config directories come from `tui.core.config.locations` (env
     BOARDLESS_DATA_DIR / BOARDLESS_CONFIG_DIR), so tests isolate them with monkeypatch."""
     options = options or AppOptions()
     clock = clock or SystemClock()
@@ -50,8 +50,8 @@ def build_app(
         plan.layout = resolve_layout(options.layout, settings)
         plan.prompt = resolve_prompt(options.prompt, options.seed)
     elif options.mode in ("resume", "replay"):
-        from tui.core.eventlog import SessionInUseError, log_in_use, read_log
-        from tui.core.state import fold
+        from tui.core.session.eventlog import SessionInUseError, log_in_use, read_log
+        from tui.core.session.state import fold
 
         plan.log_path = _session_log(options.session, options.mode)
         if options.mode == "resume" and log_in_use(plan.log_path):
@@ -71,7 +71,7 @@ def build_app(
 
 
 def _session_log(arg: str | None, mode: str) -> Path:
-    from tui.core.store import latest_unfinished, resolve_session
+    from tui.core.session.store import latest_unfinished, resolve_session
 
     if arg is not None:
         return resolve_session(arg)

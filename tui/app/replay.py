@@ -10,9 +10,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from datetime import datetime
 
-from tui.core.clock import Clock
-from tui.core.events import Event
-from tui.core.state import SessionState, fold
+from tui.core.session.clock import Clock
+from tui.core.session.events import Event
+from tui.core.session.state import SessionState, fold
 
 #: The speed steps that slower/faster walk through.
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)

@@ -1,5 +1,5 @@
 """The round's timeline chart in colour (Rich text), for the results screen and `report` in a
-terminal; `tui.core.timeline` draws it, this only colours its pieces."""
+terminal; `tui.core.debrief.timeline` draws it, this only colours its pieces."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from rich.text import Text
 
-from tui.core.timeline import Timeline, draw, legend
+from tui.core.debrief.timeline import Timeline, draw, legend
 
 #: Colours for a terminal without a theme (the CLI): piece role -> Rich style.
 TERMINAL_STYLES = {

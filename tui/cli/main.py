@@ -12,7 +12,7 @@ from pathlib import Path
 from tui import __version__
 from tui.cli.parser import OneLineParser
 from tui.core.errors import BoardlessError
-from tui.core.safe_text import one_line
+from tui.core.text.safe_text import one_line
 
 #: Command -> the module whose `register(subparsers, common)` adds it (its parsers set
 #: `func(args) -> int`). Only the module of the command being run is imported, so a command

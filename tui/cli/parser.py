@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any, NoReturn
 
-from tui.core.safe_text import one_line
+from tui.core.text.safe_text import one_line
 
 
 class OneLineParser(argparse.ArgumentParser):

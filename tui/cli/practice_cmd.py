@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.core.settings import ENGINES
+from tui.core.config.settings import ENGINES
 
 RESUME_LATEST = "__latest__"
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from tui.cli.parser import add_command_group, add_json_flag
 from tui.core.errors import UsageError
-from tui.core.prompts import find_prompt, load_prompt_bank, prompt_to_dict
-from tui.core.safe_text import visible_line
+from tui.core.config.prompts import find_prompt, load_prompt_bank, prompt_to_dict
+from tui.core.text.safe_text import visible_line
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.core.safe_text import one_line
+from tui.core.text.safe_text import one_line
 
 
 class BoardlessError(Exception):
@@ -12,7 +12,7 @@ class BoardlessError(Exception):
 
     def __str__(self) -> str:
         """The message as one inert line: control characters shown as escapes, a huge echoed
-        value cut (tui.core.safe_text)."""
+        value cut (tui.core.text.safe_text)."""
         return one_line(super().__str__())
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.core import leftovers
+from tui.core.session import leftovers
 from tui.speech.errors import ModelError
 from tui.speech.models import _unwrap, tilde, vosk_cache_dir, vosk_model_problem
 from tui.speech.unpack import UnpackLimits, safe_extract

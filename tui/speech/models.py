@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.settings import Settings
+from tui.core.config.settings import Settings
 from tui.speech.errors import ModelError
 
 #: Files every usable Vosk model has (the decoding graph is checked separately).

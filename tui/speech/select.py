@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.settings import ENGINES, Settings
+from tui.core.config.settings import ENGINES, Settings
 from tui.speech.errors import ModelError, SpeechError, WrongLanguageError
 from tui.speech.models import (
     FoundModel,

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.app.keys import PLAIN_KEYS, SCOPE_TITLES, in_scope
-from tui.core.markers import KIND_SYMBOLS, KIND_WORDS, MARKERS
+from tui.core.round.markers import KIND_SYMBOLS, KIND_WORDS, MARKERS
 
 
 def help_table() -> Table:

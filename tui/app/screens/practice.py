@@ -20,9 +20,9 @@ from tui.app.widgets.header import SessionHeader
 from tui.app.widgets.outline_view import OutlineView
 from tui.app.widgets.phase_bar import PhaseBar
 from tui.app.widgets.side_panel import SidePanel
-from tui.core.events import Event
-from tui.core.session import Session
-from tui.core.state import Flag
+from tui.core.session.events import Event
+from tui.core.session.session import Session
+from tui.core.session.state import Flag
 
 MIC_REPAINT_S = 0.15
 LIVE_ONLY = {"next_phase", "previous_phase", "jump_phase", "pin_caption", "end_round"}

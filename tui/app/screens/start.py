@@ -16,15 +16,15 @@ from textual.widgets.option_list import Option
 
 from tui.app.keys import bindings
 from tui.app.options import SpeechOptions
-from tui.core.durations import format_clock, format_minutes
+from tui.core.text.durations import format_clock, format_minutes
 from tui.core.errors import BoardlessError
-from tui.core.layouts import Layout, list_layouts
-from tui.core.prompts import Prompt, load_prompt_bank
-from tui.core.safe_text import one_line, visible, visible_line
-from tui.core.settings import Settings
+from tui.core.config.layouts import Layout, list_layouts
+from tui.core.config.prompts import Prompt, load_prompt_bank
+from tui.core.text.safe_text import one_line, visible, visible_line
+from tui.core.config.settings import Settings
 
 if TYPE_CHECKING:
-    from tui.core.store import SessionSummary
+    from tui.core.session.store import SessionSummary
 
 
 #: Damaged sessions named on the start screen (the rest are counted).
@@ -123,8 +123,8 @@ class StartScreen(Screen[None]):
     def warm_coach(self) -> None:
         """Compile the coach's recognisers now (a few hundred ms, once per process), so that
         starting a round does not pause the screen."""
-        from tui.core.coach.config import default_config
-        from tui.core.coach.recognise import recognisers_for
+        from tui.core.config.coach_settings import default_config
+        from tui.core.hearing.recognise import recognisers_for
 
         recognisers_for(default_config())
 
@@ -132,8 +132,8 @@ class StartScreen(Screen[None]):
     def find_unfinished(self) -> None:
         """Offer the latest unfinished session that no other boardless has open, and list the
         sessions that cannot be read (each alone: the rest works)."""
-        from tui.core.eventlog import LOG_NAME, log_in_use
-        from tui.core.store import list_sessions  # the session store: off the first frame
+        from tui.core.session.eventlog import LOG_NAME, log_in_use
+        from tui.core.session.store import list_sessions  # the session store: off the first frame
 
         try:
             rows = list_sessions()

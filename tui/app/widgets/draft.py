@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tui.core.outline import Outline
+from tui.core.round.outline import Outline
 
 
 @dataclass(frozen=True)

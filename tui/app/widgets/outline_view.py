@@ -22,9 +22,9 @@ from tui.app.widgets.draft import Draft, draft_row, indent_draft, outdent_draft
 from tui.app.widgets.paper import MARGIN, PaperLines, hint_lines
 from tui.app.widgets.roles import role_word
 from tui.app.widgets.text_edit import LineEdit
-from tui.core.markers import marker_for, parse_markers
-from tui.core.outline import Note
-from tui.core.session import Session
+from tui.core.round.markers import marker_for, parse_markers
+from tui.core.round.outline import Note
+from tui.core.session.session import Session
 
 
 @dataclass

@@ -10,10 +10,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from tui.core.durations import format_clock
-from tui.core.markers import KIND_SYMBOLS
-from tui.core.outline import Note
-from tui.core.safe_text import visible_line
+from tui.core.text.durations import format_clock
+from tui.core.round.markers import KIND_SYMBOLS
+from tui.core.round.outline import Note
+from tui.core.text.safe_text import visible_line
 
 MARGIN = 12  # "walk   12:34" then the margin line
 LEVEL_GLYPHS = ("■", "•", "◦", "·")

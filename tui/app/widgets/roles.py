@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.core.layouts import Phase
-from tui.core.safe_text import visible_line
+from tui.core.config.layouts import Phase
+from tui.core.text.safe_text import visible_line
 
 ROLE_WORDS = {"requirements": "Req", "framing": "Frame", "walkthrough": "Walk",
               "deep_dive": "Deep", "resilience": "Resil", "break": "Break"}

@@ -7,12 +7,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from tui.core.coach.config import CoachConfig
-from tui.core.coach.recognise import Heard, context_of
-from tui.core.coach.text import words
-from tui.core.events import Event
-from tui.core.layouts import Layout, Phase
-from tui.core.state import SessionState
+from tui.core.config.coach_settings import CoachConfig
+from tui.core.hearing.recognise import Heard, context_of
+from tui.core.hearing.text import words
+from tui.core.session.events import Event
+from tui.core.config.layouts import Layout, Phase
+from tui.core.session.state import SessionState
 
 NewEvent = tuple[str, dict[str, Any]]
 

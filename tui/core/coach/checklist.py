@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from tui.core.coach.base import CoachObserver, NewEvent, utterance_of
-from tui.core.coach.config import CoachConfig
-from tui.core.coach.text import Phrases
-from tui.core.events import Event
-from tui.core.state import SessionState
+from tui.core.config.coach_settings import CoachConfig
+from tui.core.hearing.text import Phrases
+from tui.core.session.events import Event
+from tui.core.session.state import SessionState
 
 
 class ChecklistObserver(CoachObserver):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, segment_of, utterance_of
-from tui.core.coach.config import CoachConfig
-from tui.core.coach.recognise import Found, Heard, Recognisers, recognisers_for
-from tui.core.events import Event
-from tui.core.state import SessionState
+from tui.core.config.coach_settings import CoachConfig
+from tui.core.hearing.recognise import Found, Heard, Recognisers, recognisers_for
+from tui.core.session.events import Event
+from tui.core.session.state import SessionState
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from tui.core.coach.base import (
     utterance_of,
     when_spent,
 )
-from tui.core.coach.config import CoachConfig
-from tui.core.coach.text import Phrases
-from tui.core.events import Event
-from tui.core.state import SessionState
+from tui.core.config.coach_settings import CoachConfig
+from tui.core.hearing.text import Phrases
+from tui.core.session.events import Event
+from tui.core.session.state import SessionState
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from tui.core.clock import FakeClock, SessionClock
-from tui.core.events import Event
-from tui.core.session import Observer, Session
-from tui.core.state import SessionState
+from tui.core.session.clock import FakeClock, SessionClock
+from tui.core.session.events import Event
+from tui.core.session.session import Observer, Session
+from tui.core.session.state import SessionState
 
 #: Event types the coach writes; everything else is input.
 OUTPUT_TYPES = frozenset({"flag_raised", "checklist_ticked", "probe_asked", "probe_closed"})

@@ -7,12 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tui.core.coach.base import CoachObserver, NewEvent, Utterance, utterance_of
-from tui.core.coach.config import CoachConfig
-from tui.core.coach.design_talk import DesignTalk
-from tui.core.coach.recognise import hear_words, recognisers_for
-from tui.core.coach.text import Phrases
-from tui.core.events import Event
-from tui.core.state import SessionState
+from tui.core.config.coach_settings import CoachConfig
+from tui.core.hearing.design_talk import DesignTalk
+from tui.core.hearing.recognise import hear_words, recognisers_for
+from tui.core.hearing.text import Phrases
+from tui.core.session.events import Event
+from tui.core.session.state import SessionState
 
 #: Words that say little about what a question asks (left out when comparing two questions).
 _FILLER_WORDS = frozenset(

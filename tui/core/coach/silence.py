@@ -12,9 +12,9 @@ import math
 from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, running_phase
-from tui.core.coach.config import CoachConfig
-from tui.core.events import Event
-from tui.core.state import SessionState
+from tui.core.config.coach_settings import CoachConfig
+from tui.core.session.events import Event
+from tui.core.session.state import SessionState
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, NewEvent, segment_of, utterance_of
-from tui.core.coach.config import CoachConfig
-from tui.core.coach.design_talk import DesignTalk
-from tui.core.coach.recognise import NOT_IN_QUESTIONS, Heard, recognisers_for
-from tui.core.coach.text import Phrases
-from tui.core.events import Event
-from tui.core.layouts import Phase
-from tui.core.state import SessionState
+from tui.core.config.coach_settings import CoachConfig
+from tui.core.hearing.design_talk import DesignTalk
+from tui.core.hearing.recognise import NOT_IN_QUESTIONS, Heard, recognisers_for
+from tui.core.hearing.text import Phrases
+from tui.core.session.events import Event
+from tui.core.config.layouts import Phase
+from tui.core.session.state import SessionState
 
 #: Evidence kept per phase and kind: flags need one, the rubric quotes at most two, so once a
 #: phase has this many the observer stops listening for that kind there (operations talk gets

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 from tui.core.coach.base import CoachObserver, NewEvent, running_phase, when_spent
-from tui.core.coach.config import CoachConfig
-from tui.core.durations import format_clock, format_minutes
-from tui.core.events import Event
-from tui.core.layouts import Phase
-from tui.core.state import SessionState
+from tui.core.config.coach_settings import CoachConfig
+from tui.core.text.durations import format_clock, format_minutes
+from tui.core.session.events import Event
+from tui.core.config.layouts import Phase
+from tui.core.session.state import SessionState
 
 
 class TimingObserver(CoachObserver):

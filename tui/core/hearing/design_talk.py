@@ -8,9 +8,9 @@ component named is design talk, with the same exclusions.
 
 from __future__ import annotations
 
-from tui.core.coach.patterns import joined
-from tui.core.coach.recognise import Heard, Recognisers, hear_words
-from tui.core.coach.text import Phrases
+from tui.core.hearing.patterns import joined
+from tui.core.hearing.recognise import Heard, Recognisers, hear_words
+from tui.core.hearing.text import Phrases
 
 #: Component words that name a kind, not a thing: "the manifest service" is named with the
 #: word before it, so a proposed "manifest service" is not the prompt's "streaming service".

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from tui.core.layouts import Layout
-from tui.core.prompts import Prompt
+from tui.core.config.layouts import Layout
+from tui.core.config.prompts import Prompt
 
 #: At most this many terms (a recogniser's hint budget is about 100 tokens).
 MAX_TERMS = 40

@@ -17,10 +17,10 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from tui.core.coach.config import CoachConfig
-from tui.core.coach.patterns import WordMatcher, compile_all, joined, token_index
-from tui.core.coach.text import sentences, words
+from tui.core.hearing.patterns import WordMatcher, compile_all, joined, token_index
+from tui.core.hearing.text import sentences, words
 
 _ARROW = re.compile(r"\s*(?:->|=>|\u2192)\s*")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3})")
@@ -270,7 +270,7 @@ class Recognisers:
     component: PhraseRecogniser
 
     @classmethod
-    def of(cls, config: CoachConfig) -> Recognisers:
+    def of(cls, config: Settings) -> Recognisers:
         """Compile the `[recognise]` tables (PatternError names a bad pattern)."""
         section = config.data["recognise"]
         lists = {name: tuple(values) for name, values in section["words"].items()}
@@ -289,7 +289,19 @@ class Recognisers:
         return self.phrases[name]
 
 
-def recognisers_for(config: CoachConfig) -> Recognisers:
+class Settings(Protocol):
+    """Coach settings as the recognisers read them: the merged tables (`[recognise]` here)."""
+
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class _RecogniseTable:
+    data: Mapping[str, Any]
+
+
+def recognisers_for(config: Settings) -> Recognisers:
     """The recognisers of a configuration, compiled once per process for each distinct
     `[recognise]` table however many observers, sessions and reports ask."""
     return _compiled(json.dumps(config.data["recognise"], sort_keys=True))
@@ -297,6 +309,4 @@ def recognisers_for(config: CoachConfig) -> Recognisers:
 
 @functools.lru_cache(maxsize=8)
 def _compiled(section: str) -> Recognisers:
-    from tui.core.coach.config import CoachConfig as Config
-
-    return Recognisers.of(Config({"recognise": json.loads(section)}))
+    return Recognisers.of(_RecogniseTable({"recognise": json.loads(section)}))

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.errors import BoardlessError
-from tui.core.events import Event
-from tui.core.layouts import Layout, layout_from_dict
-from tui.core.outline import Outline
-from tui.core.phases import PhaseTracker
-from tui.core.prompts import Prompt, prompt_from_dict
+from tui.core.session.events import Event
+from tui.core.config.layouts import Layout, layout_from_dict
+from tui.core.round.outline import Outline
+from tui.core.round.phases import PhaseTracker
+from tui.core.config.prompts import Prompt, prompt_from_dict
 
 #: What folding a valid-looking but unusable event can raise; turned into DamagedEventError.
 FOLD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,

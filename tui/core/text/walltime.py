@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 
-from tui.core.safe_text import clip, visible_line
+from tui.core.text.safe_text import clip, visible_line
 
 #: How a start time reads on screen: "2026-11-30 07:25".
 LOCAL_FORMAT = "%Y-%m-%d %H:%M"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tui.core.safe_text import visible_line
+from tui.core.text.safe_text import visible_line
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import BoardlessError
-from tui.core.eventlog import LOG_NAME, read_log
-from tui.core.report import build_report
-from tui.core.state import FOLD_ERRORS
-from tui.core.store import damage_reason, session_dirs
+from tui.core.session.eventlog import LOG_NAME, read_log
+from tui.core.debrief.report import build_report
+from tui.core.session.state import FOLD_ERRORS
+from tui.core.session.store import damage_reason, session_dirs
 
 BARS = "▁▂▃▄▅▆▇█"
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tui import __version__
-from tui.core.clock import Clock, SessionClock
-from tui.core.eventlog import LOG_NAME, LogWriter, SessionLock, read_log
-from tui.core.events import Event, make_event
-from tui.core.layouts import Layout, layout_to_dict
-from tui.core.prompts import Prompt, prompt_to_dict
-from tui.core.state import SessionState, fold
+from tui.core.session.clock import Clock, SessionClock
+from tui.core.session.eventlog import LOG_NAME, LogWriter, SessionLock, read_log
+from tui.core.session.events import Event, make_event
+from tui.core.config.layouts import Layout, layout_to_dict
+from tui.core.config.prompts import Prompt, prompt_to_dict
+from tui.core.session.state import SessionState, fold
 
 NewEvent = tuple[str, dict[str, Any]]
 #: Events after which the log is fsynced at once.

@@ -14,12 +14,13 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from tui.core.config.locations import shipped_data_dir
+from tui.core.config.tomlio import line_of_key, read_toml, type_name
 from tui.core.errors import ConfigError
-from tui.core.layouts import Layout
-from tui.core.locations import shipped_data_dir
-from tui.core.tomlio import line_of_key, read_text_or_none, read_toml, type_name
+from tui.core.hearing.patterns import PatternError
+from tui.core.hearing.recognise import recognisers_for
 
 SEVERITIES = ("info", "warn", "serious")
 #: Tables whose keys are free; each value is a list of strings.
@@ -76,41 +77,52 @@ def default_config() -> CoachConfig:
     return CoachConfig(copy.deepcopy(_defaults()))
 
 
-def coach_config(layout: Layout) -> CoachConfig:
-    """Defaults merged with the layout's `[coach]` table; ConfigError (one line) if invalid."""
-    overrides = dict(layout.coach)
+class HasCoachTable(Protocol):
+    """What coach settings need of a layout: its raw `[coach]` table and where it came from."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def source(self) -> str | None: ...
+
+    @property
+    def coach(self) -> Mapping[str, Any]: ...
+
+
+def settings_of(table: Mapping[str, Any], source: object, text: str | None = None) -> CoachConfig:
+    """Defaults merged with a raw `[coach]` table; ConfigError (one line) if it is invalid.
+
+    `text` is the TOML the table was read from, when at hand: errors then name its line.
+    """
+    overrides = dict(table)
     if not overrides:
         return default_config()
-    source, text = _layout_source(layout)
-    _check(overrides, _defaults(), "coach", source, text, near=line_of_key(text, "coach")
-           if text else None)
+    _check(overrides, _defaults(), "coach", source, text,
+           near=line_of_key(text, "coach") if text else None)
     config = CoachConfig(_merge(copy.deepcopy(_defaults()), overrides))
     if "recognise" in overrides:
         _check_patterns(config, source, line_of_key(text, "recognise") if text else None)
     return config
 
 
+def coach_config(layout: HasCoachTable) -> CoachConfig:
+    """The coach settings of a layout (its file was checked, with line numbers, when read)."""
+    source = layout.source if layout.source and layout.source != "<log>" else None
+    return settings_of(layout.coach, source or layout.source or f"layout {layout.id}")
+
+
 def _check_patterns(config: CoachConfig, source: object, line: int | None) -> None:
     """Compile the recognisers a layout changed; a bad pattern is a one-line ConfigError."""
-    from tui.core.coach.patterns import PatternError
-    from tui.core.coach.recognise import recognisers_for
-
     try:
         recognisers_for(config)
     except PatternError as error:
         raise ConfigError(source, f"coach.recognise: {error}", line) from None
 
 
-def check_layout_coach(layout: Layout) -> None:
-    """Validate a layout's `[coach]` table; raises ConfigError naming the file, line and key."""
+def check_layout_coach(layout: HasCoachTable) -> None:
+    """Validate a layout's `[coach]` table; raises ConfigError naming the source and key."""
     coach_config(layout)
-
-
-def _layout_source(layout: Layout) -> tuple[object, str | None]:
-    if layout.source and layout.source != "<log>":
-        path = Path(layout.source)
-        return path, read_text_or_none(path)
-    return layout.source or f"layout {layout.id}", None
 
 
 def _merge(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.core.events import Event
+from tui.core.session.events import Event
 
 Op = tuple[str, dict[str, Any]]
 

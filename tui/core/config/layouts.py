@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tui.core.durations import format_minutes, parse_duration
+from tui.core.text.durations import format_minutes, parse_duration
 from tui.core.errors import ConfigError, UsageError
-from tui.core.locations import shipped_layouts_dir, user_layouts_dir
-from tui.core.tomlio import FileCache, read_text_or_none, read_toml, type_name
+from tui.core.config.coach_settings import settings_of
+from tui.core.config.locations import shipped_layouts_dir, user_layouts_dir
+from tui.core.config.tomlio import FileCache, read_text_or_none, read_toml, type_name
 
 T = TypeVar("T")
 
@@ -447,10 +448,8 @@ def _read_layout(path: Path) -> Layout:
     layout = parse_with_lines(lambda text: _Parser(path, text).layout(data),
                               lambda: read_text_or_none(path))
     if layout.coach:
-        # The [coach] table is validated by the coach, which itself depends on this module.
-        from tui.core.coach.config import check_layout_coach
-
-        check_layout_coach(layout)
+        parse_with_lines(lambda text: settings_of(layout.coach, path, text),
+                         lambda: read_text_or_none(path))
     return layout
 
 

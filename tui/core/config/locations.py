@@ -49,7 +49,7 @@ def user_layouts_dir() -> Path:
 
 def shipped_layouts_dir() -> Path:
     """Layouts shipped in the wheel, or the source tree's `layouts/` when run from a checkout."""
-    package_root = Path(__file__).resolve().parent.parent
+    package_root = Path(__file__).resolve().parents[2]
     installed = package_root / "_shipped" / "layouts"
     if installed.is_dir():
         return installed
@@ -58,4 +58,4 @@ def shipped_layouts_dir() -> Path:
 
 def shipped_data_dir() -> Path:
     """Data files inside the package (prompt bank, coach defaults)."""
-    return Path(__file__).resolve().parent.parent / "data"
+    return Path(__file__).resolve().parents[2] / "data"

@@ -1,0 +1,1 @@
+"""Configuration: layouts, the prompt bank, coach settings, user settings, TOML reading, paths."""

@@ -1,0 +1,1 @@
+"""Text for people: escaping, Markdown, durations and wall-clock times."""
