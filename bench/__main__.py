@@ -43,9 +43,9 @@ END_TO_END = r"""
 import json, statistics, sys, tempfile, time
 from pathlib import Path
 from bench.long_round import build_long_session
-from tui.core.eventlog import read_log
-from tui.core.export import export_session
-from tui.core.report import build_report
+from tui.core.session.eventlog import read_log
+from tui.core.debrief.export import export_session
+from tui.core.debrief.report import build_report
 
 def timed(fn):
     runs = []

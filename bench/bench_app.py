@@ -188,11 +188,11 @@ def bench_first_frame(repeats: int, root: Path) -> dict[str, Any]:
 def session_with_notes(root: Path, notes: int) -> Path:
     """A started netflix-l5 session with `notes` notes (layers of ten), written by the core."""
     os.environ.update(isolated_env(root))
-    from tui.core.clock import FakeClock
-    from tui.core.layouts import find_layout
-    from tui.core.prompts import find_prompt
-    from tui.core.session import Session
-    from tui.core.store import new_session_dir
+    from tui.core.session.clock import FakeClock
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
+    from tui.core.session.session import Session
+    from tui.core.session.store import new_session_dir
 
     clock = FakeClock()
     directory = new_session_dir(clock.wall(), "video-streaming-cdn")
@@ -276,7 +276,7 @@ def bench_model_thread(root: Path) -> dict[str, Any]:
     os.environ.update(isolated_env(root))
     from tui.app.factory import build_app
     from tui.app.options import AppOptions, SpeechOptions
-    from tui.core.clock import FakeClock
+    from tui.core.session.clock import FakeClock
     from tui.speech.engines import sphinx_engine
 
     loaded_on: list[str] = []

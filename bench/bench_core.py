@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 from bench.long_round import build_long_session
-from tui.core.eventlog import read_log
-from tui.core.export import debrief_lines, render_markdown
-from tui.core.state import fold
+from tui.core.session.eventlog import read_log
+from tui.core.debrief.export import debrief_lines, render_markdown
+from tui.core.session.state import fold
 
 
 def timed(fn, repeat: int = 5) -> tuple[float, float]:  # type: ignore[no-untyped-def]

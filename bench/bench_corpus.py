@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.core.coach.config import default_config
-from tui.core.coach.design_talk import DesignTalk
+from tui.core.config.coach_settings import default_config
+from tui.core.hearing.design_talk import DesignTalk
 from tui.core.coach.framing import core_challenge_in
-from tui.core.coach.recognise import NOT_IN_QUESTIONS, Heard, Recognisers, context_of
-from tui.core.coach.text import Phrases
-from tui.core.markers import parse_markers
+from tui.core.hearing.recognise import NOT_IN_QUESTIONS, Heard, Recognisers, context_of
+from tui.core.hearing.text import Phrases
+from tui.core.round.markers import parse_markers
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 #: Recognisers whose findings can raise or clear a serious flag: precision must be 1.0.

@@ -10,7 +10,7 @@ The clips are `bench/speech/clips.toml` (hibari's voice, with and without room n
 - `engine`: the Whisper engine as `boardless transcribe` runs it (utterances cut by Silero VAD,
   100 ms blocks, the verbatim prompt);
 - `no prompt`: the same without the verbatim prompt (what it was before fillers were kept);
-- `biased`: the engine with the round's vocabulary (`tui.core.vocabulary.round_vocabulary` of
+- `biased`: the engine with the round's vocabulary (`tui.core.round.vocabulary.round_vocabulary` of
   the clip's prompt and layout) as hint words.
 
 Word error rate is on normalised text (lower case, no punctuation, numbers spelt out). Filler
@@ -99,9 +99,9 @@ def vocabulary(clip: SpeechClip) -> str | None:
     """The round's hint words for a design clip (None for the others)."""
     if clip.prompt is None:
         return None
-    from tui.core.layouts import find_layout
-    from tui.core.prompts import find_prompt
-    from tui.core.vocabulary import round_vocabulary
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
+    from tui.core.round.vocabulary import round_vocabulary
 
     return round_vocabulary(find_prompt(clip.prompt), find_layout(clip.layout or "netflix-l5"))
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.clock import FakeClock
-from tui.core.layouts import find_layout
-from tui.core.prompts import find_prompt
-from tui.core.session import Session
+from tui.core.session.clock import FakeClock
+from tui.core.config.layouts import find_layout
+from tui.core.config.prompts import find_prompt
+from tui.core.session.session import Session
 
 SENTENCES = [
     "so the client asks the playback service for a manifest",

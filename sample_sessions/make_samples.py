@@ -23,15 +23,15 @@ sys.path.insert(0, str(HERE.parent))
 
 import content  # noqa: E402
 
-from tui.core.clock import FakeClock  # noqa: E402
+from tui.core.session.clock import FakeClock  # noqa: E402
 from tui.core.coach import coach_config, make_observers  # noqa: E402
-from tui.core.coach.recognise import recognisers_for  # noqa: E402
-from tui.core.events import Event  # noqa: E402
-from tui.core.export import export_session  # noqa: E402
-from tui.core.layouts import find_layout  # noqa: E402
-from tui.core.markers import parse_markers  # noqa: E402
-from tui.core.prompts import find_prompt  # noqa: E402
-from tui.core.session import Session  # noqa: E402
+from tui.core.hearing.recognise import recognisers_for  # noqa: E402
+from tui.core.session.events import Event  # noqa: E402
+from tui.core.debrief.export import export_session  # noqa: E402
+from tui.core.config.layouts import find_layout  # noqa: E402
+from tui.core.round.markers import parse_markers  # noqa: E402
+from tui.core.config.prompts import find_prompt  # noqa: E402
+from tui.core.session.session import Session  # noqa: E402
 
 PROMPT = "video-streaming-cdn"
 LAYOUT = "netflix-l5"

@@ -5,16 +5,14 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from tui.core.config.coach_settings import CoachConfig
 from tui.core.hearing.recognise import Heard, context_of
 from tui.core.hearing.text import words
-from tui.core.session.events import Event
+from tui.core.session.events import Event, NewEvent
 from tui.core.config.layouts import Layout, Phase
 from tui.core.session.state import SessionState
 
-NewEvent = tuple[str, dict[str, Any]]
 
 
 class CoachObserver:

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from tui.core.coach.base import CoachObserver, NewEvent, utterance_of
+from tui.core.coach.base import CoachObserver, utterance_of
 from tui.core.config.coach_settings import CoachConfig
 from tui.core.hearing.text import Phrases
-from tui.core.session.events import Event
+from tui.core.session.events import Event, NewEvent
 from tui.core.session.state import SessionState
 
 

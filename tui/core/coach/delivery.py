@@ -7,10 +7,10 @@ import bisect
 from collections import Counter
 from dataclasses import dataclass
 
-from tui.core.coach.base import CoachObserver, NewEvent, running_phase
+from tui.core.coach.base import CoachObserver, running_phase
 from tui.core.config.coach_settings import CoachConfig
 from tui.core.hearing.text import Phrases, count_fillers, words
-from tui.core.session.events import Event
+from tui.core.session.events import Event, NewEvent
 from tui.core.session.state import SessionState
 
 #: Talk time assumed for a caption without usable start/end times (neutral 150 wpm).

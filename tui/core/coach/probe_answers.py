@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.core.coach.base import CoachObserver, NewEvent, utterance_of
+from tui.core.coach.base import CoachObserver, utterance_of
 from tui.core.config.coach_settings import CoachConfig
 from tui.core.hearing.recognise import hear_words
-from tui.core.session.events import Event
+from tui.core.session.events import Event, NewEvent
 from tui.core.session.state import SessionState
 
 #: Letters two words must share at the start to be one subject ("expires", "expiry").

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 
 from tui.core.coach.base import (
     CoachObserver,
-    NewEvent,
     running_phase,
     utterance_of,
     when_spent,
 )
 from tui.core.config.coach_settings import CoachConfig
 from tui.core.hearing.text import Phrases
-from tui.core.session.events import Event
+from tui.core.session.events import Event, NewEvent
 from tui.core.session.state import SessionState
 
 

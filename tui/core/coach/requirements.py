@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tui.core.coach.base import CoachObserver, NewEvent, Utterance, utterance_of
+from tui.core.coach.base import CoachObserver, Utterance, utterance_of
 from tui.core.config.coach_settings import CoachConfig
 from tui.core.hearing.design_talk import DesignTalk
 from tui.core.hearing.recognise import hear_words, recognisers_for
 from tui.core.hearing.text import Phrases
-from tui.core.session.events import Event
+from tui.core.session.events import Event, NewEvent
 from tui.core.session.state import SessionState
 
 #: Words that say little about what a question asks (left out when comparing two questions).

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tui.core.coach.base import CoachObserver, NewEvent, running_phase
+from tui.core.coach.base import CoachObserver, running_phase
 from tui.core.config.coach_settings import CoachConfig
-from tui.core.session.events import Event
+from tui.core.session.events import Event, NewEvent
 from tui.core.session.state import SessionState
 
 

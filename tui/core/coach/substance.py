@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.core.coach.base import CoachObserver, NewEvent, segment_of, utterance_of
+from tui.core.coach.base import CoachObserver, segment_of, utterance_of
 from tui.core.config.coach_settings import CoachConfig
 from tui.core.hearing.design_talk import DesignTalk
 from tui.core.hearing.recognise import NOT_IN_QUESTIONS, Heard, recognisers_for
 from tui.core.hearing.text import Phrases
-from tui.core.session.events import Event
+from tui.core.session.events import Event, NewEvent
 from tui.core.config.layouts import Phase
 from tui.core.session.state import SessionState
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from tui.core.coach.base import CoachObserver, NewEvent, running_phase, when_spent
+from tui.core.coach.base import CoachObserver, running_phase, when_spent
 from tui.core.config.coach_settings import CoachConfig
 from tui.core.text.durations import format_clock, format_minutes
-from tui.core.session.events import Event
+from tui.core.session.events import Event, NewEvent
 from tui.core.config.layouts import Phase
 from tui.core.session.state import SessionState
 

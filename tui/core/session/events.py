@@ -16,6 +16,10 @@ from typing import Any
 from tui.core.errors import UsageError
 from tui.core.limits import MAX_DEPTH, MAX_INT, MAX_T, too_deep
 
+#: An event not yet stamped: its type and fields. Observers and the caption feed return these;
+#: the session stamps them with time and sequence (`Session.emit_all`).
+NewEvent = tuple[str, dict[str, Any]]
+
 SCHEMA_VERSION = 1
 ENVELOPE = ("v", "seq", "t", "wall", "type")
 

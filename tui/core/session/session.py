@@ -12,12 +12,11 @@ from typing import Any, Protocol
 from tui import __version__
 from tui.core.session.clock import Clock, SessionClock
 from tui.core.session.eventlog import LOG_NAME, LogWriter, SessionLock, read_log
-from tui.core.session.events import Event, make_event
+from tui.core.session.events import Event, NewEvent, make_event
 from tui.core.config.layouts import Layout, layout_to_dict
 from tui.core.config.prompts import Prompt, prompt_to_dict
 from tui.core.session.state import SessionState, fold
 
-NewEvent = tuple[str, dict[str, Any]]
 #: Events after which the log is fsynced at once.
 DURABLE_TYPES = frozenset({"phase_entered", "round_ended", "session_closed", "timer_paused"})
 #: While the round clock runs, a `clock` checkpoint is logged once nothing else was for this
