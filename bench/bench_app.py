@@ -188,9 +188,9 @@ def bench_first_frame(repeats: int, root: Path) -> dict[str, Any]:
 def session_with_notes(root: Path, notes: int) -> Path:
     """A started netflix-l5 session with `notes` notes (layers of ten), written by the core."""
     os.environ.update(isolated_env(root))
-    from tui.core.session.clock import FakeClock
     from tui.core.config.layouts import find_layout
     from tui.core.config.prompts import find_prompt
+    from tui.core.session.clock import FakeClock
     from tui.core.session.session import Session
     from tui.core.session.store import new_session_dir
 

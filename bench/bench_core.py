@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from bench.long_round import build_long_session
-from tui.core.session.eventlog import read_log
 from tui.core.debrief.export import debrief_lines, render_markdown
+from tui.core.session.eventlog import read_log
 from tui.core.session.state import fold
 
 

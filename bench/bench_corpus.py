@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.core.coach.framing import core_challenge_in
 from tui.core.config.coach_settings import default_config
 from tui.core.hearing.design_talk import DesignTalk
-from tui.core.coach.framing import core_challenge_in
 from tui.core.hearing.recognise import NOT_IN_QUESTIONS, Heard, Recognisers, context_of
 from tui.core.hearing.text import Phrases
 from tui.core.round.markers import parse_markers

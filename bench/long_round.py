@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.session.clock import FakeClock
 from tui.core.config.layouts import find_layout
 from tui.core.config.prompts import find_prompt
+from tui.core.session.clock import FakeClock
 from tui.core.session.session import Session
 
 SENTENCES = [

@@ -23,14 +23,14 @@ sys.path.insert(0, str(HERE.parent))
 
 import content  # noqa: E402
 
-from tui.core.session.clock import FakeClock  # noqa: E402
 from tui.core.coach import coach_config, make_observers  # noqa: E402
-from tui.core.hearing.recognise import recognisers_for  # noqa: E402
-from tui.core.session.events import Event  # noqa: E402
-from tui.core.debrief.export import export_session  # noqa: E402
 from tui.core.config.layouts import find_layout  # noqa: E402
-from tui.core.round.markers import parse_markers  # noqa: E402
 from tui.core.config.prompts import find_prompt  # noqa: E402
+from tui.core.debrief.export import export_session  # noqa: E402
+from tui.core.hearing.recognise import recognisers_for  # noqa: E402
+from tui.core.round.markers import parse_markers  # noqa: E402
+from tui.core.session.clock import FakeClock  # noqa: E402
+from tui.core.session.events import Event  # noqa: E402
 from tui.core.session.session import Session  # noqa: E402
 
 PROMPT = "video-streaming-cdn"

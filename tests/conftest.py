@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tui.core.session.clock import FakeClock
+from tests.support import IN_CI
 from tui.core.config.layouts import find_layout
 from tui.core.config.prompts import find_prompt
+from tui.core.session.clock import FakeClock
 from tui.core.session.session import Session
-from tests.support import IN_CI
 
 # In CI the property tests draw the same examples every run (a failure there is a real one, never
 # a new random draw); locally they keep exploring, and what they find becomes an @example.

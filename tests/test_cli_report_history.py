@@ -234,9 +234,9 @@ def test_report_in_a_real_terminal_is_rendered() -> None:
 def _add_session(sessions: Path, name: str, layout: str, prompt: str, seconds: float,
                  wall: datetime) -> None:
     """A session of `layout` that ran `seconds` in its first phase and ended."""
-    from tui.core.session.clock import FakeClock
     from tui.core.config.layouts import find_layout
     from tui.core.config.prompts import find_prompt
+    from tui.core.session.clock import FakeClock
     from tui.core.session.session import Session
 
     clock = FakeClock(start_wall=wall)

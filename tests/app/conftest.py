@@ -10,9 +10,9 @@ import pytest
 from tui.app.app import BoardlessApp
 from tui.app.factory import build_app
 from tui.app.options import AppOptions, SpeechOptions
-from tui.core.session.clock import FakeClock
 from tui.core.config.layouts import find_layout
 from tui.core.config.prompts import find_prompt
+from tui.core.session.clock import FakeClock
 from tui.core.session.session import Session
 from tui.core.session.store import new_session_dir
 

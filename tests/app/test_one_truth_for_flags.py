@@ -10,10 +10,10 @@ from textual.widgets import Markdown
 
 from tests.app.conftest import start_round
 from tui.app.screens.results import ResultsScreen
-from tui.core.session.eventlog import read_log
-from tui.core.debrief.history import build_history
 from tui.core.config.locations import sessions_dir
+from tui.core.debrief.history import build_history
 from tui.core.debrief.report import build_report
+from tui.core.session.eventlog import read_log
 from tui.core.session.store import list_sessions
 
 

@@ -12,9 +12,9 @@ from tests.app.conftest import PROMPT
 from tui.app.factory import build_app
 from tui.app.options import AppOptions, SpeechOptions
 from tui.app.widgets.outline_view import OutlineView
+from tui.core.round.markers import parse_markers
 from tui.core.session.clock import FakeClock
 from tui.core.session.eventlog import read_log
-from tui.core.round.markers import parse_markers
 from tui.core.session.state import fold
 
 WORDS = st.text(alphabet="abcxyz ", min_size=1, max_size=4)

@@ -11,9 +11,9 @@ from tui.app.keys import ACTIONS, display_key, key_map
 from tui.app.replay import Replayer
 from tui.app.widgets.draft import Draft, draft_row, indent_draft, outdent_draft
 from tui.app.widgets.text_edit import LineEdit
+from tui.core.round.outline import Outline
 from tui.core.session.clock import FakeClock
 from tui.core.session.events import make_event
-from tui.core.round.outline import Outline
 
 
 def test_line_edit_keys() -> None:

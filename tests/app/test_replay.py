@@ -7,10 +7,10 @@ from tui.app.screens.practice import PracticeScreen
 from tui.app.screens.results import ResultsScreen
 from tui.app.widgets.caption_strip import CaptionStrip
 from tui.app.widgets.outline_view import OutlineView
-from tui.core.session.clock import FakeClock
-from tui.core.session.eventlog import read_log
 from tui.core.config.layouts import find_layout
 from tui.core.config.prompts import find_prompt
+from tui.core.session.clock import FakeClock
+from tui.core.session.eventlog import read_log
 from tui.core.session.session import Session
 from tui.core.session.store import new_session_dir
 

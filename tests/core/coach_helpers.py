@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from tui.core.session.clock import FakeClock
 from tui.core.coach import make_observers
-from tui.core.session.events import Event, make_event
 from tui.core.config.layouts import Layout, find_layout, layout_to_dict, parse_layout
-from tui.core.round.markers import parse_markers
 from tui.core.config.prompts import Prompt, prompt_to_dict
+from tui.core.round.markers import parse_markers
+from tui.core.session.clock import FakeClock
+from tui.core.session.events import Event, make_event
 from tui.core.session.session import Session
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests.core.coach_helpers import Driver, netflix, tiny_layout
 from tui.core.coach import recompute
-from tui.core.config.coach_settings import coach_config
 from tui.core.coach.probes import plan_probes
+from tui.core.config.coach_settings import coach_config
 
 
 def _ticks(d: Driver) -> dict[tuple[str, str], tuple[str, str]]:

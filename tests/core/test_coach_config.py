@@ -9,8 +9,8 @@ import pytest
 from tests.core.coach_helpers import Driver, tiny_layout
 from tui.core.coach import make_observers
 from tui.core.config.coach_settings import check_layout_coach, coach_config, default_config
-from tui.core.errors import ConfigError
 from tui.core.config.layouts import load_layout_file
+from tui.core.errors import ConfigError
 
 LAYOUT = """id = "mine"
 title = "Mine"

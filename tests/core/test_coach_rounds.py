@@ -38,8 +38,8 @@ def test_each_round_needs_its_own_failure_talk_and_core_challenge() -> None:
 
 def test_resumed_session_does_not_raise_old_flags_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.core.coach_helpers import tiny_layout
-    from tui.core.session.clock import FakeClock
     from tui.core.coach import resume_observers
+    from tui.core.session.clock import FakeClock
     from tui.core.session.eventlog import read_log
     from tui.core.session.session import Session
 

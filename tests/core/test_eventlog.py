@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.session.clock import FakeClock
 from tui.core.errors import BoardlessError, LogCorruptError, UsageError
+from tui.core.session.clock import FakeClock
 from tui.core.session.eventlog import LOG_NAME, LogWriter, read_log
 from tui.core.session.events import event_from_dict, make_event
 from tui.core.session.session import Session

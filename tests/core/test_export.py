@@ -10,9 +10,9 @@ from markdown_it.token import Token
 
 from tests.core.test_outline import add
 from tests.support import IN_CI
+from tui.core.debrief.export import export_session, render_markdown
 from tui.core.session.clock import FakeClock
 from tui.core.session.eventlog import read_log
-from tui.core.debrief.export import export_session, render_markdown
 from tui.core.session.session import Session
 from tui.core.session.state import fold
 

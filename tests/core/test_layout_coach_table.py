@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.errors import ConfigError
 from tui.core.config.layouts import load_layout_file
 from tui.core.config.locations import shipped_layouts_dir
+from tui.core.errors import ConfigError
 
 
 def layout_with_coach(tmp_path: Path, table: str) -> Path:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from tui.core.errors import ConfigError, UsageError
 from tui.core.config.layouts import (
     ROLES,
     Layout,
@@ -25,6 +24,7 @@ from tui.core.config.layouts import (
 )
 from tui.core.config.locations import shipped_layouts_dir
 from tui.core.config.tomlio import parse_toml_text
+from tui.core.errors import ConfigError, UsageError
 
 SHIPPED = sorted(shipped_layouts_dir().glob("*.toml"))
 EXPECTED_IDS = {"netflix-l5", "junior-60", "generic-45", "requirements-drill", "back-to-back"}

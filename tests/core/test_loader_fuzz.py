@@ -7,7 +7,6 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core.errors import UsageError
 from tui.core.config.layouts import (
     ITEM_KEYS,
     LAYOUT_KEYS,
@@ -24,6 +23,7 @@ from tui.core.config.prompts import (
     prompt_to_dict,
 )
 from tui.core.config.tomlio import parse_toml_text
+from tui.core.errors import UsageError
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.session.clock import FakeClock
 from tui.core.config.layouts import find_layout
-from tui.core.round.markers import parse_markers
 from tui.core.config.prompts import find_prompt
+from tui.core.round.markers import parse_markers
+from tui.core.session.clock import FakeClock
 from tui.core.session.session import Session
 from tui.core.session.state import fold
 

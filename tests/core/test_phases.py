@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.core.session.clock import FakeClock
 from tui.core.round.phases import Window
+from tui.core.session.clock import FakeClock
 from tui.core.session.session import Session
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.errors import ConfigError, UsageError
 from tui.core.config.prompts import (
     Prompt,
     bank_file,
@@ -20,6 +19,7 @@ from tui.core.config.prompts import (
     prompt_to_dict,
     random_prompt,
 )
+from tui.core.errors import ConfigError, UsageError
 
 DOMAIN_HINTS = [
     "personalised-rows", "video-streaming-cdn", "video-encoding-pipeline", "playback-analytics",

@@ -9,10 +9,10 @@ import pytest
 
 from bench.bench_corpus import CORPUS, SERIOUS, score_all
 from tui.core.config.coach_settings import default_config
+from tui.core.config.layouts import load_layout_file
+from tui.core.errors import ConfigError
 from tui.core.hearing.patterns import PatternError, WordMatcher, compile_pattern, joined
 from tui.core.hearing.recognise import Heard, PhraseRecogniser, hear_words, recognisers_for
-from tui.core.errors import ConfigError
-from tui.core.config.layouts import load_layout_file
 
 LISTS = {"component": ["cache", "kafka topic", "load balancer*"]}
 

@@ -116,9 +116,9 @@ def test_clean_report_says_so() -> None:
 def test_every_time_in_the_debrief_is_round_time(session, clock) -> None:  # type: ignore[no-untyped-def]
     """A flag raised after a pause reads at its round time in the report and the export, never
     later than the time used (one clock; pauses excluded)."""
-    from tui.core.session.eventlog import read_log
     from tui.core.debrief.export import render_markdown
     from tui.core.debrief.report import build_report, report_markdown
+    from tui.core.session.eventlog import read_log
     from tui.core.session.state import fold
 
     tracker = session.state.phases

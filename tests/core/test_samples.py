@@ -9,8 +9,8 @@ from types import ModuleType
 import pytest
 
 from tui.core.coach import OUTPUT_TYPES, recompute
-from tui.core.session.eventlog import read_log
 from tui.core.debrief.export import export_session
+from tui.core.session.eventlog import read_log
 from tui.core.session.state import fold
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_sessions"

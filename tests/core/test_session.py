@@ -15,7 +15,12 @@ import pytest
 from tui.core.session.clock import FakeClock
 from tui.core.session.eventlog import read_log
 from tui.core.session.session import Session
-from tui.core.session.store import latest_unfinished, list_sessions, new_session_dir, resolve_session
+from tui.core.session.store import (
+    latest_unfinished,
+    list_sessions,
+    new_session_dir,
+    resolve_session,
+)
 
 
 def test_resume_restores_phase_clock_outline_and_transcript(session: Session, clock: FakeClock) -> None:
@@ -236,9 +241,9 @@ def test_a_second_writer_is_refused_until_the_first_is_gone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tui.cli.main import main
-    from tui.core.session.eventlog import SessionInUseError
     from tui.core.config.layouts import find_layout
     from tui.core.config.prompts import find_prompt
+    from tui.core.session.eventlog import SessionInUseError
 
     directory = new_session_dir(FakeClock().wall(), "video-streaming-cdn",
                                 tmp_path / "data" / "sessions")

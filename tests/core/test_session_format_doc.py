@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tui.core.debrief.export import render_markdown
 from tui.core.session.eventlog import read_log
 from tui.core.session.events import FIELDS
-from tui.core.debrief.export import render_markdown
 from tui.core.session.state import fold
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "session-format.md"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from tui.core.debrief.report import build_report, report_markdown
+from tui.core.debrief.timeline import LABEL, FlagMark, Lane, Timeline, draw, plain
 from tui.core.session.clock import FakeClock
 from tui.core.session.eventlog import read_log
-from tui.core.debrief.report import build_report, report_markdown
 from tui.core.session.session import Session
-from tui.core.debrief.timeline import LABEL, FlagMark, Lane, Timeline, draw, plain
 
 
 def test_lanes_show_each_phase_in_round_time_with_its_result(session: Session,

@@ -34,9 +34,9 @@ from tests.e2e.app_process import (
     wait_for,
 )
 from tests.support import require_module, require_program
+from tui.core.config.layouts import find_layout
 from tui.core.session.clock import FakeClock
 from tui.core.session.eventlog import read_log
-from tui.core.config.layouts import find_layout
 from tui.core.session.session import Session
 from tui.core.session.state import SessionState, fold
 

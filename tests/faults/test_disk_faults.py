@@ -16,9 +16,9 @@ import pytest
 from tests.faults.conftest import log_dir, messages, notes_of, type_note
 from tui.app.app import BoardlessApp
 from tui.app.screens.unsaved import UnsavedScreen
+from tui.core.debrief.export import render_markdown
 from tui.core.session.clock import FakeClock
 from tui.core.session.eventlog import LOG_NAME, read_log
-from tui.core.debrief.export import render_markdown
 from tui.core.session.state import fold
 
 DEV_FULL = Path("/dev/full")

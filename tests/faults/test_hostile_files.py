@@ -27,13 +27,13 @@ import tomli
 
 from tests.core.test_rounds import ROUNDS, play
 from tui.core.coach import OUTPUT_TYPES, recompute
-from tui.core.config.coach_settings import default_config
 from tui.core.coach.delivery import DeliveryObserver
 from tui.core.coach.timing import TimingObserver
+from tui.core.config.coach_settings import default_config
+from tui.core.debrief.report import build_report
+from tui.core.limits import MAX_T
 from tui.core.session.eventlog import read_log
 from tui.core.session.events import make_event
-from tui.core.limits import MAX_T
-from tui.core.debrief.report import build_report
 from tui.core.session.session import Session
 from tui.core.session.state import SessionState
 

@@ -18,9 +18,9 @@ import soundfile as sf
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tui.core.errors import UsageError
 from tui.core.config.layouts import load_layout_file
 from tui.core.config.prompts import load_prompt_bank
+from tui.core.errors import UsageError
 from tui.speech.errors import AudioFileError
 from tui.speech.resample import Resampler
 from tui.speech.sources.file_source import FileSource

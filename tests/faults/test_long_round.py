@@ -19,12 +19,12 @@ from tests.support import require_module
 from tui.app.app import BoardlessApp
 from tui.app.factory import build_app
 from tui.app.options import AppOptions, SpeechOptions
-from tui.core.session.clock import FakeClock
-from tui.core.session.eventlog import read_log
-from tui.core.debrief.export import export_session
 from tui.core.config.layouts import find_layout
 from tui.core.config.prompts import find_prompt
+from tui.core.debrief.export import export_session
 from tui.core.debrief.report import build_report
+from tui.core.session.clock import FakeClock
+from tui.core.session.eventlog import read_log
 from tui.core.session.session import Session
 from tui.core.session.state import fold
 from tui.core.session.store import new_session_dir

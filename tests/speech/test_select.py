@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.speech.model_trees import isolate_models, make_vosk_tree, make_whisper_tree
 from tests.speech.audio_fixtures import vosk_korean_model
+from tests.speech.model_trees import isolate_models, make_vosk_tree, make_whisper_tree
 from tests.support import require_module
 from tui.core.config.settings import Settings
 from tui.speech import select

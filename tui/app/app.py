@@ -32,19 +32,19 @@ from tui.app.screens.help import HelpScreen
 from tui.app.screens.start import StartScreen
 from tui.app.screens.too_small import TooSmallScreen, too_small
 from tui.app.themes import INK, PAPER, other_theme
-from tui.core.session.clock import Clock
-from tui.core.errors import BoardlessError
-from tui.core.text.safe_text import visible, visible_line
 from tui.core.config.settings import Settings, save_settings
+from tui.core.errors import BoardlessError
+from tui.core.session.clock import Clock
+from tui.core.text.safe_text import visible, visible_line
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from tui.app.captions import CaptionFeed
     from tui.app.replay import Replayer
-    from tui.core.session.events import Event
     from tui.core.config.layouts import Layout
     from tui.core.config.prompts import Prompt
+    from tui.core.session.events import Event
     from tui.core.session.session import Session
     from tui.core.session.state import SessionState
 
@@ -441,7 +441,9 @@ class BoardlessApp(App[int]):
     @work(thread=True, exclusive=True, group="export")
     def _export(self, log_path: Path) -> None:
         try:
-            from tui.core.debrief.export import export_session  # coach replay and report: when needed
+            from tui.core.debrief.export import (
+                export_session,  # coach replay and report: when needed
+            )
 
             path = export_session(log_path)
         except (BoardlessError, OSError) as error:

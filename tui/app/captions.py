@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tui.app.options import SpeechOptions
+from tui.core.config.settings import Settings
 from tui.core.errors import BoardlessError
 from tui.core.session.events import NewEvent
-from tui.core.config.settings import Settings
-from tui.app.options import SpeechOptions
-
 
 #: Seconds of audio after which a streaming recogniser is rebuilt (memory stays flat).
 RECREATE_EVERY_S = 900.0

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from tui.app.app import BoardlessApp, Plan
 from tui.app.options import AppOptions
-from tui.core.session.clock import Clock, SystemClock
-from tui.core.errors import BoardlessError, UsageError
 from tui.core.config.layouts import Layout, find_layout
 from tui.core.config.prompts import Prompt, custom_prompt, find_prompt, random_prompt
 from tui.core.config.settings import Settings, load_settings
+from tui.core.errors import BoardlessError, UsageError
+from tui.core.session.clock import Clock, SystemClock
 
 
 def resolve_layout(value: str | None, settings: Settings) -> Layout:

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.core.session.eventlog import read_log
 from tui.core.debrief.export import GROUPINGS, debrief_lines, export_session, render_markdown
-from tui.core.text.safe_text import visible_line
+from tui.core.session.eventlog import read_log
 from tui.core.session.state import fold
 from tui.core.session.store import resolve_session
+from tui.core.text.safe_text import visible_line
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 from tui.cli.parser import add_json_flag
 from tui.cli.terminal import terminal_columns
-from tui.core.text.durations import format_clock
-from tui.core.debrief.history import History, Trend, build_history, fit_sparkline
 from tui.core.config.locations import sessions_dir
+from tui.core.debrief.history import History, Trend, build_history, fit_sparkline
+from tui.core.text.durations import format_clock
 from tui.core.text.safe_text import json_safe, one_line, visible_line
 from tui.core.text.walltime import format_local_time
 

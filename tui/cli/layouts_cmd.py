@@ -9,10 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from tui.cli.parser import add_command_group, add_json_flag
-from tui.core.text.durations import format_minutes
-from tui.core.errors import BoardlessError, ConfigError
-from tui.core.config.layouts import Layout, find_layout, layout_to_dict, list_layouts, load_layout_file
+from tui.core.config.layouts import (
+    Layout,
+    find_layout,
+    layout_to_dict,
+    list_layouts,
+    load_layout_file,
+)
 from tui.core.config.locations import shipped_layouts_dir
+from tui.core.errors import BoardlessError, ConfigError
+from tui.core.text.durations import format_minutes
 from tui.core.text.safe_text import one_line, visible, visible_line
 
 

@@ -8,8 +8,8 @@ import textwrap
 from typing import Any
 
 from tui.cli.parser import add_command_group, add_json_flag
-from tui.core.errors import UsageError
 from tui.core.config.prompts import find_prompt, load_prompt_bank, prompt_to_dict
+from tui.core.errors import UsageError
 from tui.core.text.safe_text import visible_line
 
 

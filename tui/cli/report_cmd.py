@@ -9,10 +9,10 @@ from typing import Any
 
 from tui.cli import terminal
 from tui.cli.parser import add_json_flag
-from tui.core.session.eventlog import read_log
 from tui.core.debrief.report import Report, build_report, report_markdown
-from tui.core.text.safe_text import json_safe, visible_line
+from tui.core.session.eventlog import read_log
 from tui.core.session.store import resolve_session
+from tui.core.text.safe_text import json_safe, visible_line
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

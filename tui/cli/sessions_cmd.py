@@ -10,13 +10,13 @@ from typing import Any
 
 from tui.cli import terminal
 from tui.cli.parser import add_command_group, add_json_flag
-from tui.core.text.durations import format_clock
+from tui.core.config.locations import sessions_dir
 from tui.core.errors import BoardlessError, UsageError
 from tui.core.session.eventlog import LOG_NAME, read_log
-from tui.core.config.locations import sessions_dir
-from tui.core.text.safe_text import one_line, visible_line
 from tui.core.session.state import fold
 from tui.core.session.store import delete_session, list_sessions, session_dir_by_id, summarise
+from tui.core.text.durations import format_clock
+from tui.core.text.safe_text import one_line, visible_line
 from tui.core.text.walltime import format_local_time
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from tui.cli.parser import add_json_flag
-from tui.core.errors import ConfigError
 from tui.core.config.locations import data_dir
-from tui.core.text.safe_text import visible
 from tui.core.config.settings import Settings, load_settings
+from tui.core.errors import ConfigError
+from tui.core.text.safe_text import visible
 from tui.speech import fetch as model_fetch
 from tui.speech import models
 from tui.speech.errors import SpeechError

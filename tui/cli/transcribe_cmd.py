@@ -9,8 +9,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from tui.core.text.safe_text import json_safe, one_line, visible_line
 from tui.core.config.settings import load_settings
+from tui.core.text.safe_text import json_safe, one_line, visible_line
 from tui.speech.errors import SpeechError
 from tui.speech.pipeline import CaptionPipeline, PipelineStatus
 from tui.speech.select import choose_engine

@@ -14,16 +14,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
 from tui.app.keys import bindings
-from tui.core.text.durations import format_clock
-from tui.core.session.eventlog import read_log
 from tui.app.timeline_text import timeline_text
 from tui.core.debrief.export import render_markdown
 from tui.core.debrief.report import build_report, report_markdown
-from tui.core.text.safe_text import visible_line
+from tui.core.debrief.timeline import Timeline
+from tui.core.session.eventlog import read_log
 from tui.core.session.session import Session
 from tui.core.session.state import fold
-from tui.core.debrief.timeline import Timeline
-
+from tui.core.text.durations import format_clock
+from tui.core.text.safe_text import visible_line
 
 END_WORDS = {"user": "you ended it", "time": "time ran out"}
 

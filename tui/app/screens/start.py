@@ -16,12 +16,12 @@ from textual.widgets.option_list import Option
 
 from tui.app.keys import bindings
 from tui.app.options import SpeechOptions
-from tui.core.text.durations import format_clock, format_minutes
-from tui.core.errors import BoardlessError
 from tui.core.config.layouts import Layout, list_layouts
 from tui.core.config.prompts import Prompt, load_prompt_bank
-from tui.core.text.safe_text import one_line, visible, visible_line
 from tui.core.config.settings import Settings
+from tui.core.errors import BoardlessError
+from tui.core.text.durations import format_clock, format_minutes
+from tui.core.text.safe_text import one_line, visible, visible_line
 
 if TYPE_CHECKING:
     from tui.core.session.store import SessionSummary

@@ -11,10 +11,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.app.widgets.quiet import update_if_changed
-from tui.core.text.durations import format_clock
 from tui.core.config.layouts import Phase
-from tui.core.text.safe_text import visible, visible_line
 from tui.core.session.state import SessionState
+from tui.core.text.durations import format_clock
+from tui.core.text.safe_text import visible, visible_line
 
 GUTTER = 8
 STATUS_WORDS = {

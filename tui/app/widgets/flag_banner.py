@@ -10,10 +10,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.app.widgets.quiet import update_if_changed
-from tui.core.text.durations import format_clock
-from tui.core.text.safe_text import visible_line
 from tui.core.coach.severity import severity_mark
 from tui.core.session.state import Flag
+from tui.core.text.durations import format_clock
+from tui.core.text.safe_text import visible_line
 
 FLASH_SECONDS = 6.0  # seconds of session time a new flag stays in the banner
 SEVERITY_CLASSES = ("-serious", "-warn", "-info")

@@ -8,9 +8,9 @@ from textual.containers import Horizontal
 from textual.widgets import Label
 
 from tui.app.widgets.quiet import update_if_changed
+from tui.core.session.state import SessionState
 from tui.core.text.durations import format_clock
 from tui.core.text.safe_text import visible_line
-from tui.core.session.state import SessionState
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 

@@ -10,9 +10,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from tui.core.text.durations import format_clock
 from tui.core.round.markers import KIND_SYMBOLS
 from tui.core.round.outline import Note
+from tui.core.text.durations import format_clock
 from tui.core.text.safe_text import visible_line
 
 MARGIN = 12  # "walk   12:34" then the margin line

@@ -8,8 +8,8 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 
 from tui.app.widgets.roles import role_word
-from tui.core.text.durations import format_clock, format_minutes
 from tui.core.round.phases import PhaseTracker, Window
+from tui.core.text.durations import format_clock, format_minutes
 from tui.core.text.safe_text import visible_line
 
 WINDOW_CLASS = {

@@ -9,10 +9,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.app.widgets.quiet import update_if_changed
-from tui.core.text.durations import format_clock
-from tui.core.text.safe_text import visible, visible_line
 from tui.core.coach.severity import severity_mark
 from tui.core.session.state import SessionState
+from tui.core.text.durations import format_clock
+from tui.core.text.safe_text import visible, visible_line
 
 #: Colour of each severity, from the theme (symbol and word say it too).
 SEVERITY_COLOUR = {"serious": "error", "warn": "warning", "info": "primary"}

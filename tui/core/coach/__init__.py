@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tui.core.coach.checklist import ChecklistObserver
-from tui.core.config.coach_settings import CoachConfig, coach_config
 from tui.core.coach.delivery import DeliveryObserver
 from tui.core.coach.framing import FramingObserver
 from tui.core.coach.probe_answers import ProbeAnswerObserver
@@ -22,6 +21,7 @@ from tui.core.coach.resilience import ResilienceObserver
 from tui.core.coach.silence import SilenceObserver
 from tui.core.coach.substance import SubstanceObserver
 from tui.core.coach.timing import TimingObserver
+from tui.core.config.coach_settings import CoachConfig, coach_config
 from tui.core.session.events import Event
 from tui.core.session.session import Observer
 from tui.core.session.state import SessionState

@@ -7,12 +7,11 @@ import math
 from dataclasses import dataclass
 
 from tui.core.config.coach_settings import CoachConfig
+from tui.core.config.layouts import Layout, Phase
 from tui.core.hearing.recognise import Heard, context_of
 from tui.core.hearing.text import words
 from tui.core.session.events import Event, NewEvent
-from tui.core.config.layouts import Layout, Phase
 from tui.core.session.state import SessionState
-
 
 
 class CoachObserver:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, segment_of, utterance_of
-from tui.core.config.coach_settings import CoachConfig
 from tui.core.coach.framing import core_challenge_in
+from tui.core.config.coach_settings import CoachConfig
 from tui.core.hearing.recognise import recognisers_for
 from tui.core.session.events import Event, NewEvent
 from tui.core.session.state import SessionState

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from tui.core.coach.base import CoachObserver, segment_of, utterance_of
 from tui.core.config.coach_settings import CoachConfig
+from tui.core.config.layouts import Phase
 from tui.core.hearing.design_talk import DesignTalk
 from tui.core.hearing.recognise import NOT_IN_QUESTIONS, Heard, recognisers_for
 from tui.core.hearing.text import Phrases
 from tui.core.session.events import Event, NewEvent
-from tui.core.config.layouts import Phase
 from tui.core.session.state import SessionState
 
 #: Evidence kept per phase and kind: flags need one, the rubric quotes at most two, so once a

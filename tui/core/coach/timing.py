@@ -6,10 +6,10 @@ import math
 
 from tui.core.coach.base import CoachObserver, running_phase, when_spent
 from tui.core.config.coach_settings import CoachConfig
-from tui.core.text.durations import format_clock, format_minutes
-from tui.core.session.events import Event, NewEvent
 from tui.core.config.layouts import Phase
+from tui.core.session.events import Event, NewEvent
 from tui.core.session.state import SessionState
+from tui.core.text.durations import format_clock, format_minutes
 
 
 class TimingObserver(CoachObserver):

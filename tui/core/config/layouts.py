@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tui.core.text.durations import format_minutes, parse_duration
-from tui.core.errors import ConfigError, UsageError
 from tui.core.config.coach_settings import settings_of
 from tui.core.config.locations import shipped_layouts_dir, user_layouts_dir
 from tui.core.config.tomlio import FileCache, read_text_or_none, read_toml, type_name
+from tui.core.errors import ConfigError, UsageError
+from tui.core.text.durations import format_minutes, parse_duration
 
 T = TypeVar("T")
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.core.errors import UsageError
 from tui.core.config.layouts import _Locator, _Parser, parse_with_lines
 from tui.core.config.locations import shipped_data_dir
 from tui.core.config.tomlio import FileCache, read_text_or_none, read_toml, type_name
+from tui.core.errors import UsageError
 
 PROMPT_KEYS = ("id", "title", "domain", "text", "clarifying", "probes")
 BANK_KEYS = ("prompts",)

@@ -8,9 +8,9 @@ from typing import Any
 
 import tomli_w
 
-from tui.core.errors import ConfigError
 from tui.core.config.locations import settings_file
 from tui.core.config.tomlio import line_of_key, read_text_or_none, read_toml
+from tui.core.errors import ConfigError
 
 THEMES = ("paper", "ink")
 ENGINES = ("auto", "vosk", "whisper", "pocketsphinx", "off")

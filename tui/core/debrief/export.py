@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.text.durations import format_clock, format_minutes
-from tui.core.text.walltime import format_local_time
-from tui.core.session.eventlog import read_log
-from tui.core.session.events import Event
-from tui.core.session.leftovers import sweep
-from tui.core.text.markdown_text import heading, inline
+from tui.core.debrief.report import build_report, report_markdown
 from tui.core.round.markers import KIND_WORDS
 from tui.core.round.outline import Note
 from tui.core.round.phases import Window
-from tui.core.debrief.report import build_report, report_markdown
+from tui.core.session.eventlog import read_log
+from tui.core.session.events import Event
+from tui.core.session.leftovers import sweep
 from tui.core.session.state import SessionState, fold
+from tui.core.text.durations import format_clock, format_minutes
+from tui.core.text.markdown_text import heading, inline
+from tui.core.text.walltime import format_local_time
 
 EXPORT_NAME = "session.md"
 GROUPINGS = ("phase", "layer")

@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.core.debrief.report import build_report
 from tui.core.errors import BoardlessError
 from tui.core.session.eventlog import LOG_NAME, read_log
-from tui.core.debrief.report import build_report
 from tui.core.session.state import FOLD_ERRORS
 from tui.core.session.store import damage_reason, session_dirs
 

@@ -18,13 +18,22 @@ from tui.core.coach.framing import FramingObserver
 from tui.core.coach.requirements import RequirementsObserver
 from tui.core.coach.resilience import ResilienceObserver
 from tui.core.coach.silence import SilenceObserver
-from tui.core.text.durations import format_clock, format_minutes
-from tui.core.session.events import Event
-from tui.core.text.markdown_text import inline
-from tui.core.round.phases import Window
 from tui.core.debrief.rubric import Grade, build_rubric
+from tui.core.debrief.timeline import (
+    FlagMark,
+    Lane,
+    Timeline,
+    draw,
+    lane_result,
+    legend,
+    phase_spans,
+    plain,
+)
+from tui.core.round.phases import Window
+from tui.core.session.events import Event
 from tui.core.session.state import SessionState, Tick
-from tui.core.debrief.timeline import FlagMark, Lane, Timeline, draw, lane_result, legend, phase_spans, plain
+from tui.core.text.durations import format_clock, format_minutes
+from tui.core.text.markdown_text import inline
 
 #: Columns of the timeline chart in Markdown (the export, `report` piped).
 TIMELINE_WIDTH = 78

@@ -13,16 +13,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tui.core.coach.base import segment_of
-from tui.core.config.coach_settings import CoachConfig
 from tui.core.coach.delivery import DeliveryObserver
 from tui.core.coach.framing import FramingObserver
 from tui.core.coach.probe_answers import ProbeAnswerObserver
-from tui.core.hearing.recognise import hear_words, recognisers_for
 from tui.core.coach.replay import Replay
 from tui.core.coach.requirements import RequirementsObserver
 from tui.core.coach.resilience import ResilienceObserver
 from tui.core.coach.substance import Evidence, SubstanceObserver
+from tui.core.config.coach_settings import CoachConfig
 from tui.core.config.layouts import Layout
+from tui.core.hearing.recognise import hear_words, recognisers_for
 
 DIMENSIONS = ("requirements", "framing", "design", "depth", "resilience", "communication")
 #: The phase role a signal needs in the layout (communication needs none).

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tui.core.text.durations import format_clock
-from tui.core.session.events import Event
-from tui.core.text.safe_text import visible_line
 from tui.core.coach.severity import severity_mark
+from tui.core.session.events import Event
 from tui.core.session.state import SessionState
+from tui.core.text.durations import format_clock
+from tui.core.text.safe_text import visible_line
 
 LABEL = 15  # the lane name column
 STATUS = 14  # the column after the axis: "12:34 rushed"

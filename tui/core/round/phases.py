@@ -10,8 +10,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
 
-from tui.core.session.events import Event
 from tui.core.config.layouts import Layout, Phase
+from tui.core.session.events import Event
 
 
 class Window(str, Enum):

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from tui.core.errors import BoardlessError, LogCorruptError, UsageError
-from tui.core.session.events import Event, event_from_dict
 from tui.core.limits import MAX_LOG_LINE_BYTES, UnreadableFile, open_regular, size_words
+from tui.core.session.events import Event, event_from_dict
 
 LOG_NAME = "events.jsonl"
 #: Seconds between fsyncs while events keep arriving.

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tui import __version__
+from tui.core.config.layouts import Layout, layout_to_dict
+from tui.core.config.prompts import Prompt, prompt_to_dict
 from tui.core.session.clock import Clock, SessionClock
 from tui.core.session.eventlog import LOG_NAME, LogWriter, SessionLock, read_log
 from tui.core.session.events import Event, NewEvent, make_event
-from tui.core.config.layouts import Layout, layout_to_dict
-from tui.core.config.prompts import Prompt, prompt_to_dict
 from tui.core.session.state import SessionState, fold
 
 #: Events after which the log is fsynced at once.

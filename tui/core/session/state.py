@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.core.errors import BoardlessError
-from tui.core.session.events import Event
 from tui.core.config.layouts import Layout, layout_from_dict
+from tui.core.config.prompts import Prompt, prompt_from_dict
+from tui.core.errors import BoardlessError
 from tui.core.round.outline import Outline
 from tui.core.round.phases import PhaseTracker
-from tui.core.config.prompts import Prompt, prompt_from_dict
+from tui.core.session.events import Event
 
 #: What folding a valid-looking but unusable event can raise; turned into DamagedEventError.
 FOLD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,

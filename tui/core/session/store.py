@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tui.core.config.locations import sessions_dir
 from tui.core.errors import BoardlessError, UsageError
 from tui.core.session.eventlog import LOG_NAME, SessionInUseError, SessionLock, read_log
-from tui.core.config.locations import sessions_dir
 from tui.core.session.state import FOLD_ERRORS, SessionState, fold
 
 _SLUG = re.compile(r"[^a-z0-9]+")
