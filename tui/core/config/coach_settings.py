@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tui.core.config.locations import shipped_data_dir
-from tui.core.config.tomlio import line_of_key, read_toml, type_name
+from tui.core.config.toml_lines import line_of_key
+from tui.core.config.tomlio import read_toml, type_name
 from tui.core.errors import ConfigError
 from tui.core.hearing.patterns import PatternError
 from tui.core.hearing.recognise import recognisers_for
@@ -147,7 +148,8 @@ def _check(data: Mapping[str, Any], schema: Mapping[str, Any], path: str, source
         line = (line_of_key(text, key) if text else None) or near
         if key not in schema:
             known = ", ".join(sorted(schema))
-            raise ConfigError(source, f"unknown coach setting {dotted!r}; known here: {known}", line)
+            raise ConfigError(source, f"unknown coach setting {dotted!r}; known here: {known}",
+                              line)
         expected = schema[key]
         if inner in OPEN_MAPS:
             _check_open_map(value, dotted, source, line)
@@ -163,14 +165,16 @@ def _check(data: Mapping[str, Any], schema: Mapping[str, Any], path: str, source
             _check_strings(value, dotted, source, line)
         elif isinstance(expected, str):
             if not isinstance(value, str):
-                raise ConfigError(source, f"{dotted} must be a string, not {type_name(value)}", line)
+                raise ConfigError(source, f"{dotted} must be a string, not {type_name(value)}",
+                                  line)
             if key.endswith("severity") and value not in SEVERITIES:
                 raise ConfigError(
                     source, f"{dotted} {value!r} is not a severity; use one of: "
                     f"{', '.join(SEVERITIES)}", line)
         elif isinstance(expected, (int, float)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(source, f"{dotted} must be a number, not {type_name(value)}", line)
+                raise ConfigError(source, f"{dotted} must be a number, not {type_name(value)}",
+                                  line)
             if value < 0:
                 raise ConfigError(source, f"{dotted} is negative; give a number >= 0", line)
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.core.config.layouts import _Locator, _Parser, parse_with_lines
 from tui.core.config.locations import shipped_data_dir
+from tui.core.config.table_checks import TableChecker
+from tui.core.config.toml_lines import TomlLines, parse_with_lines
 from tui.core.config.tomlio import FileCache, read_text_or_none, read_toml, type_name
 from tui.core.errors import UsageError
 
@@ -39,26 +40,28 @@ def bank_file() -> Path:
     return shipped_data_dir() / "prompts.toml"
 
 
-class _BankLocator(_Locator):
+class _BankLines(TomlLines):
+    """Line numbers of the bank's prompts."""
+
     def prompt(self, index: int, key: str | None = None) -> int | None:
         if not self.lines:
             return None
-        header = self._nth_header("prompts", index)
+        header = self.nth_header("prompts", index)
         if header is None:
             return self.top("prompts")
         if key is None:
             return header + 1
-        return self._key_in(header + 1, self._next_header(header), key) or header + 1
+        return self.key_in(header + 1, self.next_header(header), key) or header + 1
 
 
-class _BankParser(_Parser):
+class _BankParser(TableChecker):
     def __init__(self, source: object, text: str | None) -> None:
-        super().__init__(source, text)
-        self.at = _BankLocator(text)
+        super().__init__(source)
+        self.at = _BankLines(text)
 
     def prompt(self, raw: object, index: int, *, strict: bool) -> Prompt:
         at = self.at
-        assert isinstance(at, _BankLocator)
+        assert isinstance(at, _BankLines)
 
         def line_of(key: str | None) -> int | None:
             return at.prompt(index, key)
@@ -113,7 +116,7 @@ class _BankParser(_Parser):
         for index, entry in enumerate(raw):
             prompt = self.prompt(entry, index, strict=True)
             if prompt.id in seen:
-                assert isinstance(self.at, _BankLocator)
+                assert isinstance(self.at, _BankLines)
                 raise self.fail(
                     f"prompt id {prompt.id!r} is used twice (prompts {seen[prompt.id] + 1} and "
                     f"{index + 1}); give each prompt its own id",

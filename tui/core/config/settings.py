@@ -9,7 +9,8 @@ from typing import Any
 import tomli_w
 
 from tui.core.config.locations import settings_file
-from tui.core.config.tomlio import line_of_key, read_text_or_none, read_toml
+from tui.core.config.toml_lines import line_of_key
+from tui.core.config.tomlio import read_text_or_none, read_toml
 from tui.core.errors import ConfigError
 
 THEMES = ("paper", "ink")
@@ -71,7 +72,8 @@ def settings_from_dict(data: dict[str, Any], path: Path) -> Settings:
         values[key] = value
     settings = Settings(**values)
     if settings.theme not in THEMES:
-        raise ConfigError(path, f"theme must be one of {', '.join(THEMES)}", line_of_key(text, "theme"))
+        raise ConfigError(path, f"theme must be one of {', '.join(THEMES)}",
+                          line_of_key(text, "theme"))
     if settings.engine not in ENGINES:
         raise ConfigError(
             path, f"engine must be one of {', '.join(ENGINES)}", line_of_key(text, "engine")

@@ -53,18 +53,6 @@ def parse_toml_text(text: str, path: object) -> dict[str, Any]:
     return data
 
 
-def line_of_key(text: str, key: str, occurrence: int = 0) -> int | None:
-    """Best-effort line number where `key =` (or a `[key]` table) appears in TOML text."""
-    pattern = re.compile(
-        rf"^\s*(?:{re.escape(key)}\s*=|\[\[?\s*(?:[\w.\-]+\.)?{re.escape(key)}\s*\]\]?)",
-        re.MULTILINE,
-    )
-    matches = list(pattern.finditer(text))
-    if len(matches) <= occurrence:
-        return None
-    return text.count("\n", 0, matches[occurrence].start()) + 1
-
-
 def type_name(value: object) -> str:
     """How a TOML value's type reads in an error message: "a string", "a table", ..."""
     if isinstance(value, bool):
