@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,10 +59,29 @@ def recorded_session(clock: FakeClock, notes: int = 0) -> Session:
     return session
 
 
+#: How long `wait_until` lets the app work towards a condition before the test fails. Only a
+#: bound: a test goes on the moment its condition holds, however fast the machine.
+WAIT_LIMIT_S = 20.0
+
+
+async def wait_until(pilot, check: Callable[[], object], what: str = "the condition",  # type: ignore[no-untyped-def]
+                     limit_s: float = WAIT_LIMIT_S) -> None:
+    """Let the app process its messages (`pilot.pause()`) until `check()` holds; fail naming
+    `what` if it still does not after `limit_s` seconds."""
+    deadline = time.monotonic() + limit_s
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {limit_s:g} s waiting for {what}")
+        await pilot.pause()
+        if not check():
+            await pilot.pause(0.01)  # a worker thread may be what the check waits for
+
+
 async def start_round(pilot) -> None:  # type: ignore[no-untyped-def]
     """Press ctrl+t on the start screen and wait for the practice screen."""
     await pilot.press("ctrl+t")
-    await pilot.pause()
+    await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "PracticeScreen"
+                     and pilot.app.screen.is_mounted, "the practice screen")
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]

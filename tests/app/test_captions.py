@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.app.conftest import start_round, type_text
-from tui.app.captions import CaptionFeed, Status
+from tests.app.conftest import start_round, type_text, wait_until
+from tui.app.captions import CaptionFeed
 from tui.app.options import SpeechOptions
 from tui.app.widgets.caption_strip import CaptionStrip, cue_pattern
 from tui.app.widgets.flag_banner import FlagBanner
@@ -16,6 +16,7 @@ from tui.app.widgets.outline_view import OutlineView
 from tui.app.widgets.side_panel import SidePanel
 from tui.core.config.layouts import find_layout
 from tui.core.config.settings import Settings
+from tui.core.session.events import CaptionsState
 
 
 def caption(app, text: str, final: bool = True) -> None:  # type: ignore[no-untyped-def]
@@ -246,12 +247,33 @@ def test_a_sign_of_voice_becomes_a_speech_event_not_a_caption() -> None:
     assert [kind for kind, _ in events] == ["caption"]
 
 
-def test_feed_disabled_reports_off() -> None:
-    feed = CaptionFeed(SpeechOptions(enabled=False), Settings(), wake=lambda: None)
+def test_feed_disabled_reports_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Captions disabled for the run: no engine is even chosen, and the one status says so."""
+    import tui.speech.select as select
+
+    def no_engine(*args: object, **kwargs: object) -> object:
+        raise AssertionError("an engine was chosen although captions are disabled")
+
+    monkeypatch.setattr(select, "choose_engine", no_engine)
+    woken: list[bool] = []
+    feed = CaptionFeed(SpeechOptions(enabled=False), Settings(), wake=lambda: woken.append(True))
     feed.start()
-    assert feed.drain() == [("captions_status", {"state": "off",
-                                                  "message": "captions off: disabled for this run"})]
-    assert Status("off", "x").state == "off"
+    assert woken, "the UI was not told a status is waiting"
+    off = {"state": "off", "message": "captions off: disabled for this run"}
+    assert feed.drain() == [("captions_status", off)]
+    assert feed.drain() == []
+
+
+async def test_a_disabled_feed_shows_captions_off(make_app) -> None:
+    """What a person sees with captions disabled: the reason in the strip, no level, engine off."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await wait_until(pilot, lambda: app.session.state.captions_state == CaptionsState.OFF
+                         and "disabled" in strip_text(app), "the captions-off status")
+        assert "captions off: disabled for this run" in strip_text(app)
+        header = " ".join(str(label.render()) for label in app.screen.query("#header Label"))
+        assert "mic off" in header and "engine off" in header
 
 
 async def test_typing_stays_responsive_while_the_engine_loads(make_app, monkeypatch) -> None:

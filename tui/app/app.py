@@ -35,6 +35,7 @@ from tui.app.themes import INK, PAPER, other_theme
 from tui.core.config.settings import Settings, save_settings
 from tui.core.errors import BoardlessError
 from tui.core.session.clock import Clock
+from tui.core.session.events import CaptionsState
 from tui.core.text.safe_text import visible, visible_line
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ LIVE_TICK_S = 0.5
 EXIT_DEADLINE_S = 1.5
 AUDIO_NAME = "audio.wav"
 REPLAY_TICK_S = 0.1
+#: Caption states with no input level to show.
+CAPTIONS_SILENT = frozenset({CaptionsState.OFF, CaptionsState.ERROR, CaptionsState.STOPPED})
 
 
 @dataclass
@@ -288,7 +291,7 @@ class BoardlessApp(App[int]):
                 self.feed.pause()  # a break: what is said now is not part of the round
             elif event.type == "timer_started":
                 self.feed.resume()
-            elif (event.type == "captions_status" and event["state"] == "ready"
+            elif (event.type == "captions_status" and event["state"] == CaptionsState.READY
                   and self.feed.record_to is not None and self.session is not None
                   and self.session.state.audio_path is None):
                 self.session.emit("audio_recorded", path=AUDIO_NAME, rate=16000)
@@ -382,7 +385,7 @@ class BoardlessApp(App[int]):
         """The input level for the header, or None when captions are off."""
         if self.feed is None or self.session is None:
             return None
-        if self.session.state.captions_state in ("off", "error", "stopped"):
+        if self.session.state.captions_state in CAPTIONS_SILENT:
             return None
         return self.feed.level
 

@@ -17,17 +17,20 @@ from typing import Any
 from tui.app.options import SpeechOptions
 from tui.core.config.settings import Settings
 from tui.core.errors import BoardlessError
-from tui.core.session.events import NewEvent
+from tui.core.session.events import CaptionsState, NewEvent
 
 #: Seconds of audio after which a streaming recogniser is rebuilt (memory stays flat).
 RECREATE_EVERY_S = 900.0
+#: The recogniser's backlog statuses: while the microphone is lost they do not replace its
+#: message in the strip.
+BACKLOG_STATES = frozenset({CaptionsState.READY, CaptionsState.CAUGHT_UP, CaptionsState.BEHIND})
 
 
 @dataclass(frozen=True)
 class Status:
     """A caption status from the pipeline or from starting it."""
 
-    state: str
+    state: CaptionsState
     message: str
 
 
@@ -62,16 +65,16 @@ class CaptionFeed:
         """Choose the engine, open the source and start the pipeline (blocking: call it from a
         thread worker). Failures become an "off" status with the reason."""
         if not self.options.enabled:
-            self._status("off", "captions off: disabled for this run")
+            self._status(CaptionsState.OFF, "captions off: disabled for this run")
             return
         try:
             from tui.speech.select import choose_engine
 
             choice = choose_engine(self.options.engine, self.options.model, self.settings)
             if choice.name == "off":
-                self._status("off", f"captions {choice.reason}")
+                self._status(CaptionsState.OFF, f"captions {choice.reason}")
                 return
-            self._status("loading", f"loading {choice.name}: {choice.reason}")
+            self._status(CaptionsState.LOADING, f"loading {choice.name}: {choice.reason}")
             factory = importlib.import_module("tui.speech.sources.factory")
             pipeline_mod = importlib.import_module("tui.speech.pipeline")
             source = factory.make_source(self.options.audio_file, self.options.device
@@ -90,11 +93,11 @@ class CaptionFeed:
                 self._pipeline = pipeline
                 pipeline.start()
         except ModuleNotFoundError as error:
-            self._status("off", f"captions off: {error.name} is not available")
+            self._status(CaptionsState.OFF, f"captions off: {error.name} is not available")
         except BoardlessError as error:
-            self._status("off", f"captions off: {error}")
+            self._status(CaptionsState.OFF, f"captions off: {error}")
         except OSError as error:
-            self._status("off", f"captions off: {error.strerror or error}")
+            self._status(CaptionsState.OFF, f"captions off: {error.strerror or error}")
 
     def stop(self) -> None:
         """Stop the pipeline, flushing its last words into the queue (blocking)."""
@@ -105,11 +108,11 @@ class CaptionFeed:
             pipeline.stop()
 
     def pause(self) -> None:
-        if self._pipeline is not None and hasattr(self._pipeline, "pause"):
+        if self._pipeline is not None:
             self._pipeline.pause()
 
     def resume(self) -> None:
-        if self._pipeline is not None and hasattr(self._pipeline, "resume"):
+        if self._pipeline is not None:
             self._pipeline.resume()
 
     # ---- pipeline callbacks (any thread) ----------------------------------------------------
@@ -118,15 +121,15 @@ class CaptionFeed:
         self._wake()
 
     def _pipeline_status(self, status: Any) -> None:
-        state = str(status.state)
-        if self._device_message and state in ("ready", "caught_up", "behind"):
+        state = CaptionsState(status.state)  # the pipeline's states are CaptionsState values
+        if self._device_message and state in BACKLOG_STATES:
             # the microphone is still lost: the strip keeps saying so (and why) until it is
             # back, whatever the recogniser's backlog does meanwhile
             return
         self._status(state, str(status.message))
 
-    def _status(self, state: str, message: str) -> None:
-        self._items.append(Status(state, message))
+    def _status(self, state: CaptionsState | str, message: str) -> None:
+        self._items.append(Status(CaptionsState(state), message))
         self._wake()
 
     def _level(self, level: float) -> None:
@@ -152,7 +155,8 @@ class CaptionFeed:
         out: list[NewEvent] = []
         for index, item in enumerate(items):
             if isinstance(item, Status):
-                out.append(("captions_status", {"state": item.state, "message": item.message}))
+                out.append(("captions_status", {"state": item.state.value,
+                                                "message": item.message}))
                 continue
             if not getattr(item, "final", False) and _superseded(items, index):
                 continue

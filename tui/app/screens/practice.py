@@ -20,7 +20,7 @@ from tui.app.widgets.header import SessionHeader
 from tui.app.widgets.outline_view import OutlineView
 from tui.app.widgets.phase_bar import PhaseBar
 from tui.app.widgets.side_panel import SidePanel
-from tui.core.session.events import Event
+from tui.core.session.events import CaptionsState, Event
 from tui.core.session.session import Session
 from tui.core.session.state import Flag
 
@@ -171,7 +171,7 @@ class PracticeScreen(Screen[None]):
 
     def _engine_label(self) -> str:
         state = self.session.state
-        engine = state.engine if state.captions_state != "off" else "off"
+        engine = state.engine if state.captions_state != CaptionsState.OFF else "off"
         writer = self.session.writer
         if writer is not None and writer.error:  # stays up for as long as the disk fails
             return f"⚠ log not saved ({writer.pending} waiting) · engine {engine}"

@@ -12,19 +12,21 @@ from textual.widgets import Static
 
 from tui.app.widgets.quiet import update_if_changed
 from tui.core.config.layouts import Phase
+from tui.core.session.events import CaptionsState
 from tui.core.session.state import SessionState
 from tui.core.text.durations import format_clock
 from tui.core.text.safe_text import visible, visible_line
 
 GUTTER = 8
+#: What the strip says in a state whose status message is empty.
 STATUS_WORDS = {
-    "loading": "loading model…",
-    "ready": "listening",
-    "behind": "captions behind",
-    "caught_up": "listening",
-    "stopped": "stopped",
-    "error": "captions error",
+    CaptionsState.LOADING: "loading model…",
+    CaptionsState.BEHIND: "captions behind",
+    CaptionsState.OFF: "captions off",
+    CaptionsState.ERROR: "captions off",
 }
+#: States the strip says out loud (above the captions); in the others it shows just captions.
+SAID = frozenset(STATUS_WORDS)
 
 
 def cue_pattern(phase: Phase | None) -> re.Pattern[str] | None:
@@ -55,13 +57,10 @@ class CaptionStrip(Widget):
     def show(self, state: SessionState, lines: int, pattern: re.Pattern[str] | None) -> None:
         out: list[tuple[Text, Text]] = []  # (time column, body)
         blank = Text(" " * GUTTER)
-        state_word = state.captions_state
-        if state_word == "off" or state_word == "error":
-            message = state.captions_message or "captions off"
+        said = state.captions_state
+        if said in SAID:
+            message = state.captions_message or STATUS_WORDS[CaptionsState(said)]
             out.append((blank, Text(visible(message), style="italic")))
-        elif state_word in ("loading", "behind"):
-            out.append((blank, Text(visible(state.captions_message or STATUS_WORDS[state_word]),
-                                    style="italic")))
         room = max(1, lines - len(out) - (1 if state.partial else 0))
         for caption in state.captions[-room:]:
             body = Text(visible_line(caption.text))

@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from tui.core.errors import UsageError
@@ -21,6 +22,34 @@ from tui.core.limits import MAX_DEPTH, MAX_INT, MAX_T, too_deep
 NewEvent = tuple[str, dict[str, Any]]
 
 SCHEMA_VERSION = 1
+
+
+class CaptionsState(str, Enum):
+    """What the captioning is doing: the `state` of a `captions_status` event. The values are
+    the strings the log holds (docs/session-format.md); a `str` subclass, so a member equals
+    its string."""
+
+    LOADING = "loading"
+    """The speech engine is loading (the message says which)."""
+    READY = "ready"
+    """The engine runs and hears the source (also: the microphone is back)."""
+    LISTENING = "listening"
+    """Captions are being made (written by simulated rounds: the sample sessions, benches)."""
+    BEHIND = "behind"
+    """Recognition fell behind the voice; the oldest audio is being skipped."""
+    CAUGHT_UP = "caught_up"
+    """Recognition has caught up with the voice again."""
+    OFF = "off"
+    """No captions this round (the message says why)."""
+    ERROR = "error"
+    """The engine or the audio source failed, or the microphone was lost (the message says)."""
+    STOPPED = "stopped"
+    """Captions stopped (the round ended or the app is closing)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
 ENVELOPE = ("v", "seq", "t", "wall", "type")
 
 #: Field name -> accepted JSON types, per event type. `None` in a tuple allows null.

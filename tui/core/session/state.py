@@ -11,7 +11,7 @@ from tui.core.config.prompts import Prompt, prompt_from_dict
 from tui.core.errors import BoardlessError
 from tui.core.round.outline import Outline
 from tui.core.round.phases import PhaseTracker
-from tui.core.session.events import Event
+from tui.core.session.events import CaptionsState, Event
 
 #: What folding a valid-looking but unusable event can raise; turned into DamagedEventError.
 FOLD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
@@ -90,7 +90,8 @@ class SessionState:
     flags: list[Flag] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
     probes: dict[str, Probe] = field(default_factory=dict)
-    captions_state: str = "off"
+    captions_state: CaptionsState | str = CaptionsState.OFF
+    """A state this version does not know (never written by it) stays its string."""
     captions_message: str = ""
     audio_path: str | None = None
     closed: bool = False
@@ -154,7 +155,11 @@ class SessionState:
         elif kind == "caption":
             self._caption(event)
         elif kind == "captions_status":
-            self.captions_state, self.captions_message = event["state"], event["message"]
+            try:
+                self.captions_state = CaptionsState(event["state"])
+            except ValueError:  # a state this version does not know: kept as it was read
+                self.captions_state = event["state"]
+            self.captions_message = event["message"]
         elif kind == "flag_raised":
             self.flags.append(Flag(event.t, event["code"], event["phase"], event["message"],
                                    event["severity"]))
