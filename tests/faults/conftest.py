@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,9 +32,26 @@ def build(fake_clock: FakeClock) -> Callable[..., BoardlessApp]:
     def make(speech: SpeechOptions | None = None) -> BoardlessApp:
         options = AppOptions(layout="netflix-l5", prompt="video-streaming-cdn", seed=1,
                              speech=speech or SpeechOptions(enabled=False))
-        return build_app(options, fake_clock)
+        return record_notifications(build_app(options, fake_clock))
 
     return make
+
+
+#: What each app built here has notified, in order ("title: message").
+_SHOWN: weakref.WeakKeyDictionary[BoardlessApp, list[str]] = weakref.WeakKeyDictionary()
+
+
+def record_notifications(app: BoardlessApp) -> BoardlessApp:
+    """Keep every notification the app shows (through its public `notify`, which still runs)."""
+    shown = _SHOWN.setdefault(app, [])
+    real_notify = app.notify
+
+    def notify(message: str, *, title: str = "", **options: Any) -> None:
+        shown.append(f"{title}: {message}")
+        real_notify(message, title=title, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return app
 
 
 async def type_note(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +67,7 @@ def notes_of(app: BoardlessApp) -> list[str]:
 
 def messages(app: BoardlessApp) -> list[str]:
     """Every notification the app has shown so far (titles and messages)."""
-    return [f"{n.title}: {n.message}" for n in app._notifications]
+    return list(_SHOWN.get(app, []))
 
 
 def log_dir(app: BoardlessApp) -> Path:

@@ -72,10 +72,10 @@ async def until(pilot, check, what, limit=600):
 
 async def press(pilot, *keys):
     # Like pilot.press, but without waiting for the whole app to be idle: the ALSA file
-    # device is not paced, so captions are always busy. Keys go through the driver as typed.
+    # device is not paced, so captions are always busy. Keys are posted to the app as typed.
     for key in keys:
         char = {{"space": " ", "enter": "\r"}}.get(key, key if len(key) == 1 else None)
-        app._driver.send_message(events.Key(key, char))
+        app.post_message(events.Key(key, char))
         await pilot.pause(0.02)
 
 async def note(pilot, text):

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.pty_run import run_in_pty
+from tests.waits import wait_until
 from tui.core.text.safe_text import clip, json_safe, one_line, visible, visible_line
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -380,7 +381,7 @@ async def test_practice_screen_shows_hostile_text_as_escapes(hostile: Path,
         goal = str(app.screen.query_one("#side-goal").render())  # type: ignore[attr-defined]
         assert "\\x1b]0;pwned\\x07\\x9b31m\\" in goal and "<DEL:del\\x7f>" in goal
         app.notify(f"Cannot resume: {HOSTILE}", title=TITLE)  # type: ignore[attr-defined]
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "Cannot resume" in screen_text(app), "the toast")
         text = screen_text(app)
         assert "Cannot resume: <ESC[2J:\\x1b[2J>" in text and raw_controls(text) == []
         assert "<markup:[b]bold[/b]" in text  # never read as markup
@@ -395,7 +396,7 @@ async def test_practice_screen_shows_hostile_text_as_escapes(hostile: Path,
         await pilot.pause()
         assert raw_controls(screen_text(app)) == []
         await pilot.press("ctrl+p", *"jump")  # the palette offers "phase: jump to TITLE"
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: "phase: jump to" in screen_text(app), "the palette")
         text = screen_text(app)
         assert "phase: jump to" in text and raw_controls(text) == []
         assert "\\x1b]0;pwned\\x07\\x9b31m\\" in text
@@ -429,19 +430,15 @@ async def test_results_screen_shows_hostile_text_as_escapes(hostile: Path,
         await app.workers.wait_for_complete()  # type: ignore[attr-defined]
         await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)  # type: ignore[attr-defined]
-        for _ in range(100):  # the Markdown body is laid out in the background
-            text = screen_text(app)
-            if "Practise next" in text and "Phases against plan" in text:
-                break
-            await pilot.pause(0.1)
+        await wait_until(pilot, lambda: "Practise next" in screen_text(app)
+                         and "Phases against plan" in screen_text(app),
+                         "the Markdown body, laid out in the background")
+        text = screen_text(app)
         assert raw_controls(text) == []
         assert "\\x1b]0;pwned\\x07\\x9b31m\\" in text  # phase titles in the timeline and tables
         assert "gone\\x1b]52;c;cHduZWQ=\\x07" in text.splitlines()[0]  # how the round ended
         await pilot.press("ctrl+e")  # exported beside the log, whose directory is hostile
-        for _ in range(100):
-            if "exported to" in screen_text(app):
-                break
-            await pilot.pause(0.1)
+        await wait_until(pilot, lambda: "exported to" in screen_text(app), "the export line")
         text = screen_text(app)
         assert "2026-11-18-hostile\\x1b]0;pwned" in text and raw_controls(text) == []
 
