@@ -18,7 +18,7 @@ from tui.cli.main import build_parser
 from tui.core.session.clock import FakeClock
 from tui.core.session.session import Session
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_sessions"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_sessions"
 
 
 def boardless(*args: str, cwd: Path | None = None,

@@ -13,7 +13,7 @@ import pytest
 
 from tui.cli.main import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED_IDS = {"netflix-l5", "junior-60", "generic-45", "requirements-drill", "back-to-back"}
 
 

@@ -17,7 +17,7 @@ from tui.cli.history_cmd import render
 from tui.cli.main import main
 from tui.core.debrief.history import BARS, History, fit_sparkline, sparkline
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_sessions"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_sessions"
 NAMES = ("strong-round", "jumps-to-design", "skips-framing")
 
 
