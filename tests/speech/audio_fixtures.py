@@ -19,9 +19,12 @@ HIBARI = tuple(name for name in ENGLISH if name.startswith("hibari"))
 KOREAN = ("espeak_ko_intro", "espeak_ko_scale")
 BLOCK = 1600  # 100 ms, the size a microphone would deliver
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def wav(name: str) -> Path:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from tests.speech.alsa_file_device import DEVICE, alsa_env, capture_pcm, speech_raw
 from tests.speech.model_trees import isolate_models, make_vosk_tree
 from tests.speech.test_microphone_faults import WITHOUT_PORTAUDIO
 from tests.support import IN_CI
-from tui.cli import speech_cmd
+from tui.cli import models_cmd
 from tui.cli.main import main
 
 
@@ -204,14 +207,23 @@ def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixtur
 def test_the_progress_bar_draws_only_on_a_terminal(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bar = speech_cmd.ProgressBar("m")
+    bar = models_cmd.DownloadBar("m")  # stderr is captured: not a terminal
     bar.update(5, 10)
     bar.finish()
     assert capsys.readouterr().err == ""
-    bar.live = True
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100, color_system=None)
+    bar = models_cmd.DownloadBar("m[bold]odel\x1b", console)
+    bar.update(0, 10_000_000)
     bar.update(5_000_000, 10_000_000)
     bar.finish()
-    assert capsys.readouterr().err == "\rm [" + "#" * 15 + "." * 15 + "] 5.0/10.0 MB\n"
+    bar.finish()  # twice is fine
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # cursor and line control
+    last = drawn.strip().rsplit("\r", 1)[-1]
+    assert last.startswith("m[bold]odel\\x1b ")  # no markup, no raw control characters
+    assert "5.0/10.0 MB" in last
+    assert "━" in last  # the bar itself
+    assert capsys.readouterr().err == ""
 
 
 def test_no_input_devices_listing(tmp_path: Path) -> None:
@@ -236,7 +248,8 @@ def test_no_input_devices_listing(tmp_path: Path) -> None:
         timeout=60,
     )
     assert (
-        done.stdout == "no audio input devices found (plug in a microphone, or use --audio-file FILE)\n"
+        done.stdout
+        == "no audio input devices found (plug in a microphone, or use --audio-file FILE)\n"
     )
 
 

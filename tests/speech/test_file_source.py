@@ -12,7 +12,7 @@ import soundfile as sf
 
 from tests.speech import audio_fixtures as fx
 from tui.speech.errors import AudioFileError
-from tui.speech.sources import is_realtime
+from tui.speech.sources.audio_source import is_realtime
 from tui.speech.sources.file_source import FileSource
 from tui.speech.types import AudioBlock
 

@@ -22,7 +22,7 @@ from tests.speech.alsa_file_device import (
     speech_raw,
 )
 from tui.speech.errors import DeviceError
-from tui.speech.sources.microphone import InputDevice, resolve_device
+from tui.speech.sources.devices import InputDevice, resolve_device
 
 SPEECH = "The load balancer routes each request to a healthy replica, and we cache hot keys."
 
@@ -31,7 +31,8 @@ import json, queue, sys, threading, time
 import numpy as np
 from tui.speech.sources.microphone import MicrophoneSource
 states = []
-source = MicrophoneSource(sys.argv[1] if len(sys.argv) > 1 else {device!r}, on_state=states.append)
+source = MicrophoneSource(sys.argv[1] if len(sys.argv) > 1 else {device!r},
+                          on_state=lambda state, reason: states.append([state, reason]))
 out = queue.Queue(maxsize=200)
 source.start(out)
 deadline = time.monotonic() + 10
@@ -72,7 +73,7 @@ def test_capture_delivers_the_devices_samples(tmp_path: Path) -> None:
     assert blocks >= 200
     assert result["shape"] == [blocks * RATE * 50 // 1000, CHANNELS]
     assert result["dropped"] > 0  # the file device is not paced, so the bounded queue fills
-    assert result["states"] == ["listening", "stopped"]
+    assert result["states"] == [["listening", ""], ["stopped", ""]]
     assert result["arrivals_sorted"]
     assert 0.0 < float(result["level"]) <= 1.0
     captured = np.load(npy).reshape(-1)
@@ -87,7 +88,8 @@ def test_capture_delivers_the_devices_samples(tmp_path: Path) -> None:
 SELECT = """
 import json, pathlib
 from tui.speech.errors import DeviceError
-from tui.speech.sources.microphone import MicrophoneSource, list_input_devices
+from tui.speech.sources.devices import list_input_devices
+from tui.speech.sources.microphone import MicrophoneSource
 from tui.speech.sources.factory import make_source
 inputs = [d.__dict__ for d in list_input_devices()]
 ours = {{d["name"]: d["index"] for d in inputs}}
@@ -101,7 +103,7 @@ for key, spec in [("exact", "boardless_test_mic"), ("substring", "MIC_B"),
     except DeviceError as error:
         result[key] = "DeviceError: " + str(error)
 states = []
-source = make_source(None, "mic_b", on_state=states.append)
+source = make_source(None, "mic_b", on_state=lambda state, reason: states.append(state))
 result["factory"] = [type(source).__name__, source.name, source.on_state is not None]
 result["factory_file"] = type(make_source(pathlib.Path({wav!r}), "mic_b", speed=0)).__name__
 print(json.dumps(result))
@@ -243,7 +245,7 @@ def test_the_callback_counts_overflows_and_drops_and_keeps_a_level(tmp_path: Pat
 DESCRIBE = """
 import json, sys
 sys.path.insert(0, {root!r})
-from tui.speech.sources.microphone import describe_microphone
+from tui.speech.sources.devices import describe_microphone
 print(json.dumps([describe_microphone(spec) for spec in ({device!r}, "usb headset", None)]))
 """
 

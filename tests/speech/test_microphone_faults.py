@@ -21,11 +21,11 @@ from tests.speech.alsa_file_device import (
     speech_raw,
 )
 from tests.support import IN_CI
-from tui.speech.sources.microphone import PORTAUDIO_HINT
+from tui.speech.sources.devices import PORTAUDIO_HINT
 
 LIST_INPUTS = """
 import json
-from tui.speech.sources.microphone import list_input_devices
+from tui.speech.sources.devices import list_input_devices
 print(json.dumps([d.name for d in list_input_devices()]))
 """
 
@@ -48,7 +48,9 @@ def test_no_input_device_is_one_line(tmp_path: Path) -> None:
         pytest.skip(f"this machine has sound cards with inputs: {inputs}")
     assert inputs == []
     message = run_child(NO_INPUT, env)
-    assert message == ("no audio input device found: plug in a microphone (or use --audio-file FILE)")
+    assert message == (
+        "no audio input device found: plug in a microphone (or use --audio-file FILE)"
+    )
 
 
 #: Python run as a machine without libportaudio2: ctypes cannot find the library, so
@@ -80,15 +82,17 @@ RECONNECT = """
 import json, pathlib, queue, threading, time
 import numpy as np
 import sounddevice as sd
+from tui.speech.sources.device_state import DeviceState
 from tui.speech.sources.microphone import MicrophoneSource
 
 devices = pathlib.Path({devices!r})
 present = devices.read_text()
 states, listening, sleeps = [], threading.Event(), []
 
-def on_state(state):
-    states.append(state)
-    if state == "listening":
+def on_state(state, reason):
+    assert isinstance(state, DeviceState) and isinstance(reason, str)
+    states.append([state, reason])
+    if state is DeviceState.LISTENING:
         listening.set()
 
 def scripted_sleep(seconds):
@@ -137,13 +141,13 @@ def test_lost_device_is_reported_and_reconnected(tmp_path: Path) -> None:
     npy = tmp_path / "again.npy"
     result = run_child(RECONNECT.format(devices=str(devices), device=DEVICE, npy=str(npy)), env)
     assert result["states"] == [
-        "listening",
-        "lost: the audio stream stopped (device unplugged or failed)",
-        "reconnecting",
-        "lost: no audio input device found: plug in a microphone (or use --audio-file FILE)",
-        "reconnecting",
-        "listening",
-        "stopped",
+        ["listening", ""],
+        ["lost", "the audio stream stopped (device unplugged or failed)"],
+        ["reconnecting", ""],
+        ["lost", "no audio input device found: plug in a microphone (or use --audio-file FILE)"],
+        ["reconnecting", ""],
+        ["listening", ""],
+        ["stopped", ""],
     ]
     assert result["sleeps"] == [2.0, 2.0]
     assert result["reconnects"] == 1
@@ -158,14 +162,16 @@ def test_lost_device_is_reported_and_reconnected(tmp_path: Path) -> None:
 
 STALL = """
 import json, queue, threading
+from tui.speech.sources.device_state import DeviceState
 from tui.speech.sources.microphone import MicrophoneSource
 
 states, listening = [], threading.Event()
 now = [100.0]  # the source's clock: the test moves it, no real time is waited for
 
-def on_state(state):
-    states.append(state)
-    if state == "listening":
+def on_state(state, reason):
+    assert isinstance(state, DeviceState) and isinstance(reason, str)
+    states.append([state, reason])
+    if state is DeviceState.LISTENING:
         listening.set()
 
 class StallingMicrophone(MicrophoneSource):
@@ -207,11 +213,11 @@ def test_a_stalled_device_is_noticed_and_reopened(tmp_path: Path) -> None:
     env, _ = alsa_env(tmp_path, capture_pcm(DEVICE, raw))
     result = run_child(STALL.format(device=DEVICE), env)
     assert result["states"] == [
-        "listening",
-        "lost: no audio from the device for 4.0 s (it stopped delivering)",
-        "reconnecting",
-        "listening",
-        "stopped",
+        ["listening", ""],
+        ["lost", "no audio from the device for 4.0 s (it stopped delivering)"],
+        ["reconnecting", ""],
+        ["listening", ""],
+        ["stopped", ""],
     ]
     assert result["reconnects"] == 1
     assert result["marked"] == [True, False, False]

@@ -6,6 +6,7 @@ import hashlib
 import http.server
 import io
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -97,9 +98,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
-def pin(
-    monkeypatch: pytest.MonkeyPatch, data: bytes, size: int | None = -1, sha: str | None = ""
-) -> None:
+def pin(monkeypatch: pytest.MonkeyPatch, data: bytes, size: int = -1, sha: str = "") -> None:
     """Make the catalogue's entry for NAME describe `data` (or a given size/checksum)."""
     entry = CatalogueEntry(
         NAME,
@@ -133,20 +132,24 @@ def test_fetch_installs_a_verified_model(
     assert served.hits == [f"/models/{NAME}.zip"]
 
 
-def test_an_unpinned_entry_needs_sha256_and_then_installs(
+def test_every_catalogue_entry_is_pinned_by_size_and_sha256() -> None:
+    for entry in fetch.CATALOGUE:
+        assert entry.size > 0 and re.fullmatch("[0-9a-f]{64}", entry.sha256), entry.name
+
+
+def test_a_url_needs_sha256_and_then_installs(
     tmp_path: Path, server: tuple[str, Served], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base, served = server
     data = model_zip()
     served.files["/any/where.zip"] = data
-    pin(monkeypatch, data, size=None, sha=None)
+    pin(monkeypatch, data)
     dest = tmp_path / "models"
     url = base.replace("/models/", "/any/where.zip")
     with pytest.raises(ChecksumNeeded, match=r"^--url needs --sha256 HEX"):
         fetch_model(NAME, dest, url_override=url)
-    monkeypatch.setenv("BOARDLESS_MODEL_BASE_URL", base)
-    with pytest.raises(ChecksumNeeded, match=f"^{NAME} has no pinned SHA-256 checksum: .*--sha256"):
-        fetch_model(NAME, dest)
+    with pytest.raises(ChecksumNeeded, match=r"^--sha256 differs from the SHA-256 boardless pins"):
+        fetch_model(NAME, dest, url_override=url, sha256="0" * 64)
     assert served.hits == []  # refused before anything was downloaded
     sha = hashlib.sha256(data).hexdigest()
     path = fetch_model(NAME, dest, url_override=url, sha256=sha.upper())
@@ -177,8 +180,8 @@ def test_a_damaged_download_is_refused(
     tmp_path: Path,
     server: tuple[str, Served],
     monkeypatch: pytest.MonkeyPatch,
-    size: int | None,
-    sha: str | None,
+    size: int,
+    sha: str,
     message: str,
 ) -> None:
     base, served = server
@@ -198,7 +201,7 @@ def test_a_truncated_download_is_refused(
     data = model_zip()
     served.files[f"/models/{NAME}.zip"] = data
     served.cut_short.add(f"/models/{NAME}.zip")
-    pin(monkeypatch, data, size=None)
+    pin(monkeypatch, data)
     monkeypatch.setenv("BOARDLESS_MODEL_BASE_URL", base)
     with pytest.raises(ModelError, match=f"^download of {NAME} was cut short"):
         fetch_model(NAME, tmp_path)

@@ -46,5 +46,6 @@ def test_time_format_and_lines() -> None:
     assert format_final(result, as_json=False) == "[0:03.2-0:07.9] hello there"
     assert format_final(result, as_json=True) == (
         '{"text": "hello there", "start": 3.2, "end": 7.94, "delay": 0.412, "words": '
-        '[{"text": "hello", "start": 3.2, "end": 3.6}, {"text": "there", "start": 3.7, "end": 7.94}]}'
+        '[{"text": "hello", "start": 3.2, "end": 3.6}, '
+        '{"text": "there", "start": 3.7, "end": 7.94}]}'
     )

@@ -98,7 +98,7 @@ def test_bad_speed_is_a_usage_error(tmp_path: Path) -> None:
 def test_vosk_with_only_a_korean_model_is_one_line_unless_the_model_is_named(
     tmp_path: Path,
 ) -> None:
-    home = dict(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "home" / ".cache"))
+    home = {"HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "home" / ".cache")}
     refused = transcribe("--engine", "vosk", str(fx.wav("espeak_ko_scale")), env_dir=tmp_path,
                          extra=home)
     assert refused.returncode == 2 and refused.stdout == ""

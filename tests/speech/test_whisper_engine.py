@@ -29,7 +29,7 @@ from tui.speech.types import ENGINE_RATE
 #: 4.8.5 ("could" also heard as "can"), which a fresh install now resolves; 0.281 with the
 #: verbatim prompt that keeps fillers ("key mail used or"): robotic speech is not what the prompt
 #: is for (on natural speech it lowers the error rate, bench/bench_wer.py). Pinned a little above.
-MAX_WER = {name: 0.05 for name in ENGLISH} | {"espeak_tradeoff": 0.3}
+MAX_WER = dict.fromkeys(ENGLISH, 0.05) | {"espeak_tradeoff": 0.3}
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from tui.app.options import SpeechOptions
 from tui.core.config.settings import Settings
 from tui.core.errors import BoardlessError
 from tui.core.session.events import CaptionsState, NewEvent
+from tui.speech.sources.device_state import DeviceState
 
 #: Seconds of audio after which a streaming recogniser is rebuilt (memory stays flat).
 RECREATE_EVERY_S = 900.0
@@ -135,14 +136,14 @@ class CaptionFeed:
     def _level(self, level: float) -> None:
         self.level = float(level)
 
-    def _device_state(self, state: str) -> None:
+    def _device_state(self, state: DeviceState, reason: str) -> None:
         """The microphone lost (with the reason) and back: say so in the caption strip."""
-        if state.startswith("lost: "):
-            message = f"microphone lost: {state[6:]}; reconnecting…"
+        if state is DeviceState.LOST:
+            message = f"microphone lost: {reason}; reconnecting…"
             if message != self._device_message:
                 self._device_message = message
                 self._status("error", message)
-        elif state == "listening" and self._device_message:
+        elif state is DeviceState.LISTENING and self._device_message:
             self._device_message = ""
             self._status("ready", "microphone back: listening again")
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from tui.core.session import leftovers
 from tui.speech.errors import ModelError
-from tui.speech.models import _unwrap, tilde, vosk_cache_dir, vosk_model_problem
+from tui.speech.models import model_root, tilde, vosk_cache_dir, vosk_model_problem
 from tui.speech.unpack import UnpackLimits, safe_extract
 
 OFFICIAL_BASE_URL = "https://alphacephei.com/vosk/models/"
@@ -40,7 +40,7 @@ class FetchLimits:
     stall_min_bytes: int = 16 << 10
     """Bytes the server must send per `stall_window` (a byte every 5 s is a stall)."""
     max_download: int = 4 << 30
-    """Largest archive accepted when the catalogue pins no size."""
+    """Largest archive accepted from a --url that is not a catalogue entry (no pinned size)."""
     leftover_age: float = leftovers.MIN_AGE
     """Seconds after which an unlocked `.part` or `.unpack` is an interrupted fetch's."""
     unpack: UnpackLimits = field(default_factory=UnpackLimits)
@@ -51,17 +51,18 @@ LIMITS = FetchLimits()
 
 @dataclass(frozen=True)
 class CatalogueEntry:
-    """An official Vosk model archive; `size` and `sha256` pin the exact file."""
+    """An official Vosk model archive; `sha256` and `size` pin the exact file."""
 
     name: str
     language: str
     approx: str
     """Approximate download size for the listing, e.g. "40M"."""
     note: str
-    size: int | None = None
-    """Exact archive size in bytes, when known."""
-    sha256: str | None = None
-    """SHA-256 of the archive; without it a fetch needs --sha256."""
+    size: int
+    """Exact archive size in bytes."""
+    sha256: str
+    """SHA-256 of the archive. Every entry is pinned: a model whose digest is not known is not
+    listed, and is fetched with --url URL --sha256 HEX."""
 
 
 # Alpha Cephei publishes no SHA-256 for its archives. These are the digests that independent
@@ -137,25 +138,20 @@ def expected_sha256(
 ) -> str:
     """The SHA-256 the archive must have: --sha256, else the catalogue's pin.
 
-    A ChecksumNeeded error when there is none (an unpinned entry, or --url without
+    A ChecksumNeeded error when there is none (--url, or a name not in the catalogue, without
     --sha256), when --sha256 is not 64 hex digits, or when it contradicts the catalogue.
     """
     if given is not None:
         if not _HEX64.match(given):
             raise ChecksumNeeded(f"--sha256 must be 64 hexadecimal digits, got {given[:80]!r}")
-        if entry and entry.sha256 and given.lower() != entry.sha256:
+        if entry and given.lower() != entry.sha256:
             raise ChecksumNeeded(
                 f"--sha256 differs from the SHA-256 boardless pins for {name} ({entry.sha256})"
             )
         return given.lower()
-    if url is not None:
+    if url is not None or entry is None:
         raise ChecksumNeeded(
             f"--url needs --sha256 HEX (the archive's SHA-256) so that {name} can be verified"
-        )
-    if entry is None or entry.sha256 is None:
-        raise ChecksumNeeded(
-            f"{name} has no pinned SHA-256 checksum: check the archive's SHA-256 yourself and "
-            f"pass it with --sha256 HEX"
         )
     return entry.sha256
 
@@ -219,7 +215,7 @@ def fetch_model(
     archive = Path(part)
     try:
         _lock(fd)  # tells a concurrent sweep that this download is alive
-        limit = entry.size if entry and entry.size else limits.max_download
+        limit = entry.size if entry else limits.max_download
         size, got = _download(url, archive, name, dest_dir, limit, digest, limits, progress)
         _verify(name, size, got, entry, digest)
         return _install(archive, target, name, limits.unpack.allowance(size), limits.unpack)
@@ -361,7 +357,7 @@ def _stalled(name: str, limits: FetchLimits, done: int) -> ModelError:
 
 def _verify(name: str, size: int, digest: str, entry: CatalogueEntry | None, expected: str) -> None:
     """Check the archive against the pinned size and the expected SHA-256."""
-    if entry is not None and entry.size is not None and size != entry.size:
+    if entry is not None and size != entry.size:
         raise ModelError(
             f"{name}.zip is {size} bytes, expected {entry.size}: the download is damaged or "
             "the server sent something else"
@@ -383,7 +379,7 @@ def _install(archive: Path, target: Path, name: str, allowance: int, limits: Unp
                 safe_extract(bundle, staging, allowance, limits.members)
         except zipfile.BadZipFile as error:
             raise ModelError(f"{name}.zip is not a valid ZIP archive: {error}") from error
-        root = _unwrap(staging)
+        root = model_root(staging)
         problem = vosk_model_problem(root)
         if problem:
             raise ModelError(f"{name}.zip does not hold a usable Vosk model: it {problem}")

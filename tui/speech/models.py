@@ -116,8 +116,9 @@ def vosk_language(path: Path) -> str | None:
     return None
 
 
-def _unwrap(path: Path) -> Path:
-    """A directory holding exactly one model directory (a zip unpacked one level too deep)."""
+def model_root(path: Path) -> Path:
+    """The model directory at `path`: `path` itself, or the one model directory inside it (a
+    ZIP unpacked one level too deep)."""
     if path.is_dir() and not looks_like_vosk_model(path):
         inner = [p for p in path.iterdir() if p.is_dir() and looks_like_vosk_model(p)]
         if len(inner) == 1:
@@ -127,7 +128,7 @@ def _unwrap(path: Path) -> Path:
 
 def check_vosk_model(path: Path, source: str = "--model") -> FoundModel:
     """Validate a Vosk model directory named by the user; a ModelError says what is wrong."""
-    path = _unwrap(path.expanduser())
+    path = model_root(path.expanduser())
     problem = vosk_model_problem(path)
     if problem:
         raise ModelError(f"Vosk model {tilde(path)} ({source}) {problem}")
@@ -165,7 +166,7 @@ def discover_vosk_models() -> tuple[list[FoundModel], list[str]]:
         problems.append(f"{tilde(cache)} cannot be read: {error.strerror or error}")
     candidates += [(p, p.parent.name.replace("_", "-")) for p in vosk_package_models()]
     for path, source in candidates:
-        path = _unwrap(path)
+        path = model_root(path)
         if not looks_like_vosk_model(path):
             continue
         problem = vosk_model_problem(path)

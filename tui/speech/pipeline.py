@@ -34,7 +34,7 @@ import numpy as np
 
 from tui.core.errors import BoardlessError
 from tui.speech.resample import Resampler
-from tui.speech.sources import AudioSource, is_realtime
+from tui.speech.sources.audio_source import AudioSource, is_realtime
 from tui.speech.types import ENGINE_RATE, AudioBlock, Engine, Recognition
 
 STATES = ("loading", "ready", "behind", "caught_up", "stopped", "error")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from tui.speech.engines import SampleClock, make_result
+from tui.speech.engines.results import SampleClock, make_result
 from tui.speech.errors import ModelError
 from tui.speech.types import ENGINE_RATE, Recognition, Word
 
@@ -170,7 +170,7 @@ class PocketSphinxEngine:
         frame_s = 1.0 / 100  # pocketsphinx features are 10 ms frames
         for seg in self._decoder.seg():
             token = seg.word
-            if token in _NON_WORDS or token.startswith("[") or token.startswith("+"):
+            if token in _NON_WORDS or token.startswith(("[", "+")):
                 continue
             text = token.split("(")[0]
             start = self._utt_start + seg.start_frame * frame_s

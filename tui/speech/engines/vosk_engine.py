@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from tui.speech.engines import SampleClock, make_result
+from tui.speech.engines.results import SampleClock, make_result
 from tui.speech.errors import ModelError
 from tui.speech.types import ENGINE_RATE, Recognition, Word
 

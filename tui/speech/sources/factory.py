@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from tui.speech.sources import AudioSource
+from tui.speech.sources.audio_source import AudioSource
+from tui.speech.sources.device_state import StateCallback
 
 
 def make_source(
     audio_file: Path | None,
     device: str | None,
     speed: float = 1.0,
-    on_state: Callable[[str], None] | None = None,
+    on_state: StateCallback | None = None,
 ) -> AudioSource:
     """A file source when `audio_file` is given, else the microphone `device` (None: default).
 
-    `on_state` receives the microphone's state changes ("listening", "lost: <reason>",
-    "reconnecting", "stopped") so the screen can say what happened to the device.
+    `on_state(state, reason)` receives the microphone's `DeviceState` changes (with the reason
+    when it is lost) so the screen can say what happened to the device.
     Raises AudioFileError or DeviceError (one line) when the source cannot be used.
     """
     if audio_file is not None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import soundfile as sf
 
 from tui.speech.errors import AudioFileError
-from tui.speech.sources import AudioQueue, rms
+from tui.speech.sources.audio_source import AudioQueue, rms
 from tui.speech.types import ENGINE_RATE, AudioBlock
 
 #: Subtypes read as int16 (libsndfile converts 8-bit to 16-bit); anything else as float32.
