@@ -48,7 +48,8 @@ def main() -> None:
             ("read log", lambda: read_log(log)),
             ("fold", lambda: fold(events)),
             ("report (debrief)", lambda: debrief_lines(events)),
-            ("export markdown", lambda: render_markdown(fold(events), debrief=debrief_lines(events))),
+            ("export markdown",
+             lambda: render_markdown(fold(events), debrief=debrief_lines(events))),
         ]:
             median, worst = timed(fn)
             print(f"{name:<18} median {median * 1000:7.1f} ms   max {worst * 1000:7.1f} ms")

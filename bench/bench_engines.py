@@ -206,7 +206,8 @@ def pipeline_run(make: Callable[[], Engine], name: str) -> tuple[float, float]:
     return marks["stopped"] - marks["ready"], pipeline.stats.engine_s
 
 
-def measure_overhead(make: Callable[[], Engine], names: list[str], repeats: int) -> dict[str, float]:
+def measure_overhead(make: Callable[[], Engine], names: list[str],
+                     repeats: int) -> dict[str, float]:
     """Engine fed directly vs the whole pipeline from a FileSource, as fast as possible.
 
     Runs alternate (direct, pipeline) clip by clip, so load from other processes on a shared
@@ -310,7 +311,8 @@ def report(rows: list[dict[str, Any]]) -> str:
             if row[key] is None:
                 continue
             verdict = "ok" if row[key] <= limit else "MISSED"
-            lines.append(f"target {row['engine']} {key} <= {limit:.1f} s: {row[key]:.3f} s {verdict}")
+            lines.append(
+                f"target {row['engine']} {key} <= {limit:.1f} s: {row[key]:.3f} s {verdict}")
         verdict = "ok" if row["overhead"] <= 0.10 else "MISSED"
         lines.append(f"target {row['engine']} pipeline overhead <= 10%: median paired "
                      f"{row['overhead'] * 100:+.1f}% {verdict} (per pass: direct "

@@ -28,5 +28,6 @@ def test_core_imports_nothing_forbidden() -> None:
         f"any(m == f or m.startswith(f + '.') for f in {FORBIDDEN!r}))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
     assert result.stdout.strip() == "", f"core imported: {result.stdout.strip()}"

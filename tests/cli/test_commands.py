@@ -23,8 +23,8 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_sessions"
 
 def boardless(*args: str, cwd: Path | None = None,
               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui", *args], check=False, capture_output=True, text=True,
-                          cwd=cwd, timeout=120, env={**os.environ, **(env or {})})
+    return subprocess.run([sys.executable, "-m", "tui", *args], check=False, capture_output=True,
+                          text=True, cwd=cwd, timeout=120, env={**os.environ, **(env or {})})
 
 
 def all_command_paths() -> list[list[str]]:
@@ -121,10 +121,12 @@ def test_only_the_named_command_is_imported() -> None:
     code = (
         "import sys\nfrom tui.cli.main import main\n"
         "code = main(['layouts', 'list', '--json'])\n"
-        "heavy = [m for m in ('numpy', 'textual', 'soundfile', 'tui.speech.pipeline') if m in sys.modules]\n"
+        "heavy = [m for m in ('numpy', 'textual', 'soundfile', 'tui.speech.pipeline')"
+        " if m in sys.modules]\n"
         "print(code, heavy, file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
+                            text=True, timeout=60)
     assert result.stderr.strip().splitlines()[-1] == "0 []"
 
 

@@ -38,7 +38,7 @@ def test_layouts_list_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["layouts", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     by_id = {row["id"]: row for row in rows}
-    assert SHIPPED_IDS <= set(by_id)
+    assert set(by_id) >= SHIPPED_IDS
     assert by_id["netflix-l5"]["total_s"] == 3600
     assert by_id["netflix-l5"]["phases"][0] == "requirements"
     assert by_id["netflix-l5"]["origin"] == "shipped"
@@ -163,7 +163,7 @@ def test_non_editable_wheel_finds_layouts_and_prompts(tmp_path: Path) -> None:
                              text=True, cwd=elsewhere, env=env, timeout=60)
     assert layouts.returncode == 0, layouts.stderr
     rows = json.loads(layouts.stdout)
-    assert SHIPPED_IDS <= {row["id"] for row in rows}
+    assert {row["id"] for row in rows} >= SHIPPED_IDS
     assert all(row["source"].startswith(str(venv)) for row in rows)
     assert layouts.stderr == ""
     prompts = subprocess.run([str(boardless), "prompts", "list", "--json"], capture_output=True,

@@ -169,7 +169,7 @@ HAND_WRITTEN = """\
 {"v":1,"seq":7,"t":100,"wall":"","type":"note_added","id":"n2","text":"Write path","phase":"walkthrough"}
 {"v":1,"seq":8,"t":110,"wall":"","type":"note_added","id":"n3","text":"hash the URL, store in KV","kind":"flow","parent":"n2"}
 {"v":1,"seq":9,"t":300,"wall":"","type":"round_ended","reason":"user"}
-"""
+"""  # noqa: E501 (a log is one JSON object a line)
 
 
 def test_report_on_a_hand_written_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,7 +1,7 @@
 """Long rounds: the two-hour log (captions every 2 s, 2,000 notes) reports and exports
 correctly; memory stays flat over a long caption stream through the real pipeline with a real
-engine whose recogniser is rebuilt; the practice screen still acts on keys with 2,000 notes. (Timings are in
-`bench/bench_core.py` and `bench/bench_app.py`, not asserted here.)"""
+engine whose recogniser is rebuilt; the practice screen still acts on keys with 2,000 notes.
+(Timings are in `bench/bench_core.py` and `bench/bench_app.py`, not asserted here.)"""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def test_two_hour_log_reports_and_exports_everything(two_hour_log: Path, tmp_pat
     events = read_log(two_hour_log).events
     state = fold(events)
     assert len(state.outline) == 2000
-    finals = [c for c in state.captions]
+    finals = list(state.captions)
     assert len(finals) == 3600  # one final every 2 s for two hours
     report = build_report(events)
     assert report is not None

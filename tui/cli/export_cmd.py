@@ -1,4 +1,4 @@
-"""`boardless export SESSION`: write a session's outline, phases, flags and transcript as Markdown."""
+"""`boardless export SESSION`: a session's outline, phases, flags and transcript as Markdown."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "session", metavar="SESSION",
-        help="a session directory, its events.jsonl, or a session id (see 'boardless sessions list')",
+        help="a session directory, its events.jsonl, or a session id "
+             "(see 'boardless sessions list')",
     )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="write here instead; '-' writes the Markdown to standard output")

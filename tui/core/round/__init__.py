@@ -1,1 +1,2 @@
-"""The round: phases against their windows, the outline of notes, note markers, the round's vocabulary."""
+"""The round: phases against their windows, the outline of notes, note markers, the round's
+vocabulary."""

@@ -6,7 +6,8 @@ A marker opens the note: `-> ` data flow, `! ` risk or failure mode, `? ` open q
 
 from __future__ import annotations
 
-MARKERS: dict[str, str] = {"->": "flow", "!": "risk", "?": "question", "*": "decision", "~": "async"}
+MARKERS: dict[str, str] = {"->": "flow", "!": "risk", "?": "question", "*": "decision",
+                           "~": "async"}
 #: Words used where a marker is rendered as text (exports, screen readers).
 KIND_WORDS: dict[str, str] = {
     "flow": "Flow",

@@ -66,7 +66,8 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "phase_entered": {"phase": _STR, "via": _STR},
     "round_ended": {"reason": _STR},
     "note_added": {
-        "id": _STR, "text": _STR, "kind": _STR, "parent": _OPT_STR, "index": (int,), "phase": _OPT_STR,
+        "id": _STR, "text": _STR, "kind": _STR, "parent": _OPT_STR, "index": (int,),
+        "phase": _OPT_STR,
     },
     "note_edited": {"id": _STR, "text": _STR, "kind": _STR, "merge": (bool,)},
     "note_moved": {"id": _STR, "parent": _OPT_STR, "index": (int,)},

@@ -150,7 +150,7 @@ class SessionState:
         kind = event.type
         if kind in ("timer_started", "timer_paused", "phase_entered", "round_ended"):
             self.phases.apply(event)
-        elif kind.startswith("note_") or kind.startswith("outline_"):
+        elif kind.startswith(("note_", "outline_")):
             self.outline.apply(event)
         elif kind == "caption":
             self._caption(event)
