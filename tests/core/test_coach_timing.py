@@ -78,3 +78,54 @@ def test_break_phases_are_not_skipped_or_rushed() -> None:
     assert d.flags("rushed") == []
     d = Driver(layout).start().at(70.0).jump("b").at(140.0).end()
     assert d.flags("skipped") == []
+
+
+def _verdicts(d: Driver) -> dict[str, tuple[object, ...]]:
+    """Each phase as every output shows it: the phase bar (the tracker), the flags, the
+    debrief's table and JSON row, the timeline's lane and the export without a coach replay."""
+    from tui.core.debrief.export import render_markdown
+    from tui.core.debrief.render import phase_result
+    from tui.core.debrief.report import build_report
+
+    state = d.session.state
+    report = build_report(d.events)
+    assert report.timeline is not None
+    lanes = {lane.phase: lane.result for lane in report.timeline.lanes}
+    fallback = render_markdown(state, transcript=False)
+    out: dict[str, tuple[object, ...]] = {}
+    for row in report.phases:
+        flagged = tuple(sorted(code for code, phase in d.flags() if phase == row.id
+                               and code in ("rushed", "skipped")))
+        bar = (state.phases.skipped(row.id), state.phases.rushed(row.id, state.last_t))
+        table = phase_result(row)
+        assert f"| {row.title} |" in fallback and f"| {table} |" in fallback
+        out[row.id] = (bar, (row.skipped, row.rushed), flagged, table, lanes[row.id])
+    return out
+
+
+def test_a_break_phase_reads_the_same_everywhere() -> None:
+    layout = parse_layout({
+        "id": "two", "title": "Two", "description": "", "total": "10m", "phases": [
+            {"id": "a", "title": "A", "role": "requirements", "min": "1m", "max": "2m",
+             "goal": "g"},
+            {"id": "pause", "title": "Pause", "role": "break", "min": "1m", "max": "2m",
+             "goal": "g"},
+            {"id": "b", "title": "B", "role": "requirements", "min": "1m", "max": "2m",
+             "goal": "g"},
+        ]})
+    # Passed by: the break is never "skipped" (not on the bar, not flagged, not in any table);
+    # a non-exempt phase passed by is skipped everywhere.
+    d = Driver(layout).start().at(70.0).jump("b").at(140.0).end()
+    verdicts = _verdicts(d)
+    assert verdicts["pause"] == ((False, False), (False, False), (), "not reached",
+                                 "not reached")
+    d = Driver(layout).start().at(70.0).jump("pause").at(140.0).end()
+    assert _verdicts(d)["b"] == ((True, False), (True, False), ("skipped",), "skipped",
+                                 "skipped")
+    # Cut short: the break is never "rushed"; a non-exempt phase cut short is rushed everywhere.
+    d = Driver(layout).start().at(70.0).next().at(75.0).next().at(80.0).end()
+    verdicts = _verdicts(d)
+    assert verdicts["pause"] == ((False, False), (False, False), (), "under the minimum",
+                                 "short")
+    assert verdicts["b"] == ((False, True), (False, True), ("rushed",),
+                             "under the minimum, rushed", "rushed")

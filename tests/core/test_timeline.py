@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tui.core.debrief.report import build_report, report_markdown
-from tui.core.debrief.timeline import LABEL, FlagMark, Lane, Timeline, draw, plain
+from tui.core.debrief.rows import FlagRow
+from tui.core.debrief.timeline import LABEL, Lane, Timeline, draw, plain
 from tui.core.session.clock import FakeClock
 from tui.core.session.eventlog import read_log
 from tui.core.session.session import Session
@@ -45,8 +46,9 @@ def test_drawing_places_bars_windows_flags_and_silences_by_time() -> None:
     over = Lane("b", "A very long phase title", min_s=60, max_s=120, spent_s=600,
                 spans=((300, 900),), result="over")
     timeline = Timeline(length_s=1200, used_s=900, lanes=(lane, over),
-                        flags=(FlagMark(300, "warn", "rushed"), FlagMark(305, "serious", "x"),
-                               FlagMark(900, "info", "y")),
+                        flags=(FlagRow(300, "rushed", "a", "warn", "Rushed"),
+                               FlagRow(305, "x", None, "serious", "X"),
+                               FlagRow(900, "y", "b", "info", "Y")),
                         silences=((600, 720),), thinking_pause_s=8)
     lines = plain(draw(timeline, 80))
     cells = 80 - LABEL - 14 - 1  # 50 cells of 24 s each

@@ -63,6 +63,10 @@ class DeliveryObserver(CoachObserver):
         return self._pace(phase.id, phase.role, phase.title, event.t) + self._fillers(
             phase.id, phase.title, event.t)
 
+    def summary(self) -> tuple[Spoken, ...]:
+        """Every final caption's delivery numbers so far, in order (for the debrief)."""
+        return tuple(self.spoken)
+
     def _window(self, section: str, phase_id: str, t: float) -> tuple[_Totals, int]:
         """This phase's running totals and the index of its first caption in the rolling
         window ending at `t` (captions arrive in time order)."""

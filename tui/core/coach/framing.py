@@ -58,6 +58,10 @@ class FramingObserver(CoachObserver):
             return self._check(state)
         return []
 
+    def summary(self) -> tuple[Statement, ...]:
+        """The core-challenge statements heard so far, in order (for the debrief)."""
+        return tuple(self.statements)
+
     def _check(self, state: SessionState) -> list[NewEvent]:
         current = state.phases.current
         out: list[NewEvent] = []

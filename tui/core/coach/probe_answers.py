@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui.core.coach.base import CoachObserver, utterance_of
 from tui.core.config.coach_settings import CoachConfig
@@ -42,6 +42,11 @@ class ProbeAnswerObserver(CoachObserver):
         self.answers: dict[str, Answer] = {}
         self._open: Answer | None = None
 
+    def summary(self) -> tuple[Answer, ...]:
+        """Each probe asked so far and its answer, as it stands now (copies, for the
+        debrief)."""
+        return tuple(replace(answer) for answer in self.answers.values())
+
     def observe(self, event: Event, state: SessionState) -> list[NewEvent]:
         if event.type == "probe_asked":
             text = str(event["text"])
@@ -65,7 +70,7 @@ class ProbeAnswerObserver(CoachObserver):
             return []
         said = utterance_of(event, state)
         probe = self._open
-        if said is not None and probe is not None and probe.answered_t is None:
-            if stems(said.text, self.ignore) & probe.subject:
-                probe.answered_t, probe.answer = said.t, said.text
+        if (said is not None and probe is not None and probe.answered_t is None
+                and stems(said.text, self.ignore) & probe.subject):
+            probe.answered_t, probe.answer = said.t, said.text
         return []

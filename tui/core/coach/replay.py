@@ -32,7 +32,8 @@ class Replay:
 def is_output(event: Event) -> bool:
     """Written by the coach (a checklist item the person ticked by hand is input)."""
     if event.type == "checklist_ticked":
-        return event.get("source") != "user"
+        source: object = event.get("source")
+        return source != "user"
     return event.type in OUTPUT_TYPES
 
 

@@ -92,6 +92,10 @@ class RequirementsObserver(CoachObserver):
         talk.terms.update(terms)
         return self._check(phase.id, phase.title, talk)
 
+    def summary(self) -> tuple[Question, ...]:
+        """The clarifying questions counted so far, in order (for the debrief)."""
+        return tuple(self.questions)
+
     def _repeated(self, phase_id: str, text: str, source: str) -> bool:
         """The same question already asked in this phase the other way (said, then typed)."""
         return any(q.phase == phase_id and q.source != source and same_question(q.text, text)

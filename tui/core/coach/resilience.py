@@ -25,6 +25,15 @@ class Mention:
     prompted: bool = False  # said while an interviewer probe was open
 
 
+@dataclass(frozen=True)
+class FailureTalk:
+    """What the observer kept: every mention, and the phases where it stopped listening after
+    enough unprompted talk (the debrief shows their count as "12+")."""
+
+    mentions: tuple[Mention, ...]
+    capped: frozenset[str]
+
+
 #: Unprompted mentions heard per phase before the observer stops listening in that phase (the
 #: flag needs one; the debrief shows the count as "12+").
 ENOUGH_PER_PHASE = 12
@@ -83,6 +92,10 @@ class ResilienceObserver(CoachObserver):
                     out += self._check(phase.id, entered=False)
             return out
         return []
+
+    def summary(self) -> FailureTalk:
+        """The failure-mode talk heard so far (for the debrief)."""
+        return FailureTalk(tuple(self.mentions), frozenset(self.capped))
 
     def before(self, phase_id: str) -> list[Mention]:
         """Unprompted mentions in the same round as `phase_id`, made outside that phase (talk

@@ -62,10 +62,9 @@ class SilenceObserver(CoachObserver):
             return math.inf
         return self._since + self._threshold()
 
-    @property
-    def longest(self) -> Silence | None:
-        """The longest silence past a thinking pause, or None."""
-        return max(self.silences, key=lambda s: (s.length, -s.start), default=None)
+    def summary(self) -> tuple[Silence, ...]:
+        """The silences past a thinking pause so far, in order (for the debrief)."""
+        return tuple(self.silences)
 
     def _threshold(self) -> float:
         return self.config.number("dead_air", "threshold_s")

@@ -114,6 +114,10 @@ class SubstanceObserver(CoachObserver):
                 if name in self._canonical:
                     stack.setdefault(name, t)
 
+    def summary(self) -> tuple[Evidence, ...]:
+        """Every piece of evidence so far, in order (for the debrief's rubric)."""
+        return tuple(self.evidence)
+
     def found(self, kind: str, phases: set[str] | None = None,
               segment: int | None = None, until: float | None = None) -> list[Evidence]:
         """Evidence of one kind, optionally limited to phases, a round and a time."""

@@ -1,4 +1,10 @@
-"""Phase timing flags: `over_time`, `rushed` and `skipped`."""
+"""Phase timing flags: `over_time`, `rushed` and `skipped`.
+
+Whether a phase was rushed or skipped (exempt roles included) is the phase tracker's verdict
+(`PhaseTracker.rushed`/`skipped`), the one the table, the timeline and the phase bar show; this
+observer only chooses the moments to ask (a phase left forwards, the round ended) and words
+the flag.
+"""
 
 from __future__ import annotations
 
@@ -77,7 +83,7 @@ class TimingObserver(CoachObserver):
         if old is not None and self.layout.index_of(old) < new_index:
             out += self._rushed(old, t, state, f"you moved on to {self.layout.phase(new).title}")
         for phase in self.layout.phases[:new_index]:
-            if state.phases.records[phase.id].visits == 0:
+            if state.phases.skipped(phase.id):
                 out += self._skipped(phase.id, f"{self.layout.phase(new).title} began without it")
         return out
 
@@ -86,17 +92,15 @@ class TimingObserver(CoachObserver):
         if self._current is not None:
             out += self._rushed(self._current, t, state, "the round ended")
         for phase in self.layout.phases:
-            if state.phases.records[phase.id].visits == 0:
+            if state.phases.skipped(phase.id):
                 out += self._skipped(phase.id, "the round ended before it began")
         return out
 
     def _rushed(self, phase_id: str, t: float, state: SessionState, why: str) -> list[NewEvent]:
+        if not state.phases.rushed(phase_id, t):
+            return []
         phase = self.layout.phase(phase_id)
-        if phase.role in self.config.strings("rushed", "exempt_roles"):
-            return []
         spent = state.phases.elapsed(phase_id, t)
-        if spent >= phase.min_s:
-            return []
         return self.flag(
             ("rushed", phase_id), "rushed", phase_id,
             f"{phase.title} took {format_clock(spent)}, under its "
@@ -106,8 +110,6 @@ class TimingObserver(CoachObserver):
 
     def _skipped(self, phase_id: str, why: str) -> list[NewEvent]:
         phase = self.layout.phase(phase_id)
-        if phase.role in self.config.strings("skipped", "exempt_roles"):
-            return []
         return self.flag(
             ("skipped", phase_id), "skipped", phase_id,
             f"{phase.title} was skipped: {why}.",

@@ -1,1 +1,2 @@
-"""The debrief: the report built from a log, the rubric, the timeline, Markdown export, practice history."""
+"""The debrief: the report built from a log and rendered, the rubric, the timeline, Markdown
+export, practice history."""

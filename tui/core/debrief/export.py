@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.debrief.report import build_report, report_markdown
+from tui.core.debrief.render import flag_list, phase_table, places, report_markdown
+from tui.core.debrief.report import build_report
+from tui.core.debrief.rows import flag_rows, phase_rows
 from tui.core.round.markers import KIND_WORDS
 from tui.core.round.outline import Note
-from tui.core.round.phases import Window
 from tui.core.session.eventlog import read_log
 from tui.core.session.events import Event
 from tui.core.session.leftovers import sweep
@@ -22,12 +23,6 @@ from tui.core.text.walltime import format_local_time
 
 EXPORT_NAME = "session.md"
 GROUPINGS = ("phase", "layer")
-WINDOW_WORDS = {
-    Window.PENDING: "not reached",
-    Window.BELOW_MIN: "under the minimum",
-    Window.IN_WINDOW: "inside the window",
-    Window.OVER_MAX: "over the maximum",
-}
 
 
 def render_markdown(
@@ -39,7 +34,10 @@ def render_markdown(
     local_time: bool = False,
 ) -> str:
     """The whole export as one Markdown string ending in a newline. The start time is the log's
-    UTC stamp (the same log gives the same bytes anywhere), or local time on screen."""
+    UTC stamp (the same log gives the same bytes anywhere), or local time on screen.
+
+    Without `debrief` lines (the coach not replayed), the phases and the flags the state holds
+    are shown in the debrief's own table and list."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}")
     lines: list[str] = [f"# {heading(state.prompt.title)}", ""]
@@ -51,7 +49,8 @@ def render_markdown(
     else:
         lines += _phase_table(state)
     lines += ["## Outline", ""]
-    lines += _outline_by_phase(state, timestamps) if by == "phase" else _outline_by_layer(state, timestamps)
+    outline = _outline_by_phase if by == "phase" else _outline_by_layer
+    lines += outline(state, timestamps)
     if not debrief:
         lines += _flags(state, timestamps)
     if transcript:
@@ -90,7 +89,8 @@ def _summary(state: SessionState, local_time: bool = False) -> list[str]:
     layout = state.layout
     lines = [f"> {inline(state.prompt.text)}", ""]
     rows = [
-        ("Layout", f"{inline(layout.title)} ({inline(layout.id)}, {format_minutes(layout.total_s)})"),
+        ("Layout", f"{inline(layout.title)} ({inline(layout.id)}, "
+                   f"{format_minutes(layout.total_s)})"),
         ("Prompt", f"{inline(state.prompt.id)} ({inline(state.prompt.domain)})"),
         ("Started", inline(format_local_time(state.started_wall) if local_time
                            else state.started_wall or "unknown")),
@@ -104,21 +104,7 @@ def _summary(state: SessionState, local_time: bool = False) -> list[str]:
 
 
 def _phase_table(state: SessionState) -> list[str]:
-    now = state.last_t
-    tracker = state.phases
-    lines = ["## Phases", "", "| Phase | Planned | Actual | Result |", "| --- | --- | --- | --- |"]
-    for phase in state.layout.phases:
-        marks = [WINDOW_WORDS[tracker.window(phase.id, now)]]
-        if tracker.skipped(phase.id):
-            marks = ["skipped"]
-        elif tracker.rushed(phase.id, now):
-            marks.append("rushed")
-        planned = f"{format_minutes(phase.min_s)}–{format_minutes(phase.max_s)}"
-        lines.append(
-            f"| {inline(phase.title)} | {planned} | {format_clock(tracker.elapsed(phase.id, now))} "
-            f"| {', '.join(marks)} |"
-        )
-    return lines + [""]
+    return ["## Phases", "", *phase_table(phase_rows(state), delivery=False), ""]
 
 
 def _note_line(state: SessionState, note: Note, depth: int, timestamps: bool) -> str:
@@ -168,7 +154,8 @@ def _outline_by_layer(state: SessionState, timestamps: bool) -> list[str]:
         root = state.outline.notes[root_id]
         word = KIND_WORDS.get(root.kind)
         title = inline(root.text) or "(empty)"
-        lines += [f"### {word + ': ' if word else ''}{heading(root.text) if root.text else title}", ""]
+        name = heading(root.text) if root.text else title
+        lines += [f"### {word + ': ' if word else ''}{name}", ""]
         children = [state.outline.notes[c] for c in root.children]
         for child in children:
             lines += _subtree(state, child, 0, timestamps)
@@ -179,15 +166,8 @@ def _outline_by_layer(state: SessionState, timestamps: bool) -> list[str]:
 
 
 def _flags(state: SessionState, timestamps: bool) -> list[str]:
-    lines = ["## Flags", ""]
-    if not state.flags:
-        return lines + ["No flags were raised.", ""]
-    titles = {phase.id: phase.title for phase in state.layout.phases}
-    for flag in state.flags:
-        where = titles.get(flag.phase or "", "whole round")
-        stamp = f"{format_clock(state.round_time(flag.t))} · " if timestamps else ""
-        lines.append(f"- {stamp}{inline(where)} · **{inline(flag.code)}**: {inline(flag.message)}")
-    return lines + [""]
+    rows = phase_rows(state)
+    return ["## Flags", "", *flag_list(flag_rows(state), places(rows), timestamps), ""]
 
 
 def _transcript(state: SessionState, timestamps: bool) -> list[str]:

@@ -1,9 +1,9 @@
 """The rubric: the six signals a design round is graded on, each scored 1-4 against the bar of
 the layout's level, with evidence quoted from the transcript and notes and what was missing.
 
-Built from a coach replay (the same log always gives the same rubric). A signal is scored only
-when the layout has the phases that show it (a requirements drill is graded on requirements
-and communication); back-to-back layouts are graded per round.
+Built from a coach replay's state and summary (the same log always gives the same rubric). A
+signal is scored only when the layout has the phases that show it (a requirements drill is
+graded on requirements and communication); back-to-back layouts are graded per round.
 """
 
 from __future__ import annotations
@@ -13,16 +13,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tui.core.coach.base import segment_of
-from tui.core.coach.delivery import DeliveryObserver
-from tui.core.coach.framing import FramingObserver
-from tui.core.coach.probe_answers import ProbeAnswerObserver
-from tui.core.coach.replay import Replay
-from tui.core.coach.requirements import RequirementsObserver
-from tui.core.coach.resilience import ResilienceObserver
-from tui.core.coach.substance import Evidence, SubstanceObserver
+from tui.core.coach.substance import Evidence
+from tui.core.coach.summary import CoachSummary
 from tui.core.config.coach_settings import CoachConfig
 from tui.core.config.layouts import Layout
 from tui.core.hearing.recognise import hear_words, recognisers_for
+from tui.core.session.state import SessionState
 
 DIMENSIONS = ("requirements", "framing", "design", "depth", "resilience", "communication")
 #: The phase role a signal needs in the layout (communication needs none).
@@ -75,14 +71,15 @@ class _Sheet:
             self.missing.append(missing)
 
 
-def build_rubric(run: Replay, config: CoachConfig, flags: Sequence[tuple[str, str | None]]
-                 ) -> tuple[Grade, ...]:
-    """Grade every signal the layout can show, per round in a back-to-back layout."""
-    layout = run.state.layout
+def build_rubric(state: SessionState, heard: CoachSummary, config: CoachConfig,
+                 flags: Sequence[tuple[str, str | None]]) -> tuple[Grade, ...]:
+    """Grade every signal the layout can show, per round in a back-to-back layout, from the
+    replayed session's state and what the coach heard."""
+    layout = state.layout
     segments = sorted({segment_of(layout, p.id) for p in layout.phases if p.role != "break"})
     grades: list[Grade] = []
     for segment in segments:
-        grader = _Grader(run, config, flags, segment)
+        grader = _Grader(state, heard, config, flags, segment)
         for dimension in DIMENSIONS:
             roles = {p.role for p in grader.phases}
             if NEEDS.get(dimension, "requirements") not in roles and dimension != "communication":
@@ -95,10 +92,11 @@ def build_rubric(run: Replay, config: CoachConfig, flags: Sequence[tuple[str, st
 class _Grader:
     """Grades one round (a segment of the layout)."""
 
-    def __init__(self, run: Replay, config: CoachConfig,
+    def __init__(self, state: SessionState, heard: CoachSummary, config: CoachConfig,
                  flags: Sequence[tuple[str, str | None]], segment: int) -> None:
-        self.state = run.state
-        self.layout: Layout = run.state.layout
+        self.state = state
+        self.heard = heard
+        self.layout: Layout = state.layout
         self.config = config
         self.level = self.layout.level if self.layout.level in ("junior", "senior",
                                                                 "staff") else "senior"
@@ -108,13 +106,6 @@ class _Grader:
         self.ids = {p.id for p in self.phases}
         self.flags = [(code, phase) for code, phase in flags if phase in self.ids or
                       (phase is None and segment == 0)]
-        observers = {type(o): o for o in run.observers}
-        self.requirements = observers[RequirementsObserver]
-        self.framing = observers[FramingObserver]
-        self.resilience = observers[ResilienceObserver]
-        self.substance = observers[SubstanceObserver]
-        self.delivery = observers[DeliveryObserver]
-        self.probes = observers[ProbeAnswerObserver]
         self.ears = recognisers_for(config)
 
     def grade(self, dimension: str, round_: int | None) -> Grade:
@@ -135,7 +126,7 @@ class _Grader:
 
     def _evidence(self, kind: str, roles: Sequence[str] | None = None) -> list[Quote]:
         phases = self.ids if roles is None else {p.id for p in self.phases if p.role in roles}
-        return [_quote(e) for e in self.substance.evidence
+        return [_quote(e) for e in self.heard.evidence
                 if e.kind == kind and e.phase in phases]
 
     def _ticked(self, item: str) -> list[Quote] | None:
@@ -162,7 +153,7 @@ class _Grader:
     # ---- the six signals --------------------------------------------------------------------
     def _requirements(self, sheet: _Sheet) -> None:
         phases = self._role("requirements")
-        asked = [q for q in self.requirements.questions if q.phase in phases]
+        asked = [q for q in self.heard.questions if q.phase in phases]
         quotes = [Quote(round(q.t, 1), q.text) for q in asked]
         need = int(self.bar["questions"])
         sheet.check(len(asked) >= need, f"at least {need} clarifying questions "
@@ -193,7 +184,7 @@ class _Grader:
 
     def _framing(self, sheet: _Sheet) -> None:
         before = self._role("requirements") | self._role("framing")
-        said = [s for s in self.framing.statements if s.phase in self.ids]
+        said = [s for s in self.heard.statements if s.phase in self.ids]
         early = [s for s in said if s.phase in before]
         sheet.check(bool(said), "the core challenge said in one sentence",
                     [Quote(round(s.t, 1), s.text) for s in said[:1]])
@@ -232,14 +223,14 @@ class _Grader:
         sheet.check(bool(numbers), "numbers in the deep dive", numbers[:1])
         alternatives = self._evidence("tradeoff", ["deep_dive"])
         sheet.check(bool(alternatives), "at least one alternative compared", alternatives[:1])
-        words = sum(s.words for s in self.delivery.spoken if s.phase in deep)
+        words = sum(s.words for s in self.heard.spoken if s.phase in deep)
         need = int(self.bar["deep_dive_words"])
         sheet.check(words >= need, f"a sustained deep dive ({words} words said, "
                     f"{need} expected)")
 
     def _resilience(self, sheet: _Sheet) -> None:
         during = self._role("resilience")
-        mentions = [m for m in self.resilience.mentions if m.phase in self.ids]
+        mentions = [m for m in self.heard.mentions if m.phase in self.ids]
         unprompted = [m for m in mentions if m.phase not in during and not m.prompted]
         if self.level != "junior":
             sheet.check(bool(unprompted), "failure modes raised before being asked",
@@ -249,7 +240,7 @@ class _Grader:
             degrade = [Quote(round(m.t, 1), m.text) for m in mentions
                        if any(w in m.term for w in ("degrad", "fall", "stale", "fail"))]
         sheet.check(bool(degrade), "graceful degradation and fallbacks", degrade[:1])
-        ops = [e for e in self.substance.evidence if e.kind == "operability"
+        ops = [e for e in self.heard.evidence if e.kind == "operability"
                and e.phase in self.ids]
         kinds = [("ops_monitoring", "what is monitored and alerted on")]
         if self.level != "junior":
@@ -267,7 +258,7 @@ class _Grader:
         for code, words in (("pace", "a steady pace"), ("fillers", "few filler words"),
                             ("dead_air", "thinking out loud instead of long silences")):
             sheet.check(not self._flagged(code), words)
-        asked = [a for a in self.probes.answers.values()
+        asked = [a for a in self.heard.answers
                  if self.state.probes.get(a.id) is not None
                  and self.state.probes[a.id].phase in self.ids]
         if asked:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.core.coach.severity import severity_mark
+from tui.core.debrief.rows import FlagRow
 from tui.core.session.events import Event
 from tui.core.session.state import SessionState
 from tui.core.text.durations import format_clock
@@ -44,15 +45,6 @@ class Lane:
 
 
 @dataclass(frozen=True)
-class FlagMark:
-    """A flag at its round time."""
-
-    t: float
-    severity: str
-    code: str
-
-
-@dataclass(frozen=True)
 class Timeline:
     """Everything the chart draws, in round time (pauses excluded)."""
 
@@ -60,13 +52,13 @@ class Timeline:
     """The axis: the planned total or the time used, whichever is longer."""
     used_s: float
     lanes: tuple[Lane, ...]
-    flags: tuple[FlagMark, ...]
+    flags: tuple[FlagRow, ...]
     silences: tuple[Span, ...]
     thinking_pause_s: float
 
 
 def lane_result(window: str, skipped: bool, rushed: bool) -> str:
-    """A phase's end in a word, from the phase tracker's verdicts."""
+    """A phase's end in a word, from the phase tracker's verdict (`PhaseTracker.result`)."""
     if skipped:
         return "skipped"
     if rushed:
@@ -183,7 +175,7 @@ def _lane(lane: Lane, cells: int, scale: float) -> list[Piece]:
     return row
 
 
-def _flags(flags: Sequence[FlagMark], cells: int, scale: float) -> list[Piece]:
+def _flags(flags: Sequence[FlagRow], cells: int, scale: float) -> list[Piece]:
     row: list[Piece] = [(" ", "")] * cells
     worst: dict[int, str] = {}
     for flag in flags:

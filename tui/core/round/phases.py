@@ -1,7 +1,9 @@
 """The phase engine: which phase runs, for how long, against each phase's min-max window.
 
 `PhaseTracker` is a fold over timer and phase events; commands (`start`, `next`, ...) return
-the events to append rather than changing anything themselves.
+the events to append rather than changing anything themselves. It is also the one place that
+decides how a phase stands (`result`: its window, skipped, rushed, with the layout's exempt
+roles): the phase bar, the debrief's table, the timeline and the coach's flags all ask it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
 
+from tui.core.config.coach_settings import coach_config, default_config
 from tui.core.config.layouts import Layout, Phase
+from tui.core.errors import ConfigError
 from tui.core.session.events import Event
 
 
@@ -26,6 +30,35 @@ class Window(str, Enum):
 #: The events that start, stop or move the round clock.
 CLOCK_EVENTS = frozenset({"timer_started", "timer_paused", "phase_entered", "round_ended",
                           "session_resumed"})
+
+
+@dataclass(frozen=True)
+class Exemptions:
+    """Phase roles never called rushed, and never called skipped (a break may be cut short or
+    passed by): the layout's coach settings `rushed.exempt_roles` and `skipped.exempt_roles`."""
+
+    rushed: frozenset[str] = frozenset()
+    skipped: frozenset[str] = frozenset()
+
+
+def exemptions_of(layout: Layout) -> Exemptions:
+    """The exempt roles of a layout's coach settings (the shipped defaults when its `[coach]`
+    table is invalid: the coach itself refuses such a layout, the phase results still show)."""
+    try:
+        config = coach_config(layout)
+    except ConfigError:
+        config = default_config()
+    return Exemptions(rushed=frozenset(config.strings("rushed", "exempt_roles")),
+                      skipped=frozenset(config.strings("skipped", "exempt_roles")))
+
+
+@dataclass(frozen=True)
+class PhaseResult:
+    """How one phase stands against its plan at a moment: the verdict every output shows."""
+
+    window: Window
+    skipped: bool
+    rushed: bool
 
 
 @dataclass
@@ -51,6 +84,7 @@ class PhaseTracker:
     clock_marks: list[tuple[float, float, bool]] = field(default_factory=list)
     """(session t, round time then, whether round time runs on from there), at every change;
     `round_time` reads past moments from them."""
+    _exempt: Exemptions | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for phase in self.layout.phases:
@@ -129,7 +163,8 @@ class PhaseTracker:
         """Seconds spent in `phase_id`, including the running stretch up to `now`."""
         record = self.records[phase_id]
         extra = 0.0
-        if self.running and self.current is not None and self.layout.phases[self.current].id == phase_id:
+        if (self.running and self.current is not None
+                and self.layout.phases[self.current].id == phase_id):
             extra = max(0.0, now - self.since)
         return record.elapsed + extra
 
@@ -158,9 +193,24 @@ class PhaseTracker:
         phase = self.current_phase
         return phase is not None and phase.id == phase_id
 
+    @property
+    def exemptions(self) -> Exemptions:
+        """The roles never called rushed or skipped (read from the layout once)."""
+        if self._exempt is None:
+            self._exempt = exemptions_of(self.layout)
+        return self._exempt
+
+    def result(self, phase_id: str, now: float) -> PhaseResult:
+        """How the phase stands at session time `now`: window, skipped, rushed."""
+        return PhaseResult(self.window(phase_id, now), self.skipped(phase_id),
+                           self.rushed(phase_id, now))
+
     def skipped(self, phase_id: str) -> bool:
-        """Never entered although a later phase was, or the round ended without it."""
+        """Never entered although a later phase was, or the round ended without it (never for
+        an exempt role)."""
         if self.records[phase_id].visits:
+            return False
+        if self.layout.phase(phase_id).role in self.exemptions.skipped:
             return False
         index = self.layout.index_of(phase_id)
         later_visited = any(
@@ -169,9 +219,12 @@ class PhaseTracker:
         return later_visited or self.ended
 
     def rushed(self, phase_id: str, now: float) -> bool:
-        """Entered, then left (or the round ended) before reaching its minimum."""
+        """Entered, then left (or the round ended) before reaching its minimum (never for an
+        exempt role)."""
         record = self.records[phase_id]
         if not record.visits or (self.is_current(phase_id) and not self.ended):
+            return False
+        if self.layout.phase(phase_id).role in self.exemptions.rushed:
             return False
         return self.elapsed(phase_id, now) < self.layout.phase(phase_id).min_s
 
