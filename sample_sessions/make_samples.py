@@ -24,6 +24,7 @@ sys.path.insert(0, str(HERE.parent))
 import content  # noqa: E402
 
 from tui.core.coach import coach_config, make_observers  # noqa: E402
+from tui.core.coach.replay import let_time_pass  # noqa: E402
 from tui.core.config.layouts import find_layout  # noqa: E402
 from tui.core.config.prompts import find_prompt  # noqa: E402
 from tui.core.debrief.export import export_session  # noqa: E402
@@ -67,8 +68,7 @@ class Candidate:
     # ---- time -------------------------------------------------------------------------------
     def at(self, t: float) -> None:
         """Let time pass to `t`, ticking the session at every whole second like the app."""
-        self.clock.t = max(self.clock.t, float(round(t, 3)))
-        self.session.tick(t)
+        let_time_pass(self.session, self.clock, t)
 
     def wait(self, seconds: float) -> None:
         self.at(self.clock.t + seconds)

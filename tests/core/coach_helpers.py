@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 
 from tui.core.coach import make_observers
+from tui.core.coach.replay import let_time_pass
 from tui.core.config.layouts import Layout, find_layout, layout_to_dict, parse_layout
 from tui.core.config.prompts import Prompt, prompt_to_dict
 from tui.core.round.markers import parse_markers
@@ -67,8 +68,7 @@ class Driver:
 
     def at(self, t: float) -> Driver:
         """Let time pass up to session time `t`, ticking at every whole second."""
-        self.clock.t = max(self.clock.t, float(t))
-        self.session.tick(t)
+        let_time_pass(self.session, self.clock, t)
         return self
 
     def wait(self, seconds: float) -> Driver:

@@ -1,4 +1,8 @@
-"""Replaying a log through the coach: the same input events always give the same coach events."""
+"""Replaying a log through the coach: the same input events always give the same coach events.
+
+`let_time_pass` is the one way time moves on a fake clock: the replay, the sample sessions and
+the tests' scripted rounds all use it.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +46,14 @@ def input_events(events: Sequence[Event]) -> list[Event]:
     return [event for event in events if not is_output(event)]
 
 
+def let_time_pass(session: Session, clock: FakeClock, t: float) -> None:
+    """Move a fake clock on to session time `t` (to the millisecond, as the log keeps times;
+    never back) and let the session's observers see every whole second up to `t` (see
+    `Session.tick`), as the app's timer does live."""
+    clock.t = max(clock.t, float(round(t, 3)))
+    session.tick(t)
+
+
 def replay(events: Sequence[Event],
            factory: Callable[[SessionState], list[Observer]]) -> Replay:
     """Feed a log's input events through a fresh session with observers from `factory`, on a
@@ -60,12 +72,10 @@ def replay(events: Sequence[Event],
     outputs: list[Event] = []
     session.listeners.append(lambda e: outputs.append(e) if is_output(e) else None)
     for event in inputs[1:]:
-        clock.t = max(event.t, clock.t)
-        session.apply(event)  # the session ticks every whole second before the event first
+        let_time_pass(session, clock, event.t)  # every whole second before the event first
+        session.apply(event)
     # The live coach kept ticking after the last input; its last events show for how long.
-    horizon = max((event.t for event in events), default=first.t)
-    clock.t = max(horizon, clock.t)
-    session.tick(horizon)
+    let_time_pass(session, clock, max((event.t for event in events), default=first.t))
     return Replay(session, observers, outputs)
 
 
