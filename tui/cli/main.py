@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "devices": "tui.cli.speech_cmd",
     "models": "tui.cli.speech_cmd",
     "doctor": "tui.cli.speech_cmd",
+    "voice": "tui.cli.voice_cmd",
 }
 #: Global options that take a value (their value is never the command).
 VALUE_OPTIONS = ("--data-dir", "--config-dir")
