@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +24,7 @@ from tui.core.config.prompts import (
     prompt_to_dict,
 )
 from tui.core.config.tomlio import parse_toml_text
-from tui.core.errors import UsageError
+from tui.core.errors import ConfigError, UsageError
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -120,7 +121,18 @@ def test_toml_text_through_both_parsers(text: str) -> None:
 
 
 def test_non_finite_totals_rejected() -> None:
-    base = layout_to_dict(find_layout("requirements-drill"))
-    for bad in (math.inf, math.nan, 10**400):
-        base["total"] = bad
-        only_usage_errors(parse_layout, base)
+    # Infinity and NaN (a TOML float, or a duration string too long for a float) must be
+    # refused by name: accepted, they would pass every later check (NaN compares false, inf
+    # holds any phase minimums) and break the clock's arithmetic.
+    too_long = "9" * 400 + "m"  # float("9" * 400) is inf, not an error
+    for key, bad in (("total", math.inf), ("total", math.nan), ("total", too_long),
+                     ("max", math.inf), ("max", math.nan), ("max", too_long)):
+        data = layout_to_dict(find_layout("requirements-drill"))
+        target = data if key == "total" else data["phases"][0]
+        target[key] = bad
+        with pytest.raises(ConfigError, match=f"{key} must be a finite duration"):
+            parse_layout(data)
+    data = layout_to_dict(find_layout("requirements-drill"))
+    data["total"] = 10**400  # too large for a float at all
+    with pytest.raises(ConfigError, match="total: not a duration"):
+        parse_layout(data)
