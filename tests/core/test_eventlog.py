@@ -101,7 +101,8 @@ def test_empty_or_headless_logs_are_refused(tmp_path: Path) -> None:
     with pytest.raises(BoardlessError, match="no events"):
         read_log(empty)
     headless = tmp_path / "headless.jsonl"
-    headless.write_text(json.dumps({"v": 1, "seq": 1, "t": 0, "wall": "", "type": "timer_started"}) + "\n")
+    headless.write_text(
+        json.dumps({"v": 1, "seq": 1, "t": 0, "wall": "", "type": "timer_started"}) + "\n")
     with pytest.raises(LogCorruptError, match="session_started"):
         read_log(headless)
 

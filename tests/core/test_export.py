@@ -66,7 +66,8 @@ def test_export_parses_with_the_outline_nesting(session: Session, clock: FakeClo
     text = render_markdown(fold(read_log(log).events), timestamps=False, transcript=False)
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert headings[:4] == ["Video streaming service and its CDN", "Phases", "Outline", "Requirements"]
+    assert headings[:4] == ["Video streaming service and its CDN", "Phases", "Outline",
+                            "Requirements"]
     assert "Architecture walkthrough" in headings and "Flags" in headings
     items = list_depths(tokens)
     walk = [(d, t) for d, t in items if t.startswith(("Client", "Flow", "Online", "Edge", "Risk",
@@ -117,7 +118,8 @@ def test_empty_session_exports_cleanly(session: Session) -> None:
         render_markdown(session.state, by="colour")
 
 
-def test_no_timestamps_drops_every_moment(session: Session, clock: FakeClock, tmp_path: Path) -> None:
+def test_no_timestamps_drops_every_moment(session: Session, clock: FakeClock,
+                                          tmp_path: Path) -> None:
     import re
 
     log = scripted(session, clock)
@@ -127,3 +129,29 @@ def test_no_timestamps_drops_every_moment(session: Session, clock: FakeClock, tm
     assert "## Debrief" in text and "### Flags on the timeline" in text
     with_times = export_session(log, tmp_path / "timed.md").read_text()
     assert re.search(r"\*\(\d+:\d\d", with_times.split("## Debrief")[1].split("## Outline")[0])
+
+
+def _block(text: str, heading: str) -> list[str]:
+    """The lines under a heading, up to the first blank line after them (or the end)."""
+    lines = [*text.splitlines(), ""]
+    start = lines.index(heading) + 2
+    return lines[start: lines.index("", start)]
+
+
+@pytest.mark.parametrize("sample", ["jumps-to-design", "skips-framing"])
+def test_one_phase_table_and_one_flag_list_for_every_output(sample: str) -> None:
+    # A sample's log holds the live coach's flags, the same the debrief recomputes: the export
+    # without a coach replay and the debrief show the same table (less the delivery columns)
+    # and the same flag list, word for word.
+    from tui.core.debrief.export import debrief_lines
+
+    log = Path(__file__).resolve().parents[2] / "sample_sessions" / sample / "events.jsonl"
+    events = read_log(log).events
+    coachless = render_markdown(fold(events), transcript=False)
+    debrief = "\n".join(debrief_lines(events))
+    table = _block(coachless, "## Phases")
+    assert [row.split("|")[1:5] for row in _block(debrief, "### Phases against plan")] == [
+        row.split("|")[1:5] for row in table]
+    assert any("rushed" in row or "skipped" in row for row in table)
+    flags = _block(coachless, "## Flags")
+    assert flags == _block(debrief, "### Flags on the timeline") and len(flags) > 3

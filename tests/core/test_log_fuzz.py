@@ -19,12 +19,15 @@ HEADER = (
     '"clarifying":[],"probes":[]}}\n'
 )
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-10, 10**6) | st.floats(allow_nan=True) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    st.none() | st.booleans() | st.integers(-10, 10**6) | st.floats(allow_nan=True)
+    | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=6), children, max_size=4),
     max_leaves=8,
 )
-EVENT_TYPES = ["note_added", "note_moved", "note_deleted", "phase_entered", "caption", "timer_started",
-               "outline_undo", "flag_raised", "round_ended", "probe_asked", "bogus"]
+EVENT_TYPES = ["note_added", "note_moved", "note_deleted", "phase_entered", "caption",
+               "timer_started", "outline_undo", "flag_raised", "round_ended", "probe_asked",
+               "bogus"]
 
 
 @st.composite

@@ -67,7 +67,8 @@ def test_delete_subtree_and_restore_keeps_children(session: Session) -> None:
     session.emit("note_deleted", id=parent)
     assert len(session.state.outline) == 0
     session.emit("outline_undo")
-    assert shape(session) == [("Serving", 0, "note"), ("ranker", 1, "flow"), ("cold start", 2, "risk")]
+    assert shape(session) == [("Serving", 0, "note"), ("ranker", 1, "flow"),
+                              ("cold start", 2, "risk")]
 
 
 def test_ids_never_reused_after_delete(session: Session) -> None:

@@ -23,7 +23,8 @@ from tui.core.session.store import (
 )
 
 
-def test_resume_restores_phase_clock_outline_and_transcript(session: Session, clock: FakeClock) -> None:
+def test_resume_restores_phase_clock_outline_and_transcript(session: Session,
+                                                           clock: FakeClock) -> None:
     session.emit_all(session.state.phases.start_or_resume())
     clock.advance(90)
     session.emit("note_added", id="n1", text="Edge", kind="note", parent=None, index=-1,

@@ -19,7 +19,7 @@ def test_notes_come_first_newest_first_then_the_prompt_then_cues() -> None:
     terms = words.split(", ")
     assert terms[:4] == ["Cassandra", "Kafka", "topic", "region"]
     assert terms.index("streaming") < terms.index("CDN")
-    assert len(terms) == MAX_TERMS and len(set(t.lower() for t in terms)) == len(terms)
+    assert len(terms) == MAX_TERMS and len({t.lower() for t in terms}) == len(terms)
 
 
 def test_cues_fill_in_when_the_prompt_is_short() -> None:
