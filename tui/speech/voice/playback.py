@@ -182,7 +182,7 @@ class Player:
                 sounds_until = start + len(item.pcm) / self.rate
                 token = self.gate.begin(start, sounds_until)
                 self._write(stream, item)
-                item = self._next_item()
+                item = self._next_item() if self._current(item) else None
             if item is not None or not self._current(first):
                 stream.abort()  # cut: what is buffered must not sound
             else:
