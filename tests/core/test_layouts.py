@@ -181,6 +181,17 @@ def test_coach_table_round_trips() -> None:
     assert layout_from_dict(json.loads(json.dumps(layout_to_dict(layout)))) == layout
 
 
+def test_curveball_moments_are_a_share_or_a_time_into_their_phase(tmp_path: Path) -> None:
+    text = VALID + CURVEBALL + '\n[[curveballs]]\nphase = "requirements"\nat = "1m30s"\n'
+    layout = load_layout_file(write(tmp_path / "curve.toml", text))
+    first, second = layout.curveballs
+    assert (first.phase, first.at_s, first.answer_s) == ("framing", 144.0, 90.0)  # 60% of 4m
+    assert (second.phase, second.at_s, second.answer_s) == ("requirements", 90.0, 180.0)
+    assert layout_from_dict(json.loads(json.dumps(layout_to_dict(layout)))) == layout
+    plain = load_layout_file(write(tmp_path / "plain.toml", VALID))
+    assert plain.curveballs == () and "curveballs" not in layout_to_dict(plain)
+
+
 def test_role_defaults_and_explicit_roles() -> None:
     data = layout_to_dict(find_layout("netflix-l5"))
     for phase in data["phases"]:
@@ -203,6 +214,13 @@ def test_numbers_and_compound_durations() -> None:
 # ------------------------------------------------------------------ broken layouts
 
 HEAD = VALID.split("[[phases]]")[0]
+
+CURVEBALL = """
+[[curveballs]]
+phase = "framing"
+at = "60%"
+answer = "90s"
+"""
 
 # (case id, (old, new) replacements applied once each, message fragment, line hint)
 # The line hint is (text, occurrence) of the line the error must point at, or None.
@@ -255,6 +273,19 @@ BROKEN: list[tuple[str, list[tuple[str, str]] | str, str, tuple[str, int] | None
     ("nan-duration", [('max = "5m"', "max = nan")], "finite", ("max = nan", 0)),
     ("phase-not-table", HEAD + 'phases = ["a"]\n', "phases[0] must be a table, not a string",
      ('phases = ["a"]', 0)),
+    ("curveball-unknown-phase", VALID + CURVEBALL.replace('"framing"', '"deep_dive"'),
+     "curveball 1: no phase 'deep_dive'; use one of: requirements, framing",
+     ('phase = "deep_dive"', 0)),
+    ("curveball-share-too-big", VALID + CURVEBALL.replace('"60%"', '"100%"'),
+     "curveball 1: at '100%' is not a share of the phase", ('at = "100%"', 0)),
+    ("curveball-after-the-phase", VALID + CURVEBALL.replace('"60%"', '"5m"'),
+     "curveball 1: at 5m is outside phase 'framing' (0 to 4m)", ('at = "5m"', 0)),
+    ("curveball-no-answer-time", VALID + CURVEBALL.replace('"90s"', '"0s"'),
+     "curveball 1: answer is zero", ('answer = "0s"', 0)),
+    ("curveball-unknown-key", VALID + CURVEBALL.replace('answer = "90s"', 'after = "1m"'),
+     "curveball 1: unknown key 'after'", ('after = "1m"', 0)),
+    ("curveball-no-moment", VALID + CURVEBALL.replace('at = "60%"\n', ""),
+     "curveball 1: missing required key 'at'", ("[[curveballs]]", 0)),
 ]
 
 

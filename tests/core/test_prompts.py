@@ -19,6 +19,7 @@ from tui.core.config.prompts import (
     prompt_to_dict,
     random_prompt,
 )
+from tui.core.config.tomlio import parse_toml_text
 from tui.core.errors import ConfigError, UsageError
 
 DOMAIN_HINTS = [
@@ -37,6 +38,16 @@ domain = "tests"
 text = "Design one thing."
 clarifying = ["a?", "b?", "c?"]
 probes = ["p?", "q?"]
+
+[[prompts.curveballs]]
+id = "bigger"
+text = "What if it must serve ten times the users?"
+about = ["ten times", "scale out", "shard"]
+
+[[prompts.curveballs]]
+id = "region"
+text = "What if a second region must serve reads?"
+about = ["second region", "replica", "failover"]
 """
 
 
@@ -96,13 +107,23 @@ BROKEN_BANKS = [
     ("few-clarifying", ONE.replace('["a?", "b?", "c?"]', '["a?"]'), "only 1 clarifying", 6),
     ("too-many-probes", ONE.replace('["p?", "q?"]', '["1", "2", "3", "4", "5"]'), "5 probes", 7),
     ("one-probe", ONE.replace('["p?", "q?"]', '["1"]'), "give between 2 and 4", 7),
-    ("duplicate-id", ONE + "\n" + ONE, "prompt id 'one' is used twice", 10),
+    ("duplicate-id", ONE + "\n" + ONE, "prompt id 'one' is used twice", 20),
     ("bad-domain", ONE.replace('"tests"', '"Big Tests"'), "not a valid id", 4),
     ("text-number", ONE.replace('"Design one thing."', "12"), "text must be a string", 5),
     ("top-key", "version = 1\n" + ONE, "unknown key 'version'", 1),
     ("empty", "prompts = []\n", "prompts is empty", 1),
     ("syntax", ONE.replace('id = "one"', 'id = "one'), "invalid TOML", 2),
     ("repeated-question", ONE.replace('"c?"]', '"a?"]'), "clarifying repeats", 6),
+    ("one-curveball", ONE.split("[[prompts.curveballs]]\nid = \"region\"")[0],
+     "1 curveballs; write at least 2", 1),
+    ("curveball-is-a-probe", ONE.replace('"What if a second region must serve reads?"', '"q?"'),
+     "curveball 'region' repeats a probe", 14),
+    ("curveball-few-words", ONE.replace('["second region", "replica", "failover"]', '["x"]'),
+     "curveball 2: about has 1 entries; give at least 3", 14),
+    ("curveball-same-id", ONE.replace('id = "region"', 'id = "bigger"'),
+     "curveball 2: id 'bigger' is used twice", 14),
+    ("curveball-unknown-key", ONE.replace('id = "region"', 'id = "region"\nwhen = 3'),
+     "curveball 2: unknown key 'when'", 14),
 ]
 
 
@@ -116,6 +137,25 @@ def test_broken_bank(tmp_path: Path, case: tuple) -> None:
     assert fragment in str(info.value)
     assert str(info.value).startswith(f"{path}:{line}: ")
     assert "\n" not in str(info.value)
+
+
+def test_every_shipped_prompt_has_curveballs_apart_from_its_probes() -> None:
+    for prompt in load_prompt_bank():
+        assert len(prompt.curveballs) >= 2, prompt.id
+        texts = [c.text for c in prompt.curveballs]
+        assert len(set(texts)) == len(texts) and not set(texts) & set(prompt.probes), prompt.id
+        for curveball in prompt.curveballs:
+            assert curveball.text.rstrip().endswith("?"), (prompt.id, curveball.id)
+            assert len(curveball.about) >= 3 and all(w == w.lower() for w in curveball.about)
+
+
+def test_curveballs_survive_the_log_snapshot() -> None:
+    bank = parse_prompt_bank(parse_toml_text(ONE, "one.toml"))
+    data = json.loads(json.dumps(prompt_to_dict(bank[0])))
+    assert [c["id"] for c in data["curveballs"]] == ["bigger", "region"]
+    assert prompt_from_dict(data) == bank[0]
+    assert bank[0].curveballs[1].about == ("second region", "replica", "failover")
+    assert "curveballs" not in prompt_to_dict(custom_prompt("Design a queue"))
 
 
 def test_parse_bank_from_data() -> None:

@@ -44,6 +44,16 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class CurveballMoment:
+    """When the interviewer springs a curveball: `at_s` seconds into phase `phase` (if the round
+    is still in it then), with `answer_s` seconds to take it up."""
+
+    phase: str
+    at_s: float
+    answer_s: float
+
+
+@dataclass(frozen=True)
 class Layout:
     """An ordered set of phases inside a total length.
 
@@ -59,6 +69,7 @@ class Layout:
     level: str = "senior"
     coach: Mapping[str, Any] = field(default_factory=dict, hash=False)
     source: str = field(default="", compare=False)
+    curveballs: tuple[CurveballMoment, ...] = ()
 
     def phase(self, phase_id: str) -> Phase:
         """The phase with `phase_id`; UnknownPhaseError (a UsageError and KeyError) if absent."""

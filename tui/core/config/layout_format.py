@@ -9,18 +9,29 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from tui.core.config.layout import ROLES, ZERO_MIN_ROLES, ChecklistItem, Layout, Phase
+from tui.core.config.layout import (
+    ROLES,
+    ZERO_MIN_ROLES,
+    ChecklistItem,
+    CurveballMoment,
+    Layout,
+    Phase,
+)
 from tui.core.config.table_checks import TableChecker
 from tui.core.config.toml_lines import TomlLines, parse_with_lines
 from tui.core.config.tomlio import type_name
 from tui.core.text.durations import format_minutes
 
-LAYOUT_KEYS = ("id", "title", "description", "total", "level", "coach", "phases")
+LAYOUT_KEYS = ("id", "title", "description", "total", "level", "coach", "phases", "curveballs")
 LAYOUT_REQUIRED = ("id", "title", "description", "total", "phases")
 PHASE_KEYS = ("id", "title", "role", "min", "max", "goal", "checklist", "cues", "probes")
 PHASE_REQUIRED = ("id", "title", "min", "max", "goal")
 ITEM_KEYS = ("id", "text", "cues")
 ITEM_REQUIRED = ("id", "text")
+CURVEBALL_KEYS = ("phase", "at", "answer")
+CURVEBALL_REQUIRED = ("phase", "at")
+#: How long a candidate has to take a curveball up when the layout does not say.
+DEFAULT_ANSWER_S = 180.0
 
 
 class LayoutLines(TomlLines):
@@ -49,6 +60,14 @@ class LayoutLines(TomlLines):
             header = self.nth_header("phases.checklist", 0, start, span[1])
             line = header + 1 if header is not None else None
         return line or start + 1
+
+    def curveball(self, index: int, key: str | None = None) -> int | None:
+        header = self.nth_header("curveballs", index) if self.lines else None
+        if header is None:
+            return self.top("curveballs")
+        if key is None:
+            return header + 1
+        return self.key_in(header + 1, self.next_header(header), key) or header + 1
 
     def item(self, phase: int, item: int, key: str | None = None) -> int | None:
         span = self.phase_span(phase) if self.lines else None
@@ -119,10 +138,57 @@ class LayoutParser(TableChecker):
                 f"{format_minutes(total)}; lower some min values or raise total",
                 at.top("total"),
             )
+        raw_curveballs = data.get("curveballs", [])
+        if not isinstance(raw_curveballs, list):
+            raise self.fail(f"curveballs must be a list of [[curveballs]] tables, not "
+                            f"{type_name(raw_curveballs)}", at.top("curveballs"))
+        curveballs = tuple(self.curveball(raw, index, phases)
+                           for index, raw in enumerate(raw_curveballs))
         return Layout(
             id=layout_id, title=title, description=description, total_s=total,
             phases=tuple(phases), level=level, coach=coach, source=str(self.source),
+            curveballs=curveballs,
         )
+
+    def curveball(self, raw: object, index: int, phases: list[Phase]) -> CurveballMoment:
+        at = self.at
+
+        def line_of(key: str | None) -> int | None:
+            return at.curveball(index, key)
+
+        if not isinstance(raw, dict):
+            raise self.fail(f"curveballs[{index}] must be a table, not {type_name(raw)}",
+                            line_of(None))
+        where = f"curveball {index + 1}: "
+        self.check_keys(raw, CURVEBALL_KEYS, CURVEBALL_REQUIRED, where, line_of)
+        phase_id = self.string(raw["phase"], "phase", where, line_of("phase"))
+        phase = next((p for p in phases if p.id == phase_id), None)
+        if phase is None:
+            raise self.fail(f"{where}no phase {phase_id!r}; use one of: "
+                            f"{', '.join(p.id for p in phases)}", line_of("phase"))
+        moment = raw["at"]
+        if isinstance(moment, str) and moment.strip().endswith("%"):
+            try:
+                share = float(moment.strip()[:-1]) / 100
+            except ValueError:
+                share = -1.0
+            if not 0 < share < 1:
+                raise self.fail(f"{where}at {moment!r} is not a share of the phase between "
+                                "1% and 99%", line_of("at"))
+            at_s = round(share * phase.max_s, 3)
+        else:
+            at_s = self.duration(moment, "at", where, line_of("at"))
+        if not 0 < at_s < phase.max_s:
+            raise self.fail(f"{where}at {format_minutes(at_s)} is outside phase {phase_id!r} "
+                            f"(0 to {format_minutes(phase.max_s)}); give a moment inside it, "
+                            "like \"60%\"", line_of("at"))
+        answer_s = DEFAULT_ANSWER_S
+        if "answer" in raw:
+            answer_s = self.duration(raw["answer"], "answer", where, line_of("answer"))
+            if answer_s <= 0:
+                raise self.fail(f"{where}answer is zero; give the time to take it up, like "
+                                "\"3m\"", line_of("answer"))
+        return CurveballMoment(phase_id, at_s, answer_s)
 
     def phase(self, raw: object, index: int) -> Phase:
         at = self.at
@@ -251,6 +317,8 @@ def layout_to_dict(layout: Layout) -> dict[str, Any]:
             }
             for p in layout.phases
         ],
+        **({"curveballs": [{"phase": c.phase, "at": _number(c.at_s), "answer": _number(c.answer_s)}
+                           for c in layout.curveballs]} if layout.curveballs else {}),
     }
 
 

@@ -7,6 +7,7 @@ table per prompt; see `docs/layouts.md` ("Prompt bank") for the format.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,24 @@ from tui.core.config.toml_lines import TomlLines, parse_with_lines
 from tui.core.config.tomlio import FileCache, read_text_or_none, read_toml, type_name
 from tui.core.errors import UsageError
 
-PROMPT_KEYS = ("id", "title", "domain", "text", "clarifying", "probes")
+PROMPT_KEYS = ("id", "title", "domain", "text", "clarifying", "probes", "curveballs")
+PROMPT_REQUIRED = ("id", "title", "domain", "text", "clarifying", "probes")
+CURVEBALL_KEYS = ("id", "text", "about")
 BANK_KEYS = ("prompts",)
 MIN_CLARIFYING = 3
 PROBES_RANGE = (2, 4)
+#: Each prompt of a bank has at least this many curveballs, and each names this many subjects.
+MIN_CURVEBALLS, MIN_ABOUT = 2, 3
+
+
+@dataclass(frozen=True)
+class Curveball:
+    """A constraint change the interviewer springs mid-round; `about` are the words that show the
+    candidate took it up (said or written)."""
+
+    id: str
+    text: str
+    about: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,7 @@ class Prompt:
     text: str
     clarifying: tuple[str, ...]
     probes: tuple[str, ...]
+    curveballs: tuple[Curveball, ...] = ()
 
 
 def bank_file() -> Path:
@@ -53,6 +69,15 @@ class _BankLines(TomlLines):
             return header + 1
         return self.key_in(header + 1, self.next_header(header), key) or header + 1
 
+    def curveball(self, index: int, number: int) -> int | None:
+        """The line of a prompt's `number`th `[[prompts.curveballs]]` table."""
+        start = self.nth_header("prompts", index) if self.lines else None
+        if start is None:
+            return self.prompt(index)
+        end = self.nth_header("prompts", index + 1)
+        header = self.nth_header("prompts.curveballs", number, start, end)
+        return header + 1 if header is not None else self.prompt(index)
+
 
 class _BankParser(TableChecker):
     def __init__(self, source: object, text: str | None) -> None:
@@ -72,13 +97,15 @@ class _BankParser(TableChecker):
             )
         name = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
         where = f"prompt {name!r}: " if name else f"prompt {index + 1}: "
-        self.check_keys(raw, PROMPT_KEYS, PROMPT_KEYS, where, line_of)
+        self.check_keys(raw, PROMPT_KEYS, PROMPT_REQUIRED, where, line_of)
         prompt_id = self.string(raw["id"], "id", where, line_of("id"), slug=True)
         title = self.string(raw["title"], "title", where, line_of("title"))
         domain = self.string(raw["domain"], "domain", where, line_of("domain"), slug=True)
         text = self.string(raw["text"], "text", where, line_of("text"))
         clarifying = self.strings(raw["clarifying"], "clarifying", where, line_of("clarifying"))
         probes = self.strings(raw["probes"], "probes", where, line_of("probes"))
+        curveballs = self.curveballs(raw.get("curveballs", []), where,
+                                     lambda number: at.curveball(index, number))
         if strict:
             if len(clarifying) < MIN_CLARIFYING:
                 raise self.fail(
@@ -96,7 +123,41 @@ class _BankParser(TableChecker):
                 if len(set(entries)) != len(entries):
                     raise self.fail(f"{where}{label} repeats an entry; remove the duplicate",
                                     line_of(label))
-        return Prompt(prompt_id, title, domain, text, clarifying, probes)
+            if len(curveballs) < MIN_CURVEBALLS:
+                raise self.fail(
+                    f"{where}{len(curveballs)} curveballs; write at least {MIN_CURVEBALLS} "
+                    "[[prompts.curveballs]] tables", line_of(None))
+            for number, curveball in enumerate(curveballs):
+                if curveball.text in probes:
+                    raise self.fail(f"{where}curveball {curveball.id!r} repeats a probe; a "
+                                    "curveball changes the problem", at.curveball(index, number))
+        return Prompt(prompt_id, title, domain, text, clarifying, probes, curveballs)
+
+    def curveballs(self, raw: object, where: str,
+                   line_of: Callable[[int], int | None]) -> tuple[Curveball, ...]:
+        if not isinstance(raw, list):
+            raise self.fail(f"{where}curveballs must be a list of [[prompts.curveballs]] tables, "
+                            f"not {type_name(raw)}", line_of(0))
+        found: list[Curveball] = []
+        for index, entry in enumerate(raw):
+            line = line_of(index)
+            if not isinstance(entry, dict):
+                raise self.fail(f"{where}curveballs[{index}] must be a table, not "
+                                f"{type_name(entry)}", line)
+            here = f"{where}curveball {index + 1}: "
+            self.check_keys(entry, CURVEBALL_KEYS, CURVEBALL_KEYS, here,
+                            lambda _key, line=line: line)
+            curveball = Curveball(
+                self.string(entry["id"], "id", here, line, slug=True),
+                self.string(entry["text"], "text", here, line),
+                tuple(word.lower() for word in self.strings(entry["about"], "about", here, line)))
+            if len(curveball.about) < MIN_ABOUT:
+                raise self.fail(f"{here}about has {len(curveball.about)} entries; give at least "
+                                f"{MIN_ABOUT} words that show the candidate took it up", line)
+            if any(curveball.id == other.id for other in found):
+                raise self.fail(f"{here}id {curveball.id!r} is used twice in this prompt", line)
+            found.append(curveball)
+        return tuple(found)
 
     def bank(self, data: object) -> list[Prompt]:
         if not isinstance(data, dict):
@@ -182,6 +243,8 @@ def prompt_to_dict(prompt: Prompt) -> dict[str, Any]:
         "text": prompt.text,
         "clarifying": list(prompt.clarifying),
         "probes": list(prompt.probes),
+        **({"curveballs": [{"id": c.id, "text": c.text, "about": list(c.about)}
+                           for c in prompt.curveballs]} if prompt.curveballs else {}),
     }
 
 
