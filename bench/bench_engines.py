@@ -189,7 +189,8 @@ def direct_run(make: Callable[[], Engine], name: str) -> float:
 
 def pipeline_run(make: Callable[[], Engine], name: str) -> tuple[float, float]:
     """Seconds from "ready" to "stopped" for one clip through the pipeline, and time in engine."""
-    from tui.speech.pipeline import CaptionPipeline, PipelineStatus
+    from tui.speech.pipeline import CaptionPipeline
+    from tui.speech.pipeline_status import PipelineStatus
     from tui.speech.sources.file_source import FileSource
 
     marks: dict[str, float] = {}

@@ -126,13 +126,13 @@ def run(split: str) -> dict[str, Any]:
         samples = audio(clip)
         pcm = (samples * 32767).astype(np.int16)
         segments, _ = reference.transcribe(samples, language="en")
-        biased.hotwords = vocabulary(clip)
+        biased.decoder.hotwords = vocabulary(clip)
         heard = {
             "reference": " ".join(s.text for s in segments),
             "engine": engine_text(engine, pcm),
             "no prompt": engine_text(bare, pcm),
         }
-        if biased.hotwords:
+        if biased.decoder.hotwords:
             heard["biased"] = engine_text(biased, pcm)
         rows.append({
             "clip": clip.name, "set": clip.set + (" (noisy)" if clip.noisy else ""),

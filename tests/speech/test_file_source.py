@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import soundfile as sf
 
 from tests.speech import audio_fixtures as fx
+from tests.speech.scripted import WAIT_LIMIT_S, FakeClock, wait_for
 from tui.speech.errors import AudioFileError
 from tui.speech.sources.audio_source import is_realtime
 from tui.speech.sources.file_source import FileSource
@@ -85,20 +87,25 @@ def test_flac_plays(tmp_path: Path) -> None:
     assert sum(len(b.data) for b in drain(source)) == 16000
 
 
-def test_real_time_pacing_and_speed_up(tmp_path: Path) -> None:
+def one_second_wav(tmp_path: Path) -> Path:
     path = tmp_path / "one_second.wav"
     sf.write(str(path), fx.load_pcm("hibari_pause")[:16000], 16000, subtype="PCM_16")
-    began = time.monotonic()
-    blocks = drain(FileSource(path, speed=1.0))
-    took = time.monotonic() - began
-    assert 0.9 <= took < 2.0
-    arrivals = [b.arrival for b in blocks]
-    assert arrivals[-1] - arrivals[0] == pytest.approx(0.9, abs=0.15)  # 10 blocks 100 ms apart
-    began = time.monotonic()
-    drain(FileSource(path, speed=4.0))
-    assert time.monotonic() - began < 0.6
+    return path
+
+
+def test_real_time_pacing_and_speed_up(tmp_path: Path) -> None:
+    path = one_second_wav(tmp_path)
+    for speed, step in ((1.0, 0.1), (4.0, 0.025)):
+        clock = FakeClock(50.0)
+        blocks = drain(FileSource(path, speed=speed, clock=clock, sleep=clock.sleep))
+        # each 100 ms block is handed over when it is due: at 1x every 100 ms, at 4x every 25 ms
+        assert [b.arrival for b in blocks] == pytest.approx(
+            [50.0 + step * n for n in range(1, 11)]
+        )
+        assert clock.sleeps == pytest.approx([step] * 10)
     assert is_realtime(FileSource(path, speed=4.0))
-    assert not is_realtime(FileSource(path, speed=0)) and not is_realtime(FileSource(path, float("inf")))
+    assert not is_realtime(FileSource(path, speed=0))
+    assert not is_realtime(FileSource(path, float("inf")))
 
 
 def test_as_fast_as_possible_waits_for_a_slow_consumer_instead_of_dropping() -> None:
@@ -107,34 +114,49 @@ def test_as_fast_as_possible_waits_for_a_slow_consumer_instead_of_dropping() -> 
     source.start(out)
     frames = 0
     while True:
-        item = out.get(timeout=5)
+        # A consumer slower than the reader: it takes a block only once the queue is full (or
+        # the stream has ended), so the reader has had to wait for room every time.
+        wait_for(lambda: out.full() or source.finished.is_set(), "a full queue")
+        item = out.get_nowait()
         if item is None:
             break
         frames += len(item.data)
-        time.sleep(0.002)  # a slow consumer: the reader blocks on the full queue
     source.stop()
     assert frames == source.info.frames and source.dropped == 0 and source.finished.is_set()
 
 
-def test_real_time_source_drops_when_the_queue_is_full_and_stop_is_prompt() -> None:
-    source = FileSource(fx.wav("hibari_pause"), speed=20.0)
+def test_real_time_source_drops_when_the_queue_is_full_and_stop_ends_it() -> None:
+    clock = FakeClock()
+    source = FileSource(fx.wav("hibari_pause"), speed=20.0, clock=clock, sleep=clock.sleep)
+    blocks = -(-source.info.frames // source.block_frames)
     out: queue.Queue[AudioBlock | None] = queue.Queue(maxsize=1)
-    source.start(out)
-    time.sleep(0.5)
-    began = time.monotonic()
-    source.stop()
-    assert time.monotonic() - began < 0.5
-    assert source.dropped > 0 and source.level >= 0.0
+    source.start(out)  # nobody takes from the queue: the first block fills it
+    wait_for(lambda: source.dropped == blocks - 1, "every later block to be dropped")
+    stopper = threading.Thread(target=source.stop)
+    stopper.start()  # the reader waits to put the end marker: stop() must end that wait
+    stopper.join(WAIT_LIMIT_S)
+    assert not stopper.is_alive(), "stop() did not end the reader"
+    assert not source.finished.is_set()  # the end marker never found room
+    first = out.get_nowait()
+    assert first is not None and first.arrival == pytest.approx(0.1 / 20)
+    assert out.empty()
     source.stop()  # twice is fine
 
 
-def test_level_follows_the_audio() -> None:
-    source = FileSource(fx.wav("hibari_pause"), speed=0)
-    out: queue.Queue[AudioBlock | None] = queue.Queue()
-    source.start(out)
-    levels = []
-    while (item := out.get(timeout=5)) is not None:
-        levels.append(float(np.sqrt(np.mean((item.data.astype(np.float32) / 32768) ** 2))))
-    source.stop()
-    assert max(levels) > 0.05 and min(levels) < 0.001  # speech and the silent pause
-    assert 0.0 <= source.level <= 1.0
+def test_level_is_the_rms_of_the_latest_block_and_zero_after_the_end() -> None:
+    clock = FakeClock()
+    seen: list[float] = []
+
+    def between_blocks(seconds: float) -> None:
+        seen.append(source.level)  # the reader waits here before each block is due
+        clock.sleep(seconds)
+
+    source = FileSource(fx.wav("hibari_pause"), speed=1.0, clock=clock, sleep=between_blocks)
+    blocks = drain(source)
+    expected = [
+        float(np.sqrt(np.mean((b.data[-1600:].astype(np.float64) / 32768) ** 2))) for b in blocks
+    ]
+    assert seen[0] == 0.0  # nothing delivered yet
+    assert seen[1:] == pytest.approx(expected[:-1], abs=1e-4)
+    assert max(expected) > 0.05 and min(expected) < 0.001  # speech and the silent pause
+    assert source.level == 0.0  # the stream has ended

@@ -6,13 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.cli.transcribe_cmd import format_final, format_time
-from tui.speech.pipeline import _Timeline
+from tui.speech.stream_timeline import StreamTimeline
 from tui.speech.types import ENGINE_RATE, Recognition, Word
 
 
 @given(st.lists(st.tuples(st.booleans(), st.integers(1, 50_000)), min_size=1, max_size=30))
 def test_engine_time_maps_to_stream_time_across_skips(steps: list[tuple[bool, int]]) -> None:
-    timeline = _Timeline()
+    timeline = StreamTimeline()
     fed_spans: list[tuple[int, int]] = []  # (engine start, stream start) of each fed run
     for index, (fed, samples) in enumerate(steps):
         if fed:
@@ -28,7 +28,7 @@ def test_engine_time_maps_to_stream_time_across_skips(steps: list[tuple[bool, in
 
 
 def test_arrival_is_the_block_holding_the_end_of_a_result() -> None:
-    timeline = _Timeline()
+    timeline = StreamTimeline()
     for index in range(5):
         timeline.feed(1600, arrival=100.0 + index)
     assert timeline.arrival_of(0.05) == 100.0

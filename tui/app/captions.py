@@ -142,15 +142,15 @@ class CaptionFeed:
             message = f"microphone lost: {reason}; reconnecting…"
             if message != self._device_message:
                 self._device_message = message
-                self._status("error", message)
+                self._status(CaptionsState.ERROR, message)
         elif state is DeviceState.LISTENING and self._device_message:
             self._device_message = ""
-            self._status("ready", "microphone back: listening again")
+            self._status(CaptionsState.READY, "microphone back: listening again")
 
     # ---- UI thread --------------------------------------------------------------------------
     def drain(self) -> list[NewEvent]:
         """Events for everything queued; a partial followed by a newer result is dropped."""
-        items: list[object] = []
+        items: list[Any] = []  # Status or the engine's Recognition
         while self._items:
             items.append(self._items.popleft())
         out: list[NewEvent] = []

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.config.settings import load_settings
+from tui.core.session.events import CaptionsState
 from tui.core.text.safe_text import json_safe, one_line, visible_line
 from tui.speech.errors import SpeechError
-from tui.speech.pipeline import CaptionPipeline, PipelineStatus
+from tui.speech.pipeline import CaptionPipeline
+from tui.speech.pipeline_status import PipelineStatus
 from tui.speech.select import choose_engine
 from tui.speech.sources.file_source import FileSource
 from tui.speech.types import Recognition
@@ -111,9 +113,9 @@ def run(args: argparse.Namespace) -> int:
                 print(format_final(result, args.json), flush=True)
 
     def on_status(status: PipelineStatus) -> None:
-        if status.state == "error":
+        if status.state is CaptionsState.ERROR:
             failures.append(status.message)
-        elif status.state == "behind":
+        elif status.state is CaptionsState.BEHIND:
             note(f"warning: {status.message}\n")
 
     pipeline = CaptionPipeline(source, choice.make, on_result, on_status)

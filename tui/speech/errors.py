@@ -25,3 +25,9 @@ class WrongLanguageError(ModelError):
     """The only model found speaks another language than the one asked for (exit code 2)."""
 
     exit_code = 2
+
+
+def one_line(error: BaseException) -> str:
+    """The first line of an exception's message, with its type when the message is empty."""
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

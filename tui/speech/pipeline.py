@@ -19,106 +19,31 @@ which keeps the model loaded; otherwise the factory builds a new engine).
 
 from __future__ import annotations
 
-import bisect
-import collections
 import dataclasses
 import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tui.core.errors import BoardlessError
+from tui.core.session.events import CaptionsState
+from tui.speech.errors import one_line
+from tui.speech.pipeline_status import PipelineStats, PipelineStatus
+from tui.speech.recording import Recording
 from tui.speech.resample import Resampler
 from tui.speech.sources.audio_source import AudioSource, is_realtime
+from tui.speech.stream_timeline import StreamTimeline
 from tui.speech.types import ENGINE_RATE, AudioBlock, Engine, Recognition
 
-STATES = ("loading", "ready", "behind", "caught_up", "stopped", "error")
+#: `PipelineStatus` and `PipelineStats` are what callers get from a pipeline.
+__all__ = ["CaptionPipeline", "PipelineStats", "PipelineStatus"]
+
 GET_TIMEOUT = 0.1
 LEVEL_INTERVAL = 0.1
-
-
-@dataclass(frozen=True)
-class PipelineStatus:
-    """A change in the pipeline's state, with one line for the screen."""
-
-    state: str
-    message: str = ""
-
-
-@dataclass
-class PipelineStats:
-    """Counters, read after `stop()` (or live, approximately)."""
-
-    received_s: float = 0.0
-    """Audio seconds taken off the queue (16 kHz)."""
-    fed_s: float = 0.0
-    """Audio seconds fed to the engine."""
-    skipped_s: float = 0.0
-    """Audio seconds dropped because recognition was behind."""
-    paused_s: float = 0.0
-    """Audio seconds not recognised while paused."""
-    engine_s: float = 0.0
-    """Wall seconds spent inside engine calls."""
-    results: int = 0
-    """Recognitions delivered."""
-
-
-def one_line(error: BaseException) -> str:
-    """The first line of an exception's message, with its type when the message is empty."""
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
-
-
-class _Timeline:
-    """Maps engine time (samples fed) to stream time, and results to block arrival times."""
-
-    def __init__(self) -> None:
-        self.fed = 0  # samples fed to the engine
-        self.stream = 0  # samples of the stream (fed + skipped + paused)
-        self._gap_at: list[int] = []  # engine sample positions where audio was left out
-        self._gap_offset: list[int] = []  # stream - engine samples after each gap
-        self._arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=8192)
-        self.base = 0  # samples fed to engines before the current one was built
-
-    def rebase(self) -> None:
-        """A new engine starts counting from 0 here."""
-        self.base = self.fed
-
-    def feed(self, samples: int, arrival: float) -> None:
-        self.fed += samples
-        self.stream += samples
-        self._arrivals.append((self.fed, arrival))
-
-    def skip(self, samples: int) -> None:
-        if self._gap_at and self._gap_at[-1] == self.fed:
-            self._gap_offset[-1] += samples
-        else:
-            self._gap_at.append(self.fed)
-            self._gap_offset.append(self.stream - self.fed + samples)
-        self.stream += samples
-
-    def to_stream(self, seconds: float) -> float:
-        position = self.base + round(seconds * ENGINE_RATE)
-        index = bisect.bisect_left(self._gap_at, position) - 1
-        offset = self._gap_offset[index] if index >= 0 else 0
-        return round((position + offset) / ENGINE_RATE, 3)
-
-    def arrival_of(self, seconds: float) -> float | None:
-        """Arrival time of the block holding engine time `seconds` (the newest if beyond)."""
-        target = self.base + round(seconds * ENGINE_RATE)
-        found: float | None = None
-        for end, arrival in reversed(self._arrivals):  # results are near the newest audio
-            if end < target:
-                break
-            found = arrival
-        if found is None and self._arrivals:
-            found = self._arrivals[-1][1]
-        return found
 
 
 class CaptionPipeline:
@@ -135,7 +60,10 @@ class CaptionPipeline:
         max_backlog_s: float = 3.0,
         queue_blocks: int = 512,
         recreate_every_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`clock` is the time a result is delivered, against the arrival times of the source's
+        blocks (its `delay`); injectable for tests."""
         self.source = source
         self.engine_factory = engine_factory
         self.on_result = on_result
@@ -160,9 +88,10 @@ class CaptionPipeline:
         self._source_started = False
         self._thread: threading.Thread | None = None
         self._level_thread: threading.Thread | None = None
-        self._timeline = _Timeline()
+        self._clock = clock
+        self._timeline = StreamTimeline()
         self._resampler: Resampler | None = None
-        self._recorder: Any = None
+        self._recording = Recording(record_to) if record_to is not None else None
         self._behind = False
         self._was_paused = False
 
@@ -212,19 +141,19 @@ class CaptionPipeline:
 
     # -- recogniser thread ---------------------------------------------------------------------
 
-    def _status(self, state: str, message: str = "") -> None:
+    def _status(self, state: CaptionsState, message: str = "") -> None:
         self.state = state
         self.on_status(PipelineStatus(state, message))
 
     def _run(self) -> None:
-        self._status("loading", "loading the speech engine")
+        self._status(CaptionsState.LOADING, "loading the speech engine")
         try:
             engine = self.engine_factory()
         except BoardlessError as error:
-            self._status("error", str(error))
+            self._status(CaptionsState.ERROR, str(error))
             return
         except Exception as error:  # an engine library failing in its own way
-            self._status("error", f"speech engine failed to start: {one_line(error)}")
+            self._status(CaptionsState.ERROR, f"speech engine failed to start: {one_line(error)}")
             return
         self.engine_name = getattr(engine, "name", "") or type(engine).__name__
         self._engine = engine
@@ -232,7 +161,7 @@ class CaptionPipeline:
             self._serve()
         except Exception as error:
             message = f"captions stopped: {self.engine_name} failed: {one_line(error)}"
-            self._status("error", message + self._abandon_source())
+            self._status(CaptionsState.ERROR, message + self._abandon_source())
         finally:
             self._close(self._engine)
 
@@ -240,30 +169,33 @@ class CaptionPipeline:
         note = self._open_recorder()
         with self._source_lock:
             if self._stop_requested.is_set():
-                self._status("stopped", "stopped before audio started")
+                self._status(CaptionsState.STOPPED, "stopped before audio started")
                 return
             try:
                 self.source.start(self._queue)
             except BoardlessError as error:
-                self._status("error", str(error))
+                self._status(CaptionsState.ERROR, str(error))
                 return
             except Exception as error:
-                self._status("error", f"audio source failed to start: {one_line(error)}")
+                message = f"audio source failed to start: {one_line(error)}"
+                self._status(CaptionsState.ERROR, message)
                 return
             self._source_started = True
         self._start_level_thread()
-        self._status("ready", f"{self.engine_name} captions from {self.source.name}{note}")
+        ready = f"{self.engine_name} captions from {self.source.name}{note}"
+        self._status(CaptionsState.READY, ready)
         self._loop()
         with self._source_lock:
             self._stop_source()  # ended by itself (end of file): let its thread finish
         self._finish(self._engine)
         source_error = getattr(self.source, "error", None)
         if source_error:
-            self._status("error", str(source_error))
+            self._status(CaptionsState.ERROR, str(source_error))
             return
         stats = self.stats
         skipped = f", {stats.skipped_s:.1f} s skipped" if stats.skipped_s else ""
-        self._status("stopped", f"captions stopped after {stats.received_s:.1f} s of audio{skipped}")
+        heard = f"captions stopped after {stats.received_s:.1f} s of audio{skipped}"
+        self._status(CaptionsState.STOPPED, heard)
 
     def _loop(self) -> None:
         while True:
@@ -285,7 +217,7 @@ class CaptionPipeline:
         if self._paused.is_set():
             if not self._was_paused:
                 self._was_paused = True
-                self._deliver(self._timed(engine.flush), time.monotonic())
+                self._deliver(self._timed(engine.flush), self._clock())
             self._timeline.skip(len(pcm))
             self.stats.paused_s += len(pcm) / ENGINE_RATE
             return
@@ -293,7 +225,7 @@ class CaptionPipeline:
         self._feed(engine, pcm, block.arrival)
         if self._behind and self._queued_s() <= min(0.5, self.max_backlog_s / 4):
             self._behind = False
-            self._status("caught_up", "captions caught up")
+            self._status(CaptionsState.CAUGHT_UP, "captions caught up")
 
     def _convert(self, block: AudioBlock) -> np.ndarray:
         data = block.data
@@ -316,7 +248,7 @@ class CaptionPipeline:
         self._timeline.feed(len(pcm), arrival)
         self.stats.fed_s += len(pcm) / ENGINE_RATE
         results = self._timed(engine.accept, pcm)
-        self._deliver(results, time.monotonic())
+        self._deliver(results, self._clock())
         if self.recreate_every_s is not None and any(r.final for r in results):
             self._maybe_recreate(engine)
 
@@ -333,7 +265,7 @@ class CaptionPipeline:
         if rebuild is not None:
             rebuild()
         else:
-            self._deliver(self._timed(engine.flush), time.monotonic())
+            self._deliver(self._timed(engine.flush), self._clock())
             engine.close()
             self._engine = self.engine_factory()
             self._timeline.rebase()
@@ -352,7 +284,9 @@ class CaptionPipeline:
         for result in results:
             arrival = timeline.arrival_of(result.end)
             words = tuple(
-                dataclasses.replace(w, start=timeline.to_stream(w.start), end=timeline.to_stream(w.end))
+                dataclasses.replace(
+                    w, start=timeline.to_stream(w.start), end=timeline.to_stream(w.end)
+                )
                 for w in result.words
             )
             mapped = dataclasses.replace(
@@ -406,29 +340,17 @@ class CaptionPipeline:
             self._record(tail)
             self.stats.received_s += len(tail) / ENGINE_RATE
             if not self._paused.is_set():
-                self._feed(engine, tail, time.monotonic())
-        self._deliver(self._timed(engine.flush), time.monotonic())
+                self._feed(engine, tail, self._clock())
+        self._deliver(self._timed(engine.flush), self._clock())
 
     # -- side jobs -----------------------------------------------------------------------------
 
     def _open_recorder(self) -> str:
-        if self.record_to is None:
-            return ""
-        import soundfile as sf
-
-        try:
-            self.record_to.parent.mkdir(parents=True, exist_ok=True)
-            self._recorder = sf.SoundFile(
-                str(self.record_to), mode="w", samplerate=ENGINE_RATE, channels=1,
-                subtype="PCM_16", format="WAV",
-            )
-        except (OSError, RuntimeError) as error:
-            return f" (recording off: {one_line(error)})"
-        return f", recording to {self.record_to.name}"
+        return self._recording.open() if self._recording is not None else ""
 
     def _record(self, pcm: np.ndarray) -> None:
-        if self._recorder is not None and len(pcm):
-            self._recorder.write(pcm)
+        if self._recording is not None:
+            self._recording.write(pcm)
 
     def _start_level_thread(self) -> None:
         if self.on_level is None:
@@ -464,8 +386,7 @@ class CaptionPipeline:
         try:
             engine.close()
         finally:
-            if self._recorder is not None:
-                self._recorder.close()
-                self._recorder = None
+            if self._recording is not None:
+                self._recording.close()
             if self._level_thread is not None:
                 self._level_thread.join(timeout=1.0)

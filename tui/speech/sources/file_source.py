@@ -7,6 +7,7 @@ import queue
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,9 +129,19 @@ class FileSource:
     infinity) as fast as the consumer takes them: then `put` blocks with a timeout instead of
     dropping (back-pressure) and `realtime` is False. Checks the file when constructed, so a bad
     file raises `AudioFileError` (one line) before anything starts.
+
+    `clock` stamps block arrivals and paces them; `sleep` waits until a block is due (default:
+    a wait that `stop()` cuts short). Both are injectable for tests.
     """
 
-    def __init__(self, path: Path | str, speed: float = 1.0, block_s: float = 0.1) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        speed: float = 1.0,
+        block_s: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] | None = None,
+    ) -> None:
         if not speed >= 0:
             raise ValueError("speed must be >= 0 (0 means as fast as possible)")
         self.path = Path(path)
@@ -144,6 +155,8 @@ class FileSource:
         self.error: str | None = None
         """A read error that ended the stream early, if any."""
         self._stop = threading.Event()
+        self._clock = clock
+        self._sleep = sleep or self._stop.wait
         self._thread: threading.Thread | None = None
         self._level = 0.0
         self._dropped = 0
@@ -192,7 +205,7 @@ class FileSource:
     def _run(self, out: AudioQueue) -> None:
         dtype = "int16" if self.info.subtype in _INT16_SUBTYPES else "float32"
         window = max(1, self.info.rate // 10)
-        start = time.monotonic()
+        start = self._clock()
         position = 0
         try:
             with sf.SoundFile(str(self.path)) as handle:
@@ -202,10 +215,11 @@ class FileSource:
                     position += len(data)
                     if self.realtime:
                         due = start + position / self.info.rate / self.speed
-                        if self._stop.wait(max(0.0, due - time.monotonic())):
+                        self._sleep(max(0.0, due - self._clock()))
+                        if self._stop.is_set():
                             return
                     self._level = rms(data[-window:])
-                    block = AudioBlock(data, self.info.rate, time.monotonic(), self.info.channels)
+                    block = AudioBlock(data, self.info.rate, self._clock(), self.info.channels)
                     if self.realtime:
                         try:
                             out.put_nowait(block)
