@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tui.core.coach.checklist import ChecklistObserver
+from tui.core.coach.curveballs import CurveballObserver
 from tui.core.coach.delivery import DeliveryObserver
 from tui.core.coach.framing import FramingObserver
 from tui.core.coach.probe_answers import ProbeAnswerObserver
@@ -29,7 +30,7 @@ from tui.core.session.state import SessionState
 FLAG_CODES = (
     "over_time", "rushed", "skipped", "jumped_to_design", "no_core_challenge",
     "resilience_late", "dead_air", "pace", "fillers", "no_tradeoff", "no_estimates",
-    "no_request_trace", "no_operability", "probe_ignored", "same_template",
+    "no_request_trace", "no_operability", "probe_ignored", "same_template", "curveball_ignored",
 )
 
 __all__ = [
@@ -47,7 +48,7 @@ def make_observers(state: SessionState, config: CoachConfig | None = None) -> li
     config = config or coach_config(state.layout)
     kinds = (TimingObserver, RequirementsObserver, FramingObserver, ResilienceObserver,
              SilenceObserver, DeliveryObserver, ChecklistObserver, ProbeObserver,
-             SubstanceObserver, ProbeAnswerObserver)
+             SubstanceObserver, ProbeAnswerObserver, CurveballObserver)
     return [kind(state, config) for kind in kinds]
 
 

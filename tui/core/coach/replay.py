@@ -16,7 +16,8 @@ from tui.core.session.session import Observer, Session
 from tui.core.session.state import SessionState
 
 #: Event types the coach writes; everything else is input.
-OUTPUT_TYPES = frozenset({"flag_raised", "checklist_ticked", "probe_asked", "probe_closed"})
+OUTPUT_TYPES = frozenset({"flag_raised", "checklist_ticked", "probe_asked", "probe_closed",
+                          "curveball_asked", "curveball_answered"})
 
 
 @dataclass

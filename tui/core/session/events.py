@@ -85,6 +85,8 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "checklist_ticked": {"phase": _STR, "item": _STR, "source": _STR, "evidence": _STR},
     "probe_asked": {"id": _STR, "text": _STR, "phase": _OPT_STR, "answer_s": _NUM},
     "probe_closed": {"id": _STR, "reason": _STR},
+    "curveball_asked": {"id": _STR, "text": _STR, "phase": _OPT_STR, "answer_s": _NUM},
+    "curveball_answered": {"id": _STR, "evidence": _STR},
     "audio_recorded": {"path": _STR, "rate": (int,)},
 }
 
@@ -103,6 +105,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "checklist_ticked": {"source": "speech", "evidence": ""},
     "probe_asked": {"phase": None, "answer_s": 90.0},
     "probe_closed": {"reason": "answered"},
+    "curveball_asked": {"phase": None, "answer_s": 180.0},
+    "curveball_answered": {"evidence": ""},
     "audio_recorded": {"rate": 16000},
 }
 

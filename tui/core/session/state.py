@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.core.config.layouts import Layout, layout_from_dict
@@ -74,6 +74,19 @@ class Probe:
     close_reason: str | None = None
 
 
+@dataclass(frozen=True)
+class Curveball:
+    """A constraint change the interviewer sprang, and when (if) the candidate took it up."""
+
+    id: str
+    text: str
+    phase: str | None
+    asked_t: float
+    answer_s: float
+    answered_t: float | None = None
+    evidence: str = ""
+
+
 @dataclass
 class SessionState:
     """Everything the screen, report and export need, built only from events."""
@@ -90,6 +103,7 @@ class SessionState:
     flags: list[Flag] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
     probes: dict[str, Probe] = field(default_factory=dict)
+    curveballs: dict[str, Curveball] = field(default_factory=dict)
     captions_state: CaptionsState | str = CaptionsState.OFF
     """A state this version does not know (never written by it) stays its string."""
     captions_message: str = ""
@@ -175,6 +189,14 @@ class SessionState:
             if probe is not None and probe.closed_t is None:
                 self.probes[probe.id] = Probe(probe.id, probe.text, probe.phase, probe.asked_t,
                                               probe.answer_s, event.t, event["reason"])
+        elif kind == "curveball_asked":
+            self.curveballs[event["id"]] = Curveball(event["id"], event["text"], event["phase"],
+                                                     event.t, float(event["answer_s"]))
+        elif kind == "curveball_answered":
+            asked = self.curveballs.get(event["id"])
+            if asked is not None and asked.answered_t is None:
+                self.curveballs[asked.id] = replace(asked, answered_t=event.t,
+                                                    evidence=event["evidence"])
         elif kind == "audio_recorded":
             self.audio_path = event["path"]
         elif kind == "session_resumed":
