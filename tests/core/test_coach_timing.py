@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.core.coach_helpers import Driver, tiny_layout
-from tui.core.config.layouts import parse_layout
+from tui.core.config.layouts import Layout, parse_layout
 
 
 def test_over_time_at_max_then_again_after_next_minimum() -> None:
@@ -64,8 +64,9 @@ def test_no_skip_when_every_phase_is_visited() -> None:
     assert d.flags("over_time") == []
 
 
-def test_break_phases_are_not_skipped_or_rushed() -> None:
-    layout = parse_layout({
+def _two_rounds() -> Layout:
+    """Two one-phase rounds with a break (1-2 minutes each) between them."""
+    return parse_layout({
         "id": "two", "title": "Two", "description": "", "total": "10m", "phases": [
             {"id": "a", "title": "A", "role": "requirements", "min": "1m", "max": "2m",
              "goal": "g"},
@@ -74,6 +75,10 @@ def test_break_phases_are_not_skipped_or_rushed() -> None:
             {"id": "b", "title": "B", "role": "requirements", "min": "1m", "max": "2m",
              "goal": "g"},
         ]})
+
+
+def test_break_phases_are_not_skipped_or_rushed() -> None:
+    layout = _two_rounds()
     d = Driver(layout).start().at(70.0).next().at(75.0).next().at(140.0).end()
     assert d.flags("rushed") == []
     d = Driver(layout).start().at(70.0).jump("b").at(140.0).end()
@@ -104,15 +109,7 @@ def _verdicts(d: Driver) -> dict[str, tuple[object, ...]]:
 
 
 def test_a_break_phase_reads_the_same_everywhere() -> None:
-    layout = parse_layout({
-        "id": "two", "title": "Two", "description": "", "total": "10m", "phases": [
-            {"id": "a", "title": "A", "role": "requirements", "min": "1m", "max": "2m",
-             "goal": "g"},
-            {"id": "pause", "title": "Pause", "role": "break", "min": "1m", "max": "2m",
-             "goal": "g"},
-            {"id": "b", "title": "B", "role": "requirements", "min": "1m", "max": "2m",
-             "goal": "g"},
-        ]})
+    layout = _two_rounds()
     # Passed by: the break is never "skipped" (not on the bar, not flagged, not in any table);
     # a non-exempt phase passed by is skipped everywhere.
     d = Driver(layout).start().at(70.0).jump("b").at(140.0).end()
