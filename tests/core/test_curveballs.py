@@ -67,7 +67,8 @@ def test_a_note_answers_it_too_plurals_and_digits_included() -> None:
     d = in_walkthrough()
     d.at(180 + 125)
     (asked,) = d.session.state.curveballs.values()
-    d.note({"ten-x": "10 times peak: more edges", "one-region": "! replicas in 2 regions"}[asked.id])
+    answers = {"ten-x": "10 times peak: more edges", "one-region": "! replicas in 2 regions"}
+    d.note(answers[asked.id])
     d.at(180 + 300)
     assert d.session.state.curveballs[asked.id].answered_t is not None
 
