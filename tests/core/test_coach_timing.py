@@ -126,3 +126,17 @@ def test_a_break_phase_reads_the_same_everywhere() -> None:
                                  "short")
     assert verdicts["b"] == ((False, True), (False, True), ("rushed",),
                              "under the minimum, rushed", "rushed")
+
+
+def test_a_layouts_own_exempt_roles_hold_for_the_flags_and_the_table() -> None:
+    # The tiny layout says requirements may be cut short and framing passed by: neither is
+    # flagged, and neither reads rushed or skipped anywhere; walkthrough still is.
+    layout = tiny_layout({"rushed": {"exempt_roles": ["requirements", "walkthrough"]},
+                          "skipped": {"exempt_roles": ["framing"]}})
+    d = Driver(layout).start().at(30.0).jump("walkthrough").at(40.0).end()
+    assert d.flags("rushed") == [] and d.flags("skipped") == [("skipped", "resilience")]
+    verdicts = _verdicts(d)
+    assert verdicts["requirements"][:4] == ((False, False), (False, False), (),
+                                            "under the minimum")
+    assert verdicts["framing"][:4] == ((False, False), (False, False), (), "not reached")
+    assert verdicts["resilience"][:4] == ((True, False), (True, False), ("skipped",), "skipped")
