@@ -16,10 +16,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 
+from tui.speech.resample import float_to_int16
 from tui.speech.voice.errors import OutputDeviceError
 from tui.speech.voice.gate import Speaking
 from tui.speech.voice.model import VOICE_RATE
@@ -29,12 +30,33 @@ from tui.speech.voice.outputs import (
     output_sounddevice,
     resolve_output_device,
 )
-from tui.speech.voice.synthesis import convert_rate, float_to_int16
+from tui.speech.voice.synthesis import convert_rate
 
 #: Frames handed to PortAudio per write: small enough that `stop()` cuts within ~40 ms.
 BLOCK_FRAMES = 1024
 #: How long the thread waits for more audio before closing the stream.
 IDLE_CLOSE_S = 0.3
+
+
+class OutputStream(Protocol):
+    """What the player uses of a `sounddevice.OutputStream` (sounddevice has no type hints)."""
+
+    latency: float
+
+    def start(self) -> None:
+        """Start the stream."""
+
+    def write(self, data: np.ndarray) -> bool:
+        """Write frames, blocking until there is room; True when an underflow happened."""
+
+    def stop(self) -> None:
+        """Stop once the buffered audio has played."""
+
+    def abort(self) -> None:
+        """Stop at once, dropping the buffered audio."""
+
+    def close(self) -> None:
+        """Release the device."""
 
 
 @dataclass(frozen=True)
@@ -168,8 +190,8 @@ class Player:
         """Open the stream, play `first` and whatever follows it closely, close the stream.
 
         Returns an item that arrived after a `stop()` cut this run (it starts the next run)."""
-        stream: Any = self._sd.OutputStream(samplerate=self.rate, channels=1, dtype="int16",
-                                            device=self.device.index)
+        stream: OutputStream = self._sd.OutputStream(
+            samplerate=self.rate, channels=1, dtype="int16", device=self.device.index)
         clock = self.gate.clock
         token = 0
         item: Queued | None = first
@@ -193,7 +215,7 @@ class Player:
                 self.gate.finish(token, clock())
         return item if item is not None and self._current(item) else None
 
-    def _write(self, stream: Any, item: Queued) -> None:
+    def _write(self, stream: OutputStream, item: Queued) -> None:
         for offset in range(0, len(item.pcm), BLOCK_FRAMES):
             if not self._current(item):
                 return
