@@ -28,8 +28,9 @@ from tests.speech.audio_fixtures import feed, finals_text, whisper_tiny_en
 from tests.speech.fake_output import FakeSoundDevice
 from tests.speech.voice_sentences import MAX_WER, SENTENCES, STAMPEDE, transcript, wer
 from tests.support import require_module
+from tui.speech.types import AudioBlock
 from tui.speech.voice.errors import OutputDeviceError, VoiceLoadError
-from tui.speech.voice.gate import Interval, Speaking
+from tui.speech.voice.gate import VOICE_GATED, Interval, Speaking, mute_heard_voice
 from tui.speech.voice.model import VOICE_RATE, load_model, shared_model
 from tui.speech.voice.outputs import OutputDevice, resolve_output_device
 from tui.speech.voice.playback import Player
@@ -113,6 +114,20 @@ def test_a_broken_or_missing_model_is_one_line(tmp_path: Path) -> None:
         load_model(tmp_path / "gone.onnx")
 
 
+def test_loading_and_speaking_never_touch_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import urllib.request
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the voice tried the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    model = load_model()
+    assert len(synthesize("Hello there.", model=model).samples) > 0
+
+
 def test_no_hibari_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "hibari", None)
     with pytest.raises(VoiceLoadError, match="needs hibari-tts: pip install hibari-tts"):
@@ -171,6 +186,24 @@ def test_gate_is_safe_across_threads() -> None:
     assert not errors
     assert len(gate.intervals()) == 256  # the newest are kept
     assert all(i.end - i.start == 0.5 for i in gate.intervals())
+
+
+def test_captured_blocks_heard_during_the_voice_become_silence() -> None:
+    gate = Speaking(clock=lambda: 0.0, tail=0.3)
+    gate.begin(10.0, 12.0)
+    data = np.full((800, 1), 1000, dtype=np.int16)  # 50 ms at 16 kHz
+
+    def block(arrival: float) -> AudioBlock:
+        return AudioBlock(data, 16_000, arrival, meta={"n": 1})
+
+    before, during, echo, after = (block(t) for t in (9.9, 11.0, 12.32, 12.5))
+    assert mute_heard_voice(before, gate) is before
+    assert mute_heard_voice(after, gate) is after
+    for heard in (during, echo):
+        muted = mute_heard_voice(heard, gate)
+        assert muted.data.shape == data.shape and not muted.data.any()
+        assert muted.meta == {"n": 1, VOICE_GATED: True} and muted.arrival == heard.arrival
+    assert data.all()  # the captured block itself is left alone
 
 
 # -- output devices -----------------------------------------------------------------------------
@@ -295,6 +328,24 @@ def test_interviewer_voice_reads_sentence_by_sentence(players: list[Player]) -> 
     assert len(sentences) == 2
     assert np.array_equal(sd.samples(), np.concatenate([s.int16() for s in sentences]))
     assert voice.speaking is voice.player.gate and len(voice.speaking.intervals()) == 1
+
+
+def test_stop_silences_the_interviewer_mid_text(players: list[Player]) -> None:
+    sd = FakeSoundDevice()  # paced: 4 s of speech takes 4 s to write
+    voice = InterviewerVoice(Player(sd=sd))
+    players.append(voice.player)
+    voice.say(STAMPEDE)
+    voice.say(TWO_SENTENCES)
+    time.sleep(0.5)
+    assert not voice.wait(timeout=0.1)
+    voice.stop()
+    assert voice.wait(timeout=2)
+    assert 0 < len(sd.samples()) < synthesize(STAMPEDE).duration * VOICE_RATE
+    voice.say("Next question.")
+    assert voice.wait(timeout=10)
+    assert np.array_equal(sd.samples()[-len(synthesize("Next question.").samples):],
+                          synthesize("Next question.").int16())
+    voice.close()
 
 
 def test_a_voice_that_cannot_load_is_reported_once(players: list[Player]) -> None:

@@ -15,7 +15,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from tui.speech.types import AudioBlock
 
 #: Seconds after the last sample during which the room (and the input buffer) still carry it.
 DEFAULT_TAIL_S = 0.3
@@ -100,3 +104,18 @@ class Speaking:
         """The intervals kept, oldest first (without the tail)."""
         with self._lock:
             return [interval for _, interval in self._intervals]
+
+
+#: Set in a muted block's `meta`: the interviewer was heard while it was captured.
+VOICE_GATED = "voice_gated"
+
+
+def mute_heard_voice(block: AudioBlock, gate: Speaking) -> AudioBlock:
+    """`block` as captured, or, when the interviewer was heard while it was captured (its span
+    is the `arrival` stamp less its duration), the same length of silence marked with
+    `meta[VOICE_GATED]`: the engine then hears nothing of the interviewer and audio times stay
+    aligned."""
+    duration = len(block.data) / block.rate
+    if not gate.overlaps(block.arrival - duration, block.arrival):
+        return block
+    return replace(block, data=np.zeros_like(block.data), meta={**block.meta, VOICE_GATED: True})

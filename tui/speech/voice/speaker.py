@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 from tui.speech.voice.errors import VoiceError
@@ -37,6 +38,9 @@ class InterviewerVoice:
         self._texts: queue.Queue[tuple[int, str] | None] = queue.Queue()
         self._generation = 0
         self._lock = threading.Lock()
+        self._unspoken = 0
+        """Texts queued or being synthesised."""
+        self._spoken = threading.Condition(self._lock)
         self._thread = threading.Thread(target=self._run, name="voice-synthesis", daemon=True)
         self._thread.start()
         if player.on_error is None:
@@ -51,6 +55,7 @@ class InterviewerVoice:
         """Queue `text` to be read after what is already queued (same text, same audio)."""
         if self.error is None and text.strip():
             with self._lock:
+                self._unspoken += 1
                 self._texts.put((self._generation, text))
 
     def stop(self) -> None:
@@ -60,16 +65,23 @@ class InterviewerVoice:
             try:
                 while True:
                     if self._texts.get_nowait() is None:
-                        self._texts.put(None)
+                        self._texts.put(None)  # keep close()'s end marker
                         break
+                    self._unspoken -= 1
             except queue.Empty:
                 pass
+            self._spoken.notify_all()
             self.player.stop()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Wait until everything queued has been synthesised and played (tests, `voice say`)."""
-        self._texts.join()
-        return self.player.wait(timeout)
+        """Wait until everything queued has been synthesised and played; False if `timeout`
+        seconds passed first."""
+        began = time.monotonic()
+        with self._spoken:
+            if not self._spoken.wait_for(lambda: self._unspoken == 0, timeout):
+                return False
+        left = None if timeout is None else max(0.0, timeout - (time.monotonic() - began))
+        return self.player.wait(left)
 
     def close(self) -> None:
         """Stop, end the synthesis thread and close the player."""
@@ -81,13 +93,14 @@ class InterviewerVoice:
     def _run(self) -> None:
         while True:
             item = self._texts.get()
+            if item is None:
+                return
             try:
-                if item is None:
-                    return
-                generation, text = item
-                self._speak(generation, text)
+                self._speak(*item)
             finally:
-                self._texts.task_done()
+                with self._lock:
+                    self._unspoken -= 1
+                    self._spoken.notify_all()
 
     def _speak(self, generation: int, text: str) -> None:
         if self.error is not None or generation != self._generation:
