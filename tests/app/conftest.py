@@ -78,10 +78,14 @@ async def wait_until(pilot, check: Callable[[], object], what: str = "the condit
 
 
 async def start_round(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Press ctrl+t on the start screen and wait for the practice screen."""
+    """Press ctrl+t on the start screen and wait for the practice screen, laid out."""
+    from tui.app.screens.practice import PracticeScreen
+
+    app = pilot.app
     await pilot.press("ctrl+t")
-    await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "PracticeScreen"
-                     and pilot.app.screen.is_mounted, "the practice screen")
+    await wait_until(pilot, lambda: isinstance(app.screen, PracticeScreen)
+                     and app.screen.is_mounted and app.screen.outline.size.width > 0,
+                     "the practice screen")
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.conftest import start_round
-from tui.app.commands import ActionsProvider
-from tui.app.keys import ACTIONS, keys_markdown
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
+from textual.geometry import Region
+from textual.widget import Widget
+
+from tests.app.conftest import start_round, wait_until
+from tui.app.keys import display_key, keys_markdown
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.practice import PracticeScreen
+from tui.app.screens.results import ResultsScreen
 from tui.app.screens.start import StartScreen
 from tui.app.screens.too_small import TooSmallScreen
 from tui.core.config.settings import load_settings
@@ -78,46 +83,75 @@ async def test_pick_layout_and_random_prompt_then_start(make_app) -> None:
         assert app.session.state.phases.running
 
 
+def shown_text(widget: Widget) -> str:
+    """The text a widget draws, line by line, as a person reads it on the screen."""
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, *widget.size)))
+
+
 async def test_help_lists_every_key(make_app) -> None:
+    """Each binding the app really has (the practice screen's, the outline's and the app's as
+    Textual resolves them, and those of the start and results screens) is on the help screen
+    as drawn: its key and what it does, on one line."""
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
+        bindings = [active.binding for active in app.active_bindings.values()]
+        bindings += [*app.BINDINGS, *StartScreen.BINDINGS, *ResultsScreen.BINDINGS]
         await pilot.press("f1")
-        assert isinstance(app.screen, HelpScreen)
-        from rich.console import Console
-
-        from tui.app.screens.help import help_table
-
-        console = Console(width=200, record=True)
-        console.print(help_table())
-        text = console.export_text()
-        for action in ACTIONS:
-            assert action.help in text, action.id
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        lines = shown_text(app.screen.query_one("#help-table")).splitlines()
+        # those a person is told about (Textual's own scrolling keys, which the outline turns
+        # into cursor keys, say nothing)
+        described = [b for b in bindings if isinstance(b, Binding) and b.tooltip]
+        assert len(described) >= 30
+        for binding in described:
+            key, what = display_key(binding.key), binding.tooltip
+            assert any(key in line and what[:30] in line for line in lines), (key, what)
         await pilot.press("escape")
         assert isinstance(app.screen, PracticeScreen)
+
+
+async def palette(pilot, query: str, expect: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Open the command palette, type `query` and return the commands it shows, once `expect`
+    is among them."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await pilot.press(*query)
+
+    def titles() -> list[str]:
+        found = app.screen.query_one(CommandList)
+        return [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+
+    await wait_until(pilot, lambda: any(expect in title for title in titles()),
+                     f"{expect!r} in the palette")
+    return titles()
 
 
 async def test_palette_offers_allowed_actions_and_phase_jumps(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
-        provider = ActionsProvider(app.screen)
-        titles = [title for title, _, _ in provider._commands()]
-        assert any(t.startswith("phase: next") for t in titles)
-        assert not any(t.startswith("phase: previous") for t in titles)  # on the first phase
-        assert "phase: jump to Deep dive" in titles
-        assert all(":" in t for t in titles)
-        jump = next(cb for t, _, cb in provider._commands() if t == "phase: jump to Deep dive")
-        await jump()
-        await pilot.pause()
-        assert app.session.state.current_phase_id == "deep_dive"
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"jump to Resil")
-        await pilot.pause(0.3)
+        titles = await palette(pilot, "phase", "phase: jump to Deep dive")
+        assert any("phase: next" in t for t in titles)
+        assert not any("phase: previous" in t for t in titles)  # on the first phase
+        await pilot.press("escape")
+        titles = await palette(pilot, "jump to Resil", "phase: jump to Resilience")
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.session.state.current_phase_id == "resilience"
+        await wait_until(pilot, lambda: app.session.state.current_phase_id == "resilience",
+                         "the jump to Resilience")
+
+
+async def test_palette_keeps_textuals_own_commands(make_app) -> None:
+    """Keys, Theme and Screenshot are still offered beside ours."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        for name in ("Keys", "Theme", "Screenshot"):
+            titles = await palette(pilot, name, name)
+            assert any(t.startswith(name) for t in titles), titles
+            await pilot.press("escape")
+        await palette(pilot, "paper/ink", "app: switch paper/ink theme")
 
 
 async def test_theme_toggle_is_remembered(make_app) -> None:

@@ -3,31 +3,33 @@ switches between the start, practice and results screens. Build it with `tui.app
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
 import shutil
-import signal
 import subprocess
-import sys
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
 from textual.filter import LineFilter
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.app import gc_pause
+from tui.app.captions_host import AUDIO_NAME, CaptionsHost
 from tui.app.commands import ActionsProvider
 from tui.app.contrast import ReadableDim
+from tui.app.exporting import Exporting
 from tui.app.keys import bindings
-from tui.app.options import AppOptions
+from tui.app.options import AppOptions, Plan
+from tui.app.quitting import Quitting
+from tui.app.replay_steering import ReplaySteering
+from tui.app.requests import (
+    ExportRequested,
+    NewRoundRequested,
+    ResumeRequested,
+    StartRoundRequested,
+)
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.start import StartScreen
 from tui.app.screens.too_small import TooSmallScreen, too_small
@@ -53,38 +55,19 @@ if TYPE_CHECKING:
 # when a round opens, not before the start screen's first frame.
 
 LIVE_TICK_S = 0.5
-#: After SIGTERM, SIGHUP or SIGINT the process ends within this many seconds, saved or not.
-EXIT_DEADLINE_S = 1.5
-AUDIO_NAME = "audio.wav"
+#: How often the header's microphone level is drawn while captions run.
+MIC_REPAINT_S = 0.15
 REPLAY_TICK_S = 0.1
-#: Caption states with no input level to show.
-CAPTIONS_SILENT = frozenset({CaptionsState.OFF, CaptionsState.ERROR, CaptionsState.STOPPED})
 
 
-@dataclass
-class Plan:
-    """What the factory resolved before the app starts."""
-
-    mode: str
-    layout: Layout | None = None
-    prompt: Prompt | None = None
-    log_path: Path | None = None
-    events: list[Event] | None = None
-
-
-class BoardlessApp(App[int]):
+class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
     """boardless: practise a spoken system-design round."""
 
     TITLE = "boardless"
     CSS_PATH = "app.tcss"
     BINDINGS = bindings("app") + bindings("replay")
-    COMMANDS = {ActionsProvider}
-
-    class CaptionsWaiting(Message):
-        """The caption feed has results queued (merged: one is enough)."""
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, BoardlessApp.CaptionsWaiting)
+    #: Textual's own commands (Keys, Theme, Screenshot, ...) and ours.
+    COMMANDS = App.COMMANDS | {ActionsProvider}
 
     def __init__(self, options: AppOptions, clock: Clock, settings: Settings, plan: Plan) -> None:
         super().__init__()
@@ -99,11 +82,8 @@ class BoardlessApp(App[int]):
         self.last_export: Path | None = None
         self.results_shown = False
         self._ticker: Timer | None = None
-        self._signalled = False
-        self._signal_exit_code: int | None = None
-        self._copy: Path | None = None
-        #: One line for the CLI to print after the app exits (what was saved where, or lost).
-        self.exit_message: str | None = None
+        self._mic_timer: Timer | None = None
+        self.exit_message = None
         self._readable_dim = ReadableDim()
         self.register_theme(PAPER)
         self.register_theme(INK)
@@ -126,7 +106,7 @@ class BoardlessApp(App[int]):
         return dict(PAPER.variables)
 
     # ---- start-up ---------------------------------------------------------------------------
-    def get_default_screen(self) -> Screen[object]:
+    def get_default_screen(self) -> Screen[Any]:
         """The start screen is the first screen itself (composed with the app, so the first
         frame is drawn once); resume and replay push their screen over a blank one."""
         plan = self.plan
@@ -152,34 +132,7 @@ class BoardlessApp(App[int]):
             self._open_replay(plan.events)
         self._check_size(self.size.width, self.size.height)
 
-    def _install_signal_handlers(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-                loop.add_signal_handler(sig, self._on_signal, sig)
-        except (NotImplementedError, RuntimeError, AttributeError, ValueError):
-            pass  # not on the main thread (tests) or no signals on this platform
-
-    def _on_signal(self, sig: signal.Signals) -> None:
-        """SIGTERM, SIGHUP (the terminal closed) or SIGINT: save and quit without asking, and
-        be gone within EXIT_DEADLINE_S whatever the terminal does."""
-        if sig == signal.SIGHUP:
-            _detach_from_dead_terminal()
-        if self._signalled:
-            return
-        self._signalled = True
-        watchdog = threading.Timer(EXIT_DEADLINE_S, self._exit_now)
-        watchdog.daemon = True
-        watchdog.start()
-        self.call_later(self._quit_on_signal)
-
-    def _exit_now(self) -> None:
-        """The watchdog: the app did not finish quitting in time (Textual's output thread can
-        block for good on a terminal that went away). Every event already reached the OS when
-        it was logged; end the process."""
-        os._exit(self._signal_exit_code if self._signal_exit_code is not None else 1)
-
-    def _show(self, screen: Screen[object]) -> None:
+    def _show(self, screen: Screen[Any]) -> None:
         """Replace the current screen (below the too-small notice, if it is up)."""
         if isinstance(self.screen, TooSmallScreen):
             self.pop_screen()
@@ -188,6 +141,19 @@ class BoardlessApp(App[int]):
         else:
             self.push_screen(screen)
         self.call_after_refresh(self._check_size, self.size.width, self.size.height)
+
+    # ---- what the screens ask ---------------------------------------------------------------
+    def on_start_round_requested(self, message: StartRoundRequested) -> None:
+        self.start_round(message.layout, message.prompt, message.engine)
+
+    def on_resume_requested(self, message: ResumeRequested) -> None:
+        self.resume_round(message.log_path)
+
+    def on_export_requested(self, _message: ExportRequested) -> None:
+        self.export_markdown()
+
+    async def on_new_round_requested(self, _message: NewRoundRequested) -> None:
+        await self.new_round()
 
     # ---- sessions ---------------------------------------------------------------------------
     def start_round(self, layout: Layout, prompt: Prompt, engine: str | None = None) -> None:
@@ -240,6 +206,7 @@ class BoardlessApp(App[int]):
         self._show(PracticeScreen(session))
         self._start_feed()
         self._ticker = self.set_interval(LIVE_TICK_S, self.tick)
+        self._mic_timer = self.set_interval(MIC_REPAINT_S, self._show_level)
 
     def _open_replay(self, events: list[Event]) -> None:
         from tui.app.replay import Replayer
@@ -328,99 +295,7 @@ class BoardlessApp(App[int]):
                 session.emit_all(tracker.end("time"))  # type: ignore[arg-type]
             session.checkpoint()  # an idle round's clock reaches the log once a second
         if isinstance(self.screen, PracticeScreen):
-            self.screen.refresh_view()
-
-    def toggle_replay_pause(self) -> None:
-        if self.replayer is not None:
-            self.replayer.toggle_pause()
-
-    # ---- replay steering (keys of the "replay" scope) ----------------------------------------
-    def _replaying(self) -> bool:
-        from tui.app.screens.practice import PracticeScreen
-
-        return (self.replayer is not None and not self.results_shown
-                and isinstance(self.screen, PracticeScreen))
-
-    async def action_replay_seek(self, seconds: float) -> None:
-        if self.replayer is not None:
-            await self._seek(self.replayer.now() + seconds)
-
-    async def action_replay_flag(self, direction: int) -> None:
-        if self.replayer is None:
-            return
-        t = self.replayer.next_flag() if direction > 0 else self.replayer.previous_flag()
-        if t is None:
-            self.notify("No later flag." if direction > 0 else "No earlier flag.", timeout=2)
-            return
-        await self._seek(t)
-
-    def action_replay_speed(self, direction: int) -> None:
-        from tui.app.replay import speed_label
-        from tui.app.screens.practice import PracticeScreen
-
-        if self.replayer is None:
-            return
-        speed = self.replayer.step_speed(direction)
-        if isinstance(self.screen, PracticeScreen):
-            self.screen.mode_label = speed_label(speed)
-            self.screen.refresh_view()
-
-    async def _seek(self, t: float) -> None:
-        """Show the round at session time `t`. Going back, the state is folded again from
-        the log's events before `t` on a new screen; then the events at `t` (a flag) and,
-        going forward, those on the way are applied as the timer would."""
-        assert self.replayer is not None
-        if self.replayer.seek(t):
-            # No tick until the new screen listens: it must see the events at `t` (a flag).
-            if self._ticker is not None:
-                self._ticker.pause()
-            try:
-                await self.switch_screen(self._replay_screen(self.replayer.state_before()))
-            finally:
-                if self._ticker is not None:
-                    self._ticker.resume()
-        self.tick()
-
-    def mic_level(self) -> float | None:
-        """The input level for the header, or None when captions are off."""
-        if self.feed is None or self.session is None:
-            return None
-        if self.session.state.captions_state in CAPTIONS_SILENT:
-            return None
-        return self.feed.level
-
-    # ---- captions ---------------------------------------------------------------------------
-    def _start_feed(self) -> None:
-        assert self.options.speech is not None and self.session is not None
-        record_to = None
-        if self.settings.record_audio and self.session.directory is not None:
-            record_to = self.session.directory / AUDIO_NAME
-        from tui.app.captions import CaptionFeed
-
-        self.feed = CaptionFeed(self.options.speech, self.settings,
-                                wake=lambda: self.post_message(self.CaptionsWaiting()),
-                                record_to=record_to)
-        self._run_feed(self.feed)
-
-    @work(thread=True, exclusive=True, group="captions")
-    def _run_feed(self, feed: CaptionFeed) -> None:
-        feed.start()
-
-    def on_boardless_app_captions_waiting(self, _message: CaptionsWaiting) -> None:
-        self._drain()
-
-    def _drain(self) -> None:
-        if self.feed is not None and self.session is not None and not self.session.state.closed:
-            self.session.emit_all(self.feed.drain())
-
-    async def stop_captions(self) -> None:
-        """Stop the pipeline off the UI thread, then log the words it flushed."""
-        feed = self.feed
-        if feed is None:
-            return
-        await asyncio.to_thread(feed.stop)
-        self._drain()
-        self.feed = None
+            self.screen.now = session.now()  # the screen repaints its clocks
 
     # ---- results, export, quit --------------------------------------------------------------
     def show_results(self) -> None:
@@ -431,37 +306,6 @@ class BoardlessApp(App[int]):
 
         self._show(ResultsScreen(self.session, self.log_path, replay=self.replayer is not None))
         self.run_worker(self.stop_captions(), group="captions-stop")
-
-    def export_markdown(self) -> None:
-        """Export beside the log in a worker; the path is shown when done."""
-        if self.log_path is None:
-            self.notify("This session has no log to export.", severity="warning")
-            return
-        if self.session is not None and self.session.writer is not None:
-            self.session.writer.sync()
-        self._export(self.log_path)
-
-    @work(thread=True, exclusive=True, group="export")
-    def _export(self, log_path: Path) -> None:
-        try:
-            from tui.core.debrief.export import (
-                export_session,  # coach replay and report: when needed
-            )
-
-            path = export_session(log_path)
-        except (BoardlessError, OSError) as error:
-            self.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
-            return
-        self.call_from_thread(self._exported, path)
-
-    def _exported(self, path: Path) -> None:
-        self.last_export = path
-        self.notify(str(path), title="Exported Markdown", timeout=8)
-        from tui.app.screens.results import ResultsScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, ResultsScreen):
-                screen.show_export(path)
 
     async def new_round(self) -> None:
         """Close this session and open the start screen for another round, with the same layout
@@ -478,9 +322,10 @@ class BoardlessApp(App[int]):
             where = f"it is saved in {copy}" if copy else f"nor could it be saved in {problem}"
             self.notify(f"{self._write_problem()}; {where}.", title="Disk", severity="error",
                         timeout=30)
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
+        for timer in (self._ticker, self._mic_timer):
+            if timer is not None:
+                timer.stop()
+        self._ticker = self._mic_timer = None
         self.session = self.feed = self.replayer = None
         self.log_path = self.last_export = None
         self.results_shown = False
@@ -499,119 +344,6 @@ class BoardlessApp(App[int]):
         await self.stop_captions()
         if self.session is not None and self.replayer is None:
             self.session.close(reason)
-
-    async def action_quit(self) -> None:
-        """Save and quit; if the disk would not take every event, ask first (UnsavedScreen)."""
-        from tui.app.screens.unsaved import UnsavedScreen
-
-        if isinstance(self.screen, UnsavedScreen):
-            return  # already asking
-        await self.save()
-        if self._waiting():
-            self._ask_unsaved()
-            return
-        self.exit(0)
-
-    async def _quit_on_signal(self) -> None:
-        """Save and quit for a signal: nobody may be there to answer, so events the log would
-        not take go to a copy in a fallback directory; exit code 1 if even that fails."""
-        await self.save()
-        code, message = 0, None
-        if self._waiting():
-            copy, problem = self._save_copy()
-            if copy is not None:
-                message = f"boardless: {self._write_problem()}; the round is saved in {copy}"
-            else:
-                code = 1
-                message = (f"boardless: {self._write_problem()}, nor in {problem}; "
-                           f"{self._waiting()} events lost")
-        self._signal_exit_code = code
-        self._exit_saying(code, message)
-
-    # ---- events the disk would not take -----------------------------------------------------
-    def _waiting(self) -> int:
-        """Events of the live session still waiting to be written (a disk fault)."""
-        session = self.session
-        if session is None or session.writer is None or self.replayer is not None:
-            return 0
-        return session.writer.pending
-
-    def _write_problem(self) -> str:
-        assert self.session is not None and self.session.writer is not None
-        writer = self.session.writer
-        error = writer.error or f"cannot write {writer.path}"
-        return f"{writer.pending} events not written ({error.removesuffix('; retrying')})"
-
-    def _save_copy(self) -> tuple[Path | None, str]:
-        """Save the whole round in the first fallback directory that takes it: (the log's
-        path, "") or (None, what failed)."""
-        from tui.core.config.locations import unsaved_dirs
-
-        assert self.session is not None and self.session.writer is not None
-        writer = self.session.writer
-        problem = ""
-        for root in unsaved_dirs():
-            try:
-                return writer.save_copy(root / writer.path.parent.name), ""
-            except OSError as error:
-                problem = f"{root} ({error.strerror or error})"
-        return None, problem
-
-    def _ask_unsaved(self) -> None:
-        """Save a copy of the round elsewhere at once (nothing is lost if the terminal goes
-        now), then ask: retry the real log, quit keeping the copy, or discard."""
-        from tui.app.screens.unsaved import UnsavedScreen
-        from tui.core.config.locations import unsaved_dirs
-
-        assert self.session is not None and self.session.writer is not None
-        self._copy, problem = self._save_copy()
-        where = unsaved_dirs()[0] / self.session.writer.path.parent.name
-        if self._copy is not None:
-            saved = f"The whole round is saved in {self._copy}."
-        else:
-            saved = f"It could not be saved in {problem} either."
-        message = (f"Quit: {self._write_problem()}.\n{saved}\n"
-                   "Retry writing the log, quit keeping the copy, or discard what is unsaved?")
-        self.push_screen(UnsavedScreen(message, self._copy is not None, str(where)),
-                         self._unsaved_chosen)
-
-    def _unsaved_chosen(self, choice: str | None) -> None:
-        assert self.session is not None and self.session.writer is not None
-        writer = self.session.writer
-        if choice == "retry":
-            writer.close()  # writes what waits, fsyncs, closes again
-            if writer.pending == 0:
-                self._drop_copy()
-                self.exit(0)
-            else:
-                self._ask_unsaved()
-        elif choice == "keep" and self._copy is not None:
-            self._exit_saying(
-                0, f"boardless: {self._write_problem()}; the round is saved in {self._copy}")
-        elif choice == "keep":
-            self._ask_unsaved()  # tries the copy again
-        else:
-            lost = writer.pending
-            self._drop_copy()
-            self._exit_saying(
-                1, f"boardless: discarded {lost} events that could not be written to {writer.path}")
-
-    def _exit_saying(self, code: int, message: str | None) -> None:
-        """Exit with `code`; the CLI prints `message` as one line once the screen is restored."""
-        self.exit_message = message
-        self.exit(code)
-
-    def _drop_copy(self) -> None:
-        """Remove the fallback copy (the real log has everything, or the person discarded)."""
-        if self._copy is not None:
-            with contextlib.suppress(OSError):
-                self._copy.unlink()
-                self._copy.parent.rmdir()
-            self._copy = None
-
-    async def action_help_quit(self) -> None:
-        """Ctrl+C (a key in raw mode, not SIGINT) saves and quits like ctrl+q."""
-        await self.action_quit()
 
     # ---- app-wide actions -------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -658,24 +390,3 @@ class BoardlessApp(App[int]):
             self.pop_screen()
 
 
-def _detach_from_dead_terminal() -> None:
-    """After a hangup whose terminal is really gone, send what the app still draws to
-    /dev/null: Textual's output thread dies on the first failed write and its queue then
-    blocks the exit. A SIGHUP sent with the terminal still there changes nothing."""
-    try:
-        import termios
-
-        termios.tcgetattr(sys.__stderr__.fileno())  # type: ignore[union-attr]
-        return  # still a working terminal
-    except (ImportError, AttributeError, ValueError):
-        return
-    except (OSError, termios.error):
-        pass
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-    except OSError:
-        return
-    for fd in (1, 2):
-        with contextlib.suppress(OSError):
-            os.dup2(null, fd)
-    os.close(null)

@@ -1,5 +1,8 @@
-"""The command palette: every action the current screen allows, titled "group: verb", plus
-"phase: jump to ..." for each phase."""
+"""Our commands in the palette, beside Textual's own (Keys, Theme, Screenshot, ...): every action
+the current screen allows, titled "group: verb", plus "phase: jump to ..." for each phase.
+
+Titles are `Content` built from plain text, so a layout's phase title is never read as markup.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ from collections.abc import Callable, Iterator
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.dom import DOMNode
-from textual.markup import escape
+from textual.fuzzy import Matcher
 
 from tui.app.keys import KeyAction, in_scope
 from tui.core.text.durations import format_minutes
@@ -21,7 +25,8 @@ SCREEN_SCOPES = {"StartScreen": "start", "PracticeScreen": "practice",
 class ActionsProvider(Provider):
     """Offers only the actions `check_action` allows right now."""
 
-    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+    def commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """(title, help, callback) of every command offered on the current screen."""
         screen = self.screen
         scope = SCREEN_SCOPES.get(type(screen).__name__)
         targets: list[tuple[KeyAction, DOMNode]] = []
@@ -38,24 +43,43 @@ class ActionsProvider(Provider):
                 continue
             seen.add((action.title, id(node)))
             title = f"{action.title}  [{action.key_display}]"
-            yield title, action.help, partial(node.run_action, action.action)
-        if scope == "practice" and screen.check_action("jump_phase", ()) is not False:
-            tracker = screen.session.state.phases  # type: ignore[attr-defined]
-            for phase in tracker.layout.phases:
-                if tracker.is_current(phase.id):
-                    continue
-                window = f"{format_minutes(phase.min_s)}-{format_minutes(phase.max_s)}"
-                title = escape(visible_line(phase.title))  # the palette reads markup
-                yield (f"phase: jump to {title}", f"Enter this phase now ({window}).",
-                       partial(screen.run_action, f"jump_phase({phase.id!r})"))
+            yield title, action.help, partial(self.app.run_action, action.action, node)
+        if scope == "practice":
+            yield from self._phase_jumps()
+
+    def _phase_jumps(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        from tui.app.screens.practice import PracticeScreen  # loaded with the practice screen
+
+        screen = self.screen
+        if not isinstance(screen, PracticeScreen) or screen.check_action("jump_phase", ()) is False:
+            return
+        tracker = screen.session.state.phases
+        for phase in tracker.layout.phases:
+            if tracker.is_current(phase.id):
+                continue
+            window = f"{format_minutes(phase.min_s)}-{format_minutes(phase.max_s)}"
+            yield (f"phase: jump to {visible_line(phase.title)}",
+                   f"Enter this phase now ({window}).",
+                   partial(self.app.run_action, f"jump_phase({phase.id!r})", screen))
 
     async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
+        for title, help_text, callback in self.commands():
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
+        for title, help_text, callback in self.commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, highlight(matcher, title), callback, text=title, help=help_text)
+
+
+def highlight(matcher: Matcher, title: str) -> Content:
+    """`title` as plain text with the letters the query matched highlighted (Textual's own
+    `Matcher.highlight` would read the title as markup)."""
+    content = Content(title)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    for offset in offsets:
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ SCOPE_TITLES = {
 }
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     """The bindings of one scope, for a BINDINGS class attribute."""
     return [action.binding() for action in ACTIONS if action.scope == scope]
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.core.config.layouts import Layout
+    from tui.core.config.prompts import Prompt
+    from tui.core.session.events import Event
 
 
 @dataclass
@@ -41,3 +47,14 @@ class AppOptions:
     def __post_init__(self) -> None:
         if self.speech is None:
             self.speech = SpeechOptions()
+
+
+@dataclass
+class Plan:
+    """What the factory resolved before the app starts."""
+
+    mode: str
+    layout: Layout | None = None
+    prompt: Prompt | None = None
+    log_path: Path | None = None
+    events: list[Event] | None = None

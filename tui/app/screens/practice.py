@@ -6,58 +6,93 @@ caption feed and the clock. In replay the same screen is read-only.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.app.keys import bindings
+from tui.app.requests import ExportRequested, ReplayPauseRequested
 from tui.app.screens.confirm import ConfirmScreen
+from tui.app.session_messages import (
+    CaptionsChanged,
+    ChecklistTicked,
+    FlagRaised,
+    OutlineChanged,
+    PhasesChanged,
+    ProbesChanged,
+    message_for,
+)
 from tui.app.widgets.caption_strip import CaptionStrip, ProbeBanner, cue_pattern
 from tui.app.widgets.flag_banner import FLASH_SECONDS, FlagBanner
 from tui.app.widgets.header import SessionHeader
 from tui.app.widgets.outline_view import OutlineView
 from tui.app.widgets.phase_bar import PhaseBar
 from tui.app.widgets.side_panel import SidePanel
-from tui.core.session.events import CaptionsState, Event
+from tui.core.session.events import CaptionsState, Event, NewEvent
 from tui.core.session.session import Session
 from tui.core.session.state import Flag
 
-MIC_REPAINT_S = 0.15
 LIVE_ONLY = {"next_phase", "previous_phase", "jump_phase", "pin_caption", "end_round"}
-ALL_PARTS = frozenset({"header", "bar", "side", "probe", "flag", "strip"})
-EVENT_PARTS = {
-    "caption": frozenset({"strip"}),
-    "captions_status": frozenset({"strip", "header"}),
-    "flag_raised": frozenset({"flag", "side"}),
-    "checklist_ticked": frozenset({"side"}),
-    "probe_asked": frozenset({"probe"}),
-    "probe_closed": frozenset({"probe"}),
-}
-PHASE_EVENTS = {"phase_entered", "timer_started", "timer_paused", "round_ended",
-                "session_resumed"}
+
+_Screen = TypeVar("_Screen", bound="PracticeScreen")
+_Args = ParamSpec("_Args")
+
+
+def while_shown(method: Callable[Concatenate[_Screen, _Args], None],
+                ) -> Callable[Concatenate[_Screen, _Args], None]:
+    """Paint only while the screen is composed: not before its first mount, and not while it is
+    being taken down (its widgets already gone, as the app exits)."""
+
+    @functools.wraps(method)
+    def paint(self: _Screen, *args: _Args.args, **kwargs: _Args.kwargs) -> None:
+        if self._ready:
+            with contextlib.suppress(NoMatches):
+                method(self, *args, **kwargs)
+
+    return paint
 
 
 class PracticeScreen(Screen[None]):
-    """One round, live or replayed."""
+    """One round, live or replayed.
+
+    Session events arrive as messages (`tui.app.session_messages`), each repainting what it
+    changed; the clock (`now`, set by the app's timer), the mode label, the microphone level and
+    the revealed questions are reactives whose watchers repaint what shows them."""
 
     CSS_PATH = "../practice.tcss"  # loaded when the screen is first shown
 
     BINDINGS = bindings("practice")
 
+    now: reactive[float] = reactive(0.0, init=False)
+    """Session time shown (set by the app's timer): clocks, countdowns, the flag banner."""
+    mode_label: reactive[str] = reactive("", init=False)
+    """Replay's "replay ×4" in the header, or "" for a live round."""
+    mic_level: reactive[float | None] = reactive(None, init=False)
+    """The input level (set by the app a few times a second), None when captions are off."""
+    reveal: reactive[bool] = reactive(False, init=False)
+    """The prompt's clarifying questions are shown in the side panel."""
+
     def __init__(self, session: Session, read_only: bool = False, mode_label: str = "") -> None:
         super().__init__()
         self.session = session
         self.read_only = read_only
-        self.mode_label = mode_label
-        self.reveal = False
+        self.set_reactive(PracticeScreen.mode_label, mode_label)
+        self.set_reactive(PracticeScreen.now, session.now())
         self.flashes: list[tuple[Flag, float]] = []
         """Flags in the banner, each with the session time it leaves at."""
         self._pattern = cue_pattern(session.state.phases.current_phase)
         self._pattern_phase = session.state.current_phase_id
-        self._ready = False
         self._keys: tuple[object, ...] = ()
+        self._ready = False
+        """Composed and mounted: until then there is nothing to paint (and no outline)."""
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -75,40 +110,114 @@ class PracticeScreen(Screen[None]):
         return self.query_one(OutlineView)
 
     def on_mount(self) -> None:
-        self.session.listeners.append(self.on_session_event)
+        self.session.listeners.append(self._session_event)
         self._ready = True
         self.outline.rebuild()
         self.outline.focus()
-        self.refresh_view()
-        if not self.read_only:
-            self.set_interval(MIC_REPAINT_S, self._repaint_mic)
+        self._repaint_all()
+        # the flags list is coloured in code, from the theme: drawn again once the new theme's
+        # colours are in place
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.watch_reveal())
 
     def on_unmount(self) -> None:
-        if self.on_session_event in self.session.listeners:
-            self.session.listeners.remove(self.on_session_event)
+        if self._session_event in self.session.listeners:
+            self.session.listeners.remove(self._session_event)
 
-    # ---- state -> widgets -------------------------------------------------------------------
-    def on_session_event(self, event: Event) -> None:
-        """Called synchronously for every event applied to the session."""
-        kind = event.type
-        if not self._ready:
-            return
-        if kind.startswith("note_") or kind.startswith("outline_"):
-            try:
-                if self.read_only and kind == "note_added":
-                    self.outline.cursor_id = event["id"]  # replay follows the newest note
-                self.outline.rebuild()
-            except NoMatches:
-                return
-        elif kind == "flag_raised":
-            # each shown for FLASH_SECONDS of session time (so the banner outlasts a pause)
-            self.flashes.append((self.session.state.flags[-1],
-                                 self.session.now() + FLASH_SECONDS))
-        parts = ALL_PARTS if kind in PHASE_EVENTS else EVENT_PARTS.get(kind)
-        if parts:
-            self.refresh_view(parts)
-        if kind in PHASE_EVENTS or kind == "caption":
-            self._refresh_keys()
+    # ---- session -> messages ----------------------------------------------------------------
+    def _session_event(self, event: Event) -> None:
+        """The session's listener (called inside the fold): only posts what changed."""
+        state = self.session.state
+        # each flag is shown for FLASH_SECONDS of session time (so it outlasts a pause)
+        message = message_for(event, state.flags, self.session.now() + FLASH_SECONDS)
+        if message is not None:
+            self.post_message(message)
+
+    @while_shown
+    def on_outline_changed(self, message: OutlineChanged) -> None:
+        outline = self.outline
+        if self.read_only and message.added is not None:
+            outline.cursor_id = message.added  # replay follows the newest note
+        outline.outline_changed(message.seq)
+
+    @while_shown
+    def on_captions_changed(self, _message: CaptionsChanged) -> None:
+        self._repaint_strip()
+        self._repaint_header()
+        self._refresh_keys()
+
+    @while_shown
+    def on_phases_changed(self, _message: PhasesChanged) -> None:
+        self._repaint_all()
+
+    @while_shown
+    def on_flag_raised(self, message: FlagRaised) -> None:
+        self.flashes.append((message.flag, message.until))
+        self._repaint_flags()
+        self._repaint_side()
+
+    @while_shown
+    def on_checklist_ticked(self, _message: ChecklistTicked) -> None:
+        self._repaint_side()
+
+    @while_shown
+    def on_probes_changed(self, _message: ProbesChanged) -> None:
+        self._repaint_probe()
+
+    # ---- reactives -> widgets ---------------------------------------------------------------
+    @while_shown
+    def watch_now(self) -> None:
+        self._repaint_header()
+        self.query_one(PhaseBar).show(self.now)
+        self._repaint_probe()
+        self._repaint_flags()
+
+    @while_shown
+    def watch_mode_label(self) -> None:
+        self._repaint_header()
+
+    @while_shown
+    def watch_mic_level(self, level: float | None) -> None:
+        self.query_one(SessionHeader).show_level(level)
+
+    @while_shown
+    def watch_reveal(self) -> None:
+        self._repaint_side()
+
+    # ---- painting ---------------------------------------------------------------------------
+    def _repaint_all(self) -> None:
+        """Everything, from the state: a phase change moves every part of the screen."""
+        self._repaint_header()
+        self.query_one(PhaseBar).show(self.session.now())
+        self._repaint_side()
+        self._repaint_probe()
+        self._repaint_flags()
+        self._repaint_strip()
+        self._refresh_keys()
+
+    def _repaint_header(self) -> None:
+        self.query_one(SessionHeader).show(self.session.state, self.session.now(),
+                                           self.mode_label or self._engine_label(),
+                                           self.mic_level)
+
+    def _repaint_side(self) -> None:
+        self.query_one(SidePanel).show(self.session.state, self.reveal)
+
+    def _repaint_probe(self) -> None:
+        self.query_one(ProbeBanner).show(self.session.state, self.session.now())
+
+    def _repaint_flags(self) -> None:
+        now, state = self.session.now(), self.session.state
+        self.flashes = [(flag, until) for flag, until in self.flashes if now < until]
+        self.query_one(FlagBanner).show(
+            [(flag, state.round_time(flag.t)) for flag, _until in self.flashes])
+
+    def _repaint_strip(self) -> None:
+        state = self.session.state
+        if self._pattern_phase != state.current_phase_id:
+            self._pattern_phase = state.current_phase_id
+            self._pattern = cue_pattern(state.phases.current_phase)
+        strip = self.query_one(CaptionStrip)
+        strip.show(state, max(1, strip.content_region.height or 3), self._pattern)
 
     def _refresh_keys(self) -> None:
         """Redraw the footer when what the keys can do changes (Pin once there is a caption;
@@ -119,55 +228,11 @@ class PracticeScreen(Screen[None]):
             self._keys = keys
             self.refresh_bindings()
 
-    def refresh_view(self, parts: frozenset[str] | None = None) -> None:
-        """Repaint what depends on time or on the state: everything (at least 1x/s) or, for a
-        single event, only the parts it changes (captions stream without relayouts)."""
-        if not self._ready:
-            return
-        try:
-            self._repaint(parts or ALL_PARTS)
-        except NoMatches:
-            pass  # the screen is being taken down (the app is exiting)
-
-    def _repaint(self, parts: frozenset[str]) -> None:
-        state = self.session.state
-        now = self.session.now()
-        if self._pattern_phase != state.current_phase_id:
-            self._pattern_phase = state.current_phase_id
-            self._pattern = cue_pattern(state.phases.current_phase)
-        self.flashes = [(flag, until) for flag, until in self.flashes if now < until]
-        if "header" in parts:
-            self.query_one(SessionHeader).show(state, now, self.mode_label or
-                                               self._engine_label(),
-                                               self.app.mic_level())  # type: ignore[attr-defined]
-        if "bar" in parts:
-            self.query_one(PhaseBar).show(now)
-        if "side" in parts:
-            self.query_one(SidePanel).show(state, self.reveal)
-        if "probe" in parts:
-            self.query_one(ProbeBanner).show(state, now)
-        if "flag" in parts:
-            self.query_one(FlagBanner).show(
-                [(flag, state.round_time(flag.t)) for flag, _until in self.flashes])
-        if "strip" in parts:
-            strip = self.query_one(CaptionStrip)
-            strip.show(state, max(1, strip.content_region.height or 3), self._pattern)
-
+    @while_shown
     def save_typing(self) -> None:
         """Log the note being typed (it stays open), so nothing on screen is lost."""
-        if self._ready and not self.read_only:
-            try:
-                self.outline.save_typing()
-            except NoMatches:
-                pass  # the screen is being taken down
-
-    def _repaint_mic(self) -> None:
-        level = self.app.mic_level()  # type: ignore[attr-defined]
-        if level is not None:
-            try:
-                self.query_one(SessionHeader).show_level(level)
-            except NoMatches:
-                pass
+        if not self.read_only:
+            self.outline.save_typing()
 
     def _engine_label(self) -> str:
         state = self.session.state
@@ -193,16 +258,14 @@ class PracticeScreen(Screen[None]):
             return None  # shown, but dimmed: nothing to pin yet
         return True
 
-    def _phase_command(self, events: list[tuple[str, dict[str, object]]]) -> None:
+    def _phase_command(self, events: list[NewEvent]) -> None:
         self.outline.commit(keep_empty_new=True)
         if events:
-            self.session.emit_all(events)  # type: ignore[arg-type]
-        self.refresh_view()
+            self.session.emit_all(events)
 
     def action_toggle_timer(self) -> None:
         if self.read_only:
-            self.app.toggle_replay_pause()  # type: ignore[attr-defined]
-            self.refresh_view()
+            self.post_message(ReplayPauseRequested())
             return
         self._phase_command(self.session.state.phases.toggle())
 
@@ -225,7 +288,7 @@ class PracticeScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.outline.commit()
-        self.app.export_markdown()  # type: ignore[attr-defined]
+        self.post_message(ExportRequested())
 
     def action_flags(self) -> None:
         self.outline.commit()
@@ -233,7 +296,6 @@ class PracticeScreen(Screen[None]):
 
     def action_reveal(self) -> None:
         self.reveal = not self.reveal
-        self.refresh_view()
 
     def action_end_round(self) -> None:
         def confirmed(yes: bool | None) -> None:

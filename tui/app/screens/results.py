@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
 from tui.app.keys import bindings
+from tui.app.requests import ExportRequested, NewRoundRequested
 from tui.app.timeline_text import timeline_text
 from tui.core.debrief.export import render_markdown
 from tui.core.debrief.report import build_report, report_markdown
@@ -112,7 +113,7 @@ class ResultsScreen(Screen[None]):
         box.add_class("-done")
 
     def action_export(self) -> None:
-        self.app.export_markdown()  # type: ignore[attr-defined]
+        self.post_message(ExportRequested())
 
-    async def action_new_round(self) -> None:
-        await self.app.new_round()  # type: ignore[attr-defined]
+    def action_new_round(self) -> None:
+        self.post_message(NewRoundRequested())

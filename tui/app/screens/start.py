@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from tui.app.keys import bindings
 from tui.app.options import SpeechOptions
+from tui.app.requests import ResumeRequested, StartRoundRequested
 from tui.core.config.layouts import Layout, list_layouts
 from tui.core.config.prompts import Prompt, load_prompt_bank
 from tui.core.config.settings import Settings
@@ -56,13 +57,13 @@ class StartScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="start-title"):
-            yield Static("[b]boardless[/b] · practise a spoken design round")
+            yield Static(Text.assemble(("boardless", "bold"), " · practise a spoken design round"))
             yield Static("checking engine…", id="engine-short")
         with Horizontal(id="start-main"):
             with Vertical(id="start-left"):
                 yield Label("Layout", classes="start-label")
-                yield OptionList(*[Option(Text(visible_line(l.title)), id=l.id)
-                                   for l in self.layouts], id="layouts")
+                yield OptionList(*[Option(Text(visible_line(lay.title)), id=lay.id)
+                                   for lay in self.layouts], id="layouts")
                 yield Label("Prompt  (ctrl+o: random)", classes="start-label")
                 yield OptionList(*[Option(Text(visible_line(p.title)), id=p.id)
                                    for p in self.prompts], id="prompts")
@@ -82,7 +83,7 @@ class StartScreen(Screen[None]):
         self.query_one("#resume").display = False
         self.query_one("#damaged-view").display = False
         layouts = self.query_one("#layouts", OptionList)
-        layouts.highlighted = [l.id for l in self.layouts].index(self.chosen_layout.id)
+        layouts.highlighted = [lay.id for lay in self.layouts].index(self.chosen_layout.id)
         prompts = self.query_one("#prompts", OptionList)
         prompts.highlighted = [p.id for p in self.prompts].index(self.chosen_prompt.id)
         prompts.focus()
@@ -170,7 +171,7 @@ class StartScreen(Screen[None]):
     # ---- choice -----------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#layouts")
     def _layout_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.chosen_layout = next(l for l in self.layouts if l.id == event.option.id)
+        self.chosen_layout = next(lay for lay in self.layouts if lay.id == event.option.id)
         self.show_choice()
 
     @on(OptionList.OptionHighlighted, "#prompts")
@@ -227,11 +228,12 @@ class StartScreen(Screen[None]):
             self.action_resume()
 
     def action_start(self) -> None:
-        self.app.start_round(self.chosen_layout, self.chosen_prompt, self.engine_name)  # type: ignore[attr-defined]
+        self.post_message(StartRoundRequested(self.chosen_layout, self.chosen_prompt,
+                                              self.engine_name))
 
     def action_resume(self) -> None:
         if self.unfinished is not None:
-            self.app.resume_round(self.unfinished.path / "events.jsonl")  # type: ignore[attr-defined]
+            self.post_message(ResumeRequested(self.unfinished.path / "events.jsonl"))
 
     def action_random_prompt(self) -> None:
         choices = [p for p in self.prompts if p.id != self.chosen_prompt.id and p.clarifying]

@@ -18,9 +18,8 @@ class TooSmallScreen(Screen[None]):
     """A clear "make the terminal larger" message that follows resizes."""
 
     def compose(self) -> ComposeResult:
-        with Middle():
-            with Center():
-                yield Static("", id="too-small-message")
+        with Middle(), Center():
+            yield Static("", id="too-small-message")
 
     def on_mount(self) -> None:
         self.show_size(self.app.size.width, self.app.size.height)

@@ -1,13 +1,15 @@
 """The outline pane: a notebook page drawn line by line (Line API), edited in place.
 
 Only the visible rows are rendered, so 2,000 notes cost one tree walk per change and nothing per
-keystroke. Every change goes to `session.emit`; the screen calls `rebuild()` when outline events
-arrive (also in replay, where the pane is read-only).
+keystroke. Every change goes to `session.emit` and is shown at once; changes made elsewhere (undo
+from the palette, replay, where the pane is read-only) reach it as `outline_changed` from the
+screen's OutlineChanged message. Folding in replay is the view's own: the state is never touched.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -19,24 +21,13 @@ from textual.strip import Strip
 
 from tui.app.keys import bindings, key_map
 from tui.app.widgets.draft import Draft, draft_row, indent_draft, outdent_draft
+from tui.app.widgets.outline_typing import OutlineTyping, Typing
 from tui.app.widgets.paper import MARGIN, PaperLines, hint_lines
 from tui.app.widgets.roles import role_word
 from tui.app.widgets.text_edit import LineEdit
-from tui.core.round.markers import marker_for, parse_markers
+from tui.core.round.markers import parse_markers
 from tui.core.round.outline import Note
 from tui.core.session.session import Session
-
-
-@dataclass
-class Typing:
-    """What the open edit has already saved to the log (it saves while typing)."""
-
-    note_id: str | None = None
-    """The note this edit has logged text to; later saves of it merge into one undo step."""
-    born: bool = False
-    """The note was added by this edit (so emptying it removes it)."""
-    after: str | None = None
-    """The note a born note was typed after (where the cursor goes if it is removed)."""
 
 
 @dataclass
@@ -47,7 +38,7 @@ class Row:
     depth: int
 
 
-class OutlineView(PaperLines, ScrollView, can_focus=True):
+class OutlineView(OutlineTyping, PaperLines, ScrollView, can_focus=True):
     """The paper-style outline."""
 
     BINDINGS = [
@@ -82,21 +73,41 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
         self._abbr = self._phase_abbreviations()
         self._cursor_lines: list[list[Segment]] = []
         self._styles: dict[str, Style] = {}
+        self.view_folds: dict[str, bool] = {}
+        """Replay's own folds (note id -> folded), over the log's; never logged."""
+        self._built_seq = -1
 
     # ---- model -> rows ----------------------------------------------------------------------
-    @property
-    def outline(self):  # type: ignore[no-untyped-def]
-        return self.session.state.outline
+    def is_folded(self, note: Note) -> bool:
+        return self.view_folds.get(note.id, note.folded)
+
+    def _visible(self) -> Iterator[tuple[Note, int]]:
+        """Every note not inside a folded one, with its depth, in display order."""
+        outline = self.outline
+        stack = [(note_id, 0) for note_id in reversed(outline.roots)]
+        while stack:
+            note_id, depth = stack.pop()
+            note = outline.notes[note_id]
+            yield note, depth
+            if not self.is_folded(note):
+                stack.extend((child, depth + 1) for child in reversed(note.children))
 
     def rebuild(self) -> None:
         """Recompute the visible rows from the outline (after any outline event)."""
-        rows = [Row(note, depth) for note, depth in self.outline.walk(visible_only=True)]
+        self._built_seq = self.session.state.last_seq
+        rows = [Row(note, depth) for note, depth in self._visible()]
         if self.draft is not None:
             position = draft_row(self.outline, rows, self.draft)
             rows.insert(position, Row(None, self.draft.depth(self.outline)))
         self.rows = rows
         self._place_cursor()
         self._fit()
+
+    def outline_changed(self, seq: int) -> None:
+        """The outline event `seq` was applied: rebuild, unless this view already showed it
+        (its own changes are shown the moment they are logged)."""
+        if seq > self._built_seq:
+            self.rebuild()
 
     def _place_cursor(self) -> None:
         if self.draft is not None:
@@ -124,94 +135,6 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
         for phase in self.session.state.layout.phases:
             out[phase.id] = role_word(phase).lower()[:5]
         return out
-
-    # ---- committing ------------------------------------------------------------------------
-    def _emit(self, event_type: str, **fields: object) -> None:
-        self.session.emit(event_type, **fields)
-
-    def save_typing(self) -> None:
-        """Log what is being typed and keep typing (the app calls this twice a second), so
-        every character on screen reaches the log even if the process is killed."""
-        edit = self.edit
-        if edit is None or not edit.dirty:
-            return
-        kind, clean = parse_markers(edit.text)
-        if not clean:
-            return  # an emptied note is settled when the edit closes
-        draft = self.draft
-        if draft is not None:
-            self.draft = None
-            note_id = self.outline.next_id()
-            self.cursor_id = note_id
-            self.typing = Typing(note_id, born=True, after=draft.after)
-            self._emit("note_added", id=note_id, text=clean, kind=kind, parent=draft.parent,
-                       index=draft.index, phase=self.session.state.current_phase_id)
-        else:
-            note = self.current_note
-            if note is None:
-                return
-            if (kind, clean) != (note.kind, note.text):
-                merge = self.typing.note_id == note.id
-                self.typing = Typing(note.id, self.typing.born and merge, self.typing.after)
-                self._emit("note_edited", id=note.id, text=clean, kind=kind, merge=merge)
-        edit.original = edit.text
-
-    def commit(self, keep_empty_new: bool = False) -> None:
-        """Save what is being typed and close the edit: a new note for the draft, an edit for
-        a note (one undo step with what was saved while typing). With `keep_empty_new`, an
-        empty new note stays open (a phase change must not send the next typing into the
-        note above it)."""
-        if keep_empty_new and self.draft is not None and self._empty_new_note():
-            return
-        edit, self.edit = self.edit, None
-        typing, self.typing = self.typing, Typing()
-        draft = self.draft
-        if draft is not None:
-            self.draft = None
-            text = "" if edit is None else edit.text
-            kind, clean = parse_markers(text)
-            if clean:
-                note_id = self.outline.next_id()
-                self.cursor_id = note_id
-                self._emit("note_added", id=note_id, text=clean, kind=kind, parent=draft.parent,
-                           index=draft.index, phase=self.session.state.current_phase_id)
-            else:
-                self.cursor_id = draft.after
-            self.rebuild()
-            return
-        note = self.current_note
-        if edit is None or note is None:
-            return
-        kind, clean = parse_markers(edit.text)
-        merge = typing.note_id == note.id
-        if not clean and merge and typing.born:
-            self.cursor_id = typing.after  # a new note emptied again: gone, with no undo step
-            self._emit("note_deleted", id=note.id, merge=True)
-        elif clean and edit.dirty and (kind, clean) != (note.kind, note.text):
-            self._emit("note_edited", id=note.id, text=clean, kind=kind, merge=merge)
-        self.rebuild()
-
-    def _start_edit(self) -> LineEdit | None:
-        if self.read_only:
-            return None
-        if self.edit is None:
-            note = self.current_note
-            if note is None and self.draft is None:
-                self._open_draft()
-                note = None
-            text = "" if note is None else marker_for(note.kind) + note.text
-            self.edit = LineEdit(text)
-        return self.edit
-
-    def _open_draft(self) -> None:
-        note = self.current_note
-        if note is None:
-            self.draft = Draft(None, len(self.outline.roots), None)
-        else:
-            siblings = self.outline.siblings(note.parent)
-            self.draft = Draft(note.parent, siblings.index(note.id) + 1, note.id)
-        self.edit = LineEdit("")
-        self.rebuild()
 
     # ---- typing -----------------------------------------------------------------------------
     async def on_key(self, event: events.Key) -> None:
@@ -264,9 +187,7 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
 
     # ---- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.read_only and action not in ("cursor", "page", "fold", "stop_editing"):
-            return False
-        return True
+        return not self.read_only or action in ("cursor", "page", "fold", "stop_editing")
 
     def action_cursor(self, delta: int) -> None:
         self.commit()
@@ -278,11 +199,6 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.size.height - 1))
-
-    def _empty_new_note(self) -> bool:
-        """A note opened by this edit (saved or not) whose text is empty."""
-        new = self.draft is not None or self.typing.born
-        return new and (self.edit is None or not parse_markers(self.edit.text)[1])
 
     def action_new_note(self) -> None:
         if self._empty_new_note():
@@ -343,7 +259,7 @@ class OutlineView(PaperLines, ScrollView, can_focus=True):
         if note is None or not note.children:
             return
         if self.read_only:
-            note.folded = not note.folded  # a view-only fold; nothing is logged in replay
+            self.view_folds[note.id] = not self.is_folded(note)  # replay logs nothing
             self.rebuild()
             return
         self.cursor_id = note.id

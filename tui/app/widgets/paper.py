@@ -51,6 +51,9 @@ class PaperLines:
     def _style(self, name: str) -> Style:  # provided by OutlineView
         raise NotImplementedError
 
+    def is_folded(self, note: Note) -> bool:  # provided by OutlineView (replay folds its own)
+        return note.folded
+
     def _margin(self, note: Note | None) -> list[Segment]:
         if note is None:
             label = "new".rjust(MARGIN - 1)
@@ -80,7 +83,7 @@ class PaperLines:
         editing = index == self.cursor and self.edit is not None
         level = ("layer", "component", "detail")[min(row.depth, 2)]
         glyph = LEVEL_GLYPHS[min(row.depth, len(LEVEL_GLYPHS) - 1)]
-        if note is not None and note.folded and note.children:
+        if note is not None and self.is_folded(note) and note.children:
             glyph = FOLDED_GLYPH
         lead: list[Segment] = [Segment(" " + "  " * row.depth),
                                Segment(glyph + " ", self._style(level))]
@@ -97,7 +100,7 @@ class PaperLines:
             if symbol:
                 text.append(symbol + " ", self._style(note.kind))
             text.append(visible_line(note.text), self._style(level))
-            if note.folded and note.children:
+            if self.is_folded(note) and note.children:
                 hidden = sum(1 for _ in self.outline.walk_ids(note.id)) - 1
                 text.append(f"  (+{hidden})", self._style("folded"))
         room = width - MARGIN
