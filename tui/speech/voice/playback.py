@@ -118,9 +118,10 @@ class Player:
         queued. Dropped silently after a device error or `close()`."""
         if self.error is not None or self._closed or not len(samples):
             return
+        pcm = self.pcm(samples, rate)
         with self._lock:
             self._idle.clear()
-            self._queue.put(Queued(self._generation, self.pcm(samples, rate)))
+            self._queue.put(Queued(self._generation, pcm))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="voice-player",
                                                 daemon=True)
