@@ -5,6 +5,7 @@ and the round trip voice -> Whisper that the issue checks."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.speech.alsa_file_device import run_child
+from tests.speech.alsa_file_device import crashing_env, run_child
 from tests.speech.alsa_output_device import (
     SPEAKER,
     contains_only,
@@ -406,6 +407,11 @@ def test_no_output_device_is_one_line(tmp_path: Path) -> None:
     assert result["error"].startswith("no audio output device found")
 
 
+def test_a_portaudio_that_would_crash_is_one_line(tmp_path: Path) -> None:
+    result = run_child(OPEN.format(device=None), crashing_env(tmp_path))
+    assert result["error"].startswith("no audio output: PortAudio crashed while listing")
+
+
 def test_an_unknown_output_is_one_line_listing_the_outputs(tmp_path: Path) -> None:
     env = speaker_env(tmp_path, tmp_path / "speaker.raw")
     result = run_child(OPEN.format(device="hdmi"), env)
@@ -419,7 +425,9 @@ def test_voice_say_writes_a_wav_at_either_rate(tmp_path: Path) -> None:
     out = tmp_path / "q.wav"
     run = boardless("voice", "say", STAMPEDE, "-o", str(out), tmp_path=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == str(out) and "s of audio at 24000 Hz" in run.stderr
+    assert run.stdout.strip() == str(out)
+    assert re.fullmatch(r"voice loaded in [\d.]+ s; [\d.]+ s of audio at 24000 Hz synthesised "
+                        r"in [\d.]+ s \(\d+x real time\)\n", run.stderr), run.stderr
     samples, rate = sf.read(str(out), dtype="int16")
     assert rate == VOICE_RATE and samples.ndim == 1
     assert np.array_equal(samples, synthesize(STAMPEDE).int16())

@@ -26,8 +26,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = actions.add_parser(
         "say", parents=[common], help="write TEXT in the interviewer's voice to a WAV file",
         description="Synthesise TEXT in the interviewer's voice and write it to FILE.wav (16-bit "
-        "mono). The same text and seed always give the same audio. Prints the file's path; the "
-        "length of the audio and how long synthesis took go to standard error.",
+        "mono). The same text and seed always give the same audio. Prints the file's path; how "
+        "long the voice took to load, the length of the audio and how fast it was made go to "
+        "standard error.",
     )
     parser.add_argument("text", metavar="TEXT", help="what the interviewer says")
     parser.add_argument("-o", "--output", metavar="FILE.wav", type=Path, required=True,
@@ -55,6 +56,7 @@ def _speed(text: str) -> float:
 
 def run_say(args: argparse.Namespace) -> int:
     """Synthesise the text, write the WAV file, print its path."""
+    from tui.speech.voice.model import shared_model
     from tui.speech.voice.synthesis import DEFAULT_SPEED, synthesize
     from tui.speech.voice.wavfile import write_wav
 
@@ -65,13 +67,16 @@ def run_say(args: argparse.Namespace) -> int:
     if output.suffix.lower() != ".wav":
         raise UsageError(f"{output}: the output must be a .wav file")
     began = time.perf_counter()
+    model = shared_model()
+    loaded = time.perf_counter()
     speed = DEFAULT_SPEED if args.speed is None else args.speed
-    speech = synthesize(text, seed=args.seed, rate=args.rate, speed=speed)
-    took = time.perf_counter() - began
+    speech = synthesize(text, seed=args.seed, rate=args.rate, model=model, speed=speed)
+    took = time.perf_counter() - loaded
     if not len(speech.samples):
         raise UsageError("TEXT has nothing to say aloud: give words")
     write_wav(speech, output)
-    sys.stderr.write(f"{speech.duration:.1f} s of audio at {speech.rate} Hz, "
-                     f"synthesised in {took:.2f} s\n")
+    sys.stderr.write(f"voice loaded in {loaded - began:.2f} s; {speech.duration:.1f} s of audio "
+                     f"at {speech.rate} Hz synthesised in {took:.2f} s "
+                     f"({speech.duration / max(took, 1e-6):.0f}x real time)\n")
     say(str(output))
     return 0
