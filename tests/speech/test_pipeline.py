@@ -1,9 +1,10 @@
-"""CaptionPipeline with real engines on real files: flush on stop, backlog, recording, status."""
+"""CaptionPipeline with real engines on real audio: flush on stop, backlog, pause, recording,
+status. Live audio comes from a source the test drives block by block, with arrival times and a
+pipeline clock the test sets, so that no test depends on how fast the machine is."""
 
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,11 @@ import pytest
 import soundfile as sf
 
 from tests.speech import audio_fixtures as fx
+from tests.speech.scripted import ScriptedSource, wait_for
 from tests.support import require_module
 from tui.speech.errors import ModelError
-from tui.speech.pipeline import CaptionPipeline, PipelineStatus
+from tui.speech.pipeline import CaptionPipeline
+from tui.speech.pipeline_status import PipelineStatus
 from tui.speech.sources.file_source import FileSource
 from tui.speech.types import ENGINE_RATE, Recognition
 
@@ -25,24 +28,30 @@ def sphinx():  # type: ignore[no-untyped-def]
     return PocketSphinxEngine()
 
 
-class SlowEngine:
-    """A real engine that sometimes stalls (like a CPU hiccup): the pipeline must cope."""
+class GatedEngine:
+    """A real engine that can be held inside one `accept` (a CPU hiccup, a slow decode) and
+    made to fail at another; the test says when it goes on."""
 
-    def __init__(self, stall_at_block: int, stall_s: float, fail_at_block: int | None = None):
+    def __init__(self, hold_at_block: int | None = None, fail_at_block: int | None = None):
         self.inner = sphinx()
         self.name = self.inner.name
         self.blocks = 0
-        self.stall_at_block, self.stall_s, self.fail_at_block = stall_at_block, stall_s, fail_at_block
+        self.flushes = 0
+        self.hold_at_block, self.fail_at_block = hold_at_block, fail_at_block
+        self.held = threading.Event()
+        self.release = threading.Event()
 
     def accept(self, pcm: np.ndarray) -> list[Recognition]:
         self.blocks += 1
         if self.blocks == self.fail_at_block:
             raise RuntimeError("decoder state corrupted\nsecond line")
-        if self.blocks == self.stall_at_block:
-            time.sleep(self.stall_s)
+        if self.blocks == self.hold_at_block:
+            self.held.set()
+            assert self.release.wait(30), "the test never released the engine"
         return self.inner.accept(pcm)
 
     def flush(self) -> list[Recognition]:
+        self.flushes += 1
         return self.inner.flush()
 
     def close(self) -> None:
@@ -76,8 +85,35 @@ class Recorder:
     def finals(self) -> list[Recognition]:
         return [r for r in self.results if r.final]
 
-    def pipeline(self, source: FileSource, factory=sphinx, **kwargs) -> CaptionPipeline:  # type: ignore[no-untyped-def]
-        return CaptionPipeline(source, factory, self.on_result, self.on_status, self.on_level, **kwargs)
+    def pipeline(self, source, factory=sphinx, **kwargs) -> CaptionPipeline:  # type: ignore[no-untyped-def]
+        return CaptionPipeline(
+            source, factory, self.on_result, self.on_status, self.on_level, **kwargs
+        )
+
+
+BLOCK = 1600  # 100 ms, as a microphone delivers
+#: Blocks of the pause fixture: "Let me think about the storage layer for a moment." ends at
+#: 2.58 s, then 4.8 s of silence, then "I would shard the user table ... in every region."
+PAUSE_BLOCKS = [fx.load_pcm("hibari_pause")[i:i + BLOCK] for i in range(0, 200_000, BLOCK)]
+FIRST_SENTENCE_BLOCKS = 26  # up to 2.6 s: the first sentence with no pause after it
+
+
+def arrival(index: int) -> float:
+    """When block `index` arrived, on the test's clock."""
+    return 100.0 + 0.1 * (index + 1)
+
+
+def play(source: ScriptedSource, pipeline: CaptionPipeline, blocks: range) -> None:
+    """Hand over `blocks` one at a time, each once the pipeline has taken the one before."""
+    for index in blocks:
+        source.push(PAUSE_BLOCKS[index], arrival(index))
+        wait_for(lambda i=index: pipeline.stats.received_s >= (i + 1) * BLOCK / ENGINE_RATE
+                 - 1e-6, f"the pipeline to take block {index}")
+
+
+def started(pipeline: CaptionPipeline, source: ScriptedSource) -> None:
+    pipeline.start()
+    wait_for(source.started.is_set, "the pipeline to start the source")
 
 
 def trimmed_clip(tmp_path: Path, name: str) -> Path:
@@ -104,48 +140,102 @@ def test_stop_right_after_the_last_block_still_recognises_the_last_words(tmp_pat
     assert fx.wer(fx.truth("hibari_failure"), " ".join(r.text for r in seen.finals)) <= 0.26
 
 
-def test_stop_mid_sentence_at_real_time_keeps_what_was_said() -> None:
-    source = FileSource(fx.wav("hibari_pause"), speed=1.0)
-    seen = Recorder()
-    pipeline = seen.pipeline(source)
-    pipeline.start()
-    deadline = time.monotonic() + 15
-    while not any("storage" in r.text for r in seen.results) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert pipeline.stop(timeout=10)
-    assert seen.finals and "storage" in seen.finals[-1].text
-    assert seen.finals[-1].end < 4.0
-    for result in seen.results:  # at real time, captions follow the audio closely
-        assert 0.0 < result.delay < 1.5
-    assert len(seen.levels) >= 5 and max(seen.levels) > 0.02
-    assert all(0.0 <= level <= 1.0 for level in seen.levels)
+def lagging_end(k: int) -> int:
+    """The blocks of audio the k-th result covers: all but the last `k % 4`."""
+    return max(1, k - k % 4)
+
+
+class LaggingEngine:
+    """A stand-in engine whose k-th block gives one final ending up to three blocks before the
+    newest audio (as a real engine's final can end before the silence that ended it)."""
+
+    name = "lagging"
+
+    def __init__(self) -> None:
+        self.blocks = 0
+
+    def accept(self, pcm: np.ndarray) -> list[Recognition]:
+        self.blocks += 1
+        end = lagging_end(self.blocks) * BLOCK / ENGINE_RATE
+        return [Recognition(f"word{self.blocks}", True, max(0.0, end - 0.05), end)]
+
+    def flush(self) -> list[Recognition]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+def test_stop_mid_sentence_keeps_what_was_said() -> None:
+    source, seen, engine = ScriptedSource(), Recorder(), GatedEngine()
+    flushes: list[int] = []  # how many flushes the engine had when each result came
+    seen.on_result = lambda result: (flushes.append(engine.flushes), seen.results.append(result))
+    pipeline = seen.pipeline(source, lambda: engine)
+    started(pipeline, source)
+    play(source, pipeline, range(FIRST_SENTENCE_BLOCKS))
+    assert pipeline.stop(timeout=30)
+    assert seen.states == ["loading", "ready", "stopped"]
+    assert any(not result.final for result in seen.results)  # partials came while speaking
+    finals = [(result, count) for result, count in zip(seen.results, flushes) if result.final]
+    # The sentence had no pause after it: its final came from the flush that stop() does.
+    assert [count for _, count in finals] == [1]
+    assert "storage" in finals[0][0].text and finals[0][0].end <= 2.6
+
+
+def test_a_results_delay_counts_from_the_arrival_of_its_last_audio() -> None:
+    source, seen, engine = ScriptedSource(), Recorder(), LaggingEngine()
+
+    def clock() -> float:
+        # The pipeline's time: 0.25 s after the newest block the engine was given arrived (a
+        # function of what the engine has heard, so it cannot race the test's pushes).
+        return arrival(engine.blocks - 1) + 0.25
+
+    pipeline = seen.pipeline(source, lambda: engine, clock=clock)
+    started(pipeline, source)
+    play(source, pipeline, range(30))
+    source.end()
+    assert pipeline.join(timeout=30)
+    assert [r.text for r in seen.results] == [f"word{k}" for k in range(1, 31)]
+    delays = [result.delay for result in seen.results]
+    # the k-th was delivered at arrival(k - 1) + 0.25; its audio ends in block lagging_end(k) - 1
+    expected = [arrival(k - 1) + 0.25 - arrival(lagging_end(k) - 1) for k in range(1, 31)]
+    assert delays == pytest.approx(expected, abs=0.0015)
+    assert {round(d, 2) for d in delays} == {0.25, 0.35, 0.45, 0.55}
 
 
 def test_backlog_drops_oldest_audio_reports_behind_then_catches_up(tmp_path: Path) -> None:
-    source = FileSource(fx.wav("hibari_pause"), speed=2.0)
-    seen = Recorder()
+    source, seen = ScriptedSource(), Recorder()
+    engine = GatedEngine(hold_at_block=6)
     record = tmp_path / "session.wav"
-    pipeline = seen.pipeline(
-        source, lambda: SlowEngine(stall_at_block=6, stall_s=2.5), max_backlog_s=3.0,
-        record_to=record,
-    )
-    pipeline.start()
+    pipeline = seen.pipeline(source, lambda: engine, max_backlog_s=3.0, record_to=record)
+    started(pipeline, source)
+    play(source, pipeline, range(5))
+    source.push(PAUSE_BLOCKS[5], arrival(5))
+    assert engine.held.wait(30)  # block 5 (the engine's 6th) is stuck in the engine...
+    for index in range(6, 56):  # ...while 5 s of audio arrive
+        source.push(PAUSE_BLOCKS[index], arrival(index))
+    engine.release.set()
+    wait_for(lambda: "caught_up" in seen.states, "the pipeline to catch up")
+    play(source, pipeline, range(56, len(PAUSE_BLOCKS)))
+    source.end()
     assert pipeline.join(timeout=30)
     states = seen.states
-    assert "behind" in states and "caught_up" in states[states.index("behind"):]
+    assert states.count("behind") == 1 and states.index("behind") < states.index("caught_up")
     assert states[-1] == "stopped"
     behind = next(s for s in seen.statuses if s.state == "behind")
-    assert "skipped" in behind.message
+    assert behind.message.startswith("captions behind: skipped 3.")
     stats = pipeline.stats
-    assert 1.0 <= stats.skipped_s <= 4.5
-    assert stats.fed_s + stats.skipped_s == pytest.approx(stats.received_s, abs=0.01)
-    # the second sentence (after the 4 s pause) is recognised at its true stream time
+    # 5 s queued behind the stuck block; the oldest is dropped until 1.5 s (at most) is left
+    assert 3.5 <= stats.skipped_s <= 3.6
+    assert stats.fed_s + stats.skipped_s == pytest.approx(stats.received_s, abs=0.001)
+    assert stats.received_s == pytest.approx(12.5, abs=0.001)
+    # the second sentence (after the pause) is recognised at its true stream time
     last = seen.finals[-1]
-    assert "region" in last.text and last.start > 6.5 and last.end <= source.duration + 0.01
+    assert "region" in last.text and last.start > 6.5 and last.end <= 12.5
     # the recording keeps every block, skipped ones too, so it lines up with caption times
     info = sf.info(str(record))
     assert info.samplerate == ENGINE_RATE and info.channels == 1 and info.subtype == "PCM_16"
-    assert info.duration == pytest.approx(source.duration, abs=0.01)
+    assert info.duration == pytest.approx(12.5, abs=0.001)
 
 
 def test_recording_of_48k_stereo_is_16k_mono_of_the_same_length(tmp_path: Path) -> None:
@@ -185,55 +275,57 @@ def test_a_model_that_fails_to_load_becomes_an_error_status(tmp_path: Path) -> N
 
 
 def test_an_engine_failing_mid_stream_is_one_error_line_and_stops_the_source() -> None:
-    source = FileSource(fx.wav("hibari_pause"), speed=4.0)
-    seen = Recorder()
-    pipeline = seen.pipeline(source, lambda: SlowEngine(0, 0.0, fail_at_block=8))
-    pipeline.start()
-    assert pipeline.join(timeout=10)
+    source, seen = ScriptedSource(), Recorder()
+    pipeline = seen.pipeline(source, lambda: GatedEngine(fail_at_block=8))
+    started(pipeline, source)
+    for index in range(8):
+        source.push(PAUSE_BLOCKS[index], arrival(index))
+    assert pipeline.join(timeout=30)
     assert seen.states[-1] == "error"
     assert seen.statuses[-1].message == (
         "captions stopped: pocketsphinx failed: decoder state corrupted"
     )
-    assert source._stop.is_set()
+    assert source.stopped.is_set()
 
 
 def test_pause_skips_recognition_and_keeps_stream_times(tmp_path: Path) -> None:
-    source = FileSource(fx.wav("hibari_pause"), speed=4.0)
-    seen = Recorder()
+    source, seen = ScriptedSource(realtime=False), Recorder()
     pipeline = seen.pipeline(source, record_to=tmp_path / "a.wav")
     pipeline.pause()
-    pipeline.start()
-    time.sleep(0.4 + 5.0 / 4.0)  # model load, then 5 s of audio: inside the pause
+    started(pipeline, source)
+    for index in range(50):  # the first 5 s, the first sentence among them, while paused
+        source.push(PAUSE_BLOCKS[index], arrival(index))
+    wait_for(lambda: pipeline.stats.received_s >= 5.0 - 1e-6, "the paused audio to be taken")
     assert pipeline.paused
     pipeline.resume()
-    assert pipeline.join(timeout=20)
-    assert [r.text for r in seen.finals if "storage" in r.text] == []
+    for index in range(50, len(PAUSE_BLOCKS)):
+        source.push(PAUSE_BLOCKS[index], arrival(index))
+    source.end()
+    assert pipeline.join(timeout=30)
+    assert [r.text for r in seen.results if "storage" in r.text] == []
     assert len(seen.finals) == 1 and "region" in seen.finals[0].text
-    assert seen.finals[0].start > 6.5  # stream time, though the engine heard only ~7 s
-    assert 3.0 < pipeline.stats.paused_s < 7.2
-    assert sf.info(str(tmp_path / "a.wav")).duration == pytest.approx(source.duration, abs=0.01)
+    assert seen.finals[0].start > 6.5  # stream time, though the engine heard only 7.5 s
+    assert pipeline.stats.paused_s == pytest.approx(5.0, abs=0.001)
+    assert sf.info(str(tmp_path / "a.wav")).duration == pytest.approx(12.5, abs=0.001)
 
 
 def test_stop_while_the_model_loads_never_starts_the_source() -> None:
-    source = FileSource(fx.wav("hibari_pause"), speed=0)
-    seen = Recorder()
-    release = threading.Event()
+    source, seen = ScriptedSource(), Recorder()
+    loading, release = threading.Event(), threading.Event()
 
     def slow_factory():  # type: ignore[no-untyped-def]
-        release.wait(5)
+        loading.set()
+        assert release.wait(30)
         return sphinx()
 
     pipeline = seen.pipeline(source, slow_factory)
     pipeline.start()
-    time.sleep(0.05)
-    stopper = threading.Thread(target=pipeline.stop, kwargs={"timeout": 10})
-    stopper.start()
-    time.sleep(0.05)
+    assert loading.wait(30)
+    assert not pipeline.stop(timeout=0)  # asked to stop while the model still loads
     release.set()
-    stopper.join(10)
-    assert pipeline.join(timeout=10)
+    assert pipeline.join(timeout=30)
     assert seen.states == ["loading", "stopped"]
-    assert source._thread is None
+    assert not source.started.is_set()
 
 
 def test_recreate_every_rebuilds_the_engine_at_a_pause_and_keeps_stream_times() -> None:
