@@ -8,9 +8,8 @@ import re
 from rich.console import Console
 from rich.text import Text
 from textual.widget import Widget
-from textual.widgets import Static
 
-from tui.app.widgets.quiet import update_if_changed
+from tui.app.widgets.quiet import QuietStatic
 from tui.core.config.layouts import Phase
 from tui.core.session.events import CaptionsState
 from tui.core.session.state import SessionState
@@ -94,7 +93,7 @@ def _bottom_lines(rows: list[tuple[Text, Text]], width: int, lines: int,
     return Text("\n").join(out[-lines:])
 
 
-class ProbeBanner(Static):
+class ProbeBanner(QuietStatic):
     """An interviewer probe with its own answer countdown."""
 
     def show(self, state: SessionState, now: float) -> None:
@@ -111,4 +110,4 @@ class ProbeBanner(Static):
         text.append("Interviewer: ", style="bold")
         text.append(visible(probe.text))
         text.append(f"   ⏳ {clock}", style="bold")
-        update_if_changed(self, text)
+        self.show_content(text)

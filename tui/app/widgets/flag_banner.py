@@ -7,9 +7,8 @@ streaming); serious, warning and note flags differ by symbol, word and colour.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
-from tui.app.widgets.quiet import update_if_changed
+from tui.app.widgets.quiet import QuietStatic
 from tui.core.coach.severity import severity_mark
 from tui.core.session.state import Flag
 from tui.core.text.durations import format_clock
@@ -23,7 +22,7 @@ RANK = {"serious": 0, "warn": 1, "info": 2}
 MAX_SHOWN = 3
 
 
-class FlagBanner(Static):
+class FlagBanner(QuietStatic):
     """Every flag raised in the last few seconds, in full, the most serious first."""
 
     def show(self, flags: list[tuple[Flag, float]]) -> None:
@@ -43,5 +42,5 @@ class FlagBanner(Static):
             text.append(f"{mark.symbol} {mark.word.upper()}", style="bold")
             text.append(f"  {format_clock(at)}  ")
             text.append(visible_line(flag.message), style="bold")
-        update_if_changed(self, text)
+        self.show_content(text)
         self.display = True

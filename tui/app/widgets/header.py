@@ -5,9 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Label
 
-from tui.app.widgets.quiet import update_if_changed
+from tui.app.widgets.quiet import QuietLabel
 from tui.core.session.state import SessionState
 from tui.core.text.durations import format_clock
 from tui.core.text.safe_text import visible_line
@@ -29,13 +28,13 @@ class SessionHeader(Horizontal):
     """One line at the top of the practice screen."""
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="head-title")
-        yield Label("", id="head-clock")
-        yield Label("", id="head-mic")
-        yield Label("", id="head-engine")
+        yield QuietLabel("", id="head-title")
+        yield QuietLabel("", id="head-clock")
+        yield QuietLabel("", id="head-mic")
+        yield QuietLabel("", id="head-engine")
 
     def show(self, state: SessionState, now: float, mode: str, level: float | None) -> None:
-        update_if_changed(self.query_one("#head-title", Label), title_text(state))
+        self.query_one("#head-title", QuietLabel).show_content(title_text(state))
         tracker = state.phases
         used = tracker.total_elapsed(now)
         if tracker.ended:
@@ -44,19 +43,18 @@ class SessionHeader(Horizontal):
             status = "ready"
         else:
             status = "▶" if tracker.running else "paused"
-        clock = self.query_one("#head-clock", Label)
-        update_if_changed(clock, f"{format_clock(used)} / {format_clock(state.layout.total_s)} "
-                                 f"{status}")
+        clock = self.query_one("#head-clock", QuietLabel)
+        clock.show_content(f"{format_clock(used)} / {format_clock(state.layout.total_s)} {status}")
         clock.set_class(tracker.remaining(now) < 0, "-over")
         clock.set_class(not tracker.running and tracker.started and not tracker.ended, "-paused")
         self.show_level(level)
-        update_if_changed(self.query_one("#head-engine", Label), mode)
+        self.query_one("#head-engine", QuietLabel).show_content(mode)
 
 
     def show_level(self, level: float | None) -> None:
         """The microphone level alone (repainted ~7 times a second while captions run)."""
-        update_if_changed(self.query_one("#head-mic", Label),
-                          "mic off" if level is None else f"mic {level_bar(level)}")
+        self.query_one("#head-mic", QuietLabel).show_content(
+            "mic off" if level is None else f"mic {level_bar(level)}")
 
 
 def title_text(state: SessionState) -> Text:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
-from tui.app.widgets.quiet import update_if_changed
+from tui.app.widgets.quiet import QuietStatic
 from tui.core.coach.severity import severity_mark
 from tui.core.session.state import SessionState
 from tui.core.text.durations import format_clock
@@ -38,10 +37,10 @@ class SidePanel(VerticalScroll, can_focus=False):
         self.can_focus = False
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="side-goal")
-        yield Static("", id="side-checklist")
-        yield Static("", id="side-flags")
-        yield Static("", id="side-questions")
+        yield QuietStatic("", id="side-goal")
+        yield QuietStatic("", id="side-checklist")
+        yield QuietStatic("", id="side-flags")
+        yield QuietStatic("", id="side-questions")
 
     def show(self, state: SessionState, reveal: bool) -> None:
         phase = state.phases.current_phase or state.layout.phases[0]
@@ -49,7 +48,7 @@ class SidePanel(VerticalScroll, can_focus=False):
         goal = Text()
         goal.append(f"{visible_line(phase.title)}{upcoming}\n", style="bold")
         goal.append(visible(phase.goal))
-        update_if_changed(self.query_one("#side-goal", Static), goal)
+        self.query_one("#side-goal", QuietStatic).show_content(goal)
         ticked = state.ticked(phase.id)
         checklist = Text()
         for item in phase.checklist:
@@ -59,18 +58,18 @@ class SidePanel(VerticalScroll, can_focus=False):
         if phase.checklist:
             checklist.append(f"{len(ticked & {i.id for i in phase.checklist})}/"
                              f"{len(phase.checklist)} covered", style="italic dim")
-        box = self.query_one("#side-checklist", Static)
-        update_if_changed(box, checklist)
+        box = self.query_one("#side-checklist", QuietStatic)
+        box.show_content(checklist)
         box.display = bool(phase.checklist)
-        questions = self.query_one("#side-questions", Static)
+        questions = self.query_one("#side-questions", QuietStatic)
         clarifying = state.prompt.clarifying
         if reveal and clarifying:
             text = Text("Clarifying questions\n", style="bold")
             for question in clarifying:
                 text.append(f"? {visible_line(question)}\n")
-            update_if_changed(questions, text)
+            questions.show_content(text)
         else:
-            update_if_changed(questions, Text(f"{len(clarifying)} clarifying questions hidden "
+            questions.show_content(Text(f"{len(clarifying)} clarifying questions hidden "
                                               "(ctrl+r)", style="dim italic") if clarifying else "")
         questions.display = bool(clarifying)
         # The list only changes when a flag is raised or the theme changes: not rebuilt (all
@@ -78,7 +77,7 @@ class SidePanel(VerticalScroll, can_focus=False):
         key = (len(state.flags), self.app.theme)
         if key != self._flags_shown:
             self._flags_shown = key
-            update_if_changed(self.query_one("#side-flags", Static), self._flags_text(state))
+            self.query_one("#side-flags", QuietStatic).show_content(self._flags_text(state))
 
     def _flags_text(self, state: SessionState) -> Text:
         flags = Text()
