@@ -147,3 +147,26 @@ def test_recomputing_the_log_gives_the_live_curveball_events() -> None:
 def test_about_words_are_heard_without_plurals_and_with_small_numbers_spelt(
         said: str, heard: list[str]) -> None:
     assert about_tokens(said) == heard
+
+
+def test_the_debrief_says_whether_and_how_soon_each_curveball_was_taken_up() -> None:
+    from tui.core.debrief.render import report_markdown
+    from tui.core.debrief.report import build_report
+
+    d = in_walkthrough((WALK, CurveballMoment("walkthrough", 200.0, 60.0)))
+    d.at(180 + 130)
+    first = next(iter(d.session.state.curveballs.values()))
+    d.say({"ten-x": "ten times the peak means more edge boxes",
+           "one-region": "a second region takes over on failover"}[first.id])
+    d.at(180 + 330).end()
+    report = build_report(d.events)
+    taken, missed = report.curveballs
+    assert taken.answered_after_s is not None and 10 <= taken.answered_after_s <= 20
+    assert missed.answered_after_s is None and missed.window_closed
+    text = "\n".join(report_markdown(report))
+    assert "### Curveballs" in text and "Taken up after 0:1" in text
+    assert "Not taken up within 1m." in text
+    communication = next(g for g in report.rubric if g.dimension == "communication")
+    assert "every curveball taken up in its window (1 of 2)" in communication.missing
+    assert report.to_dict()["curveballs"][0]["id"] == first.id
+    assert report.flag_counts.get("curveball_ignored") == 1

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from tui.core.debrief.rows import (
+    CurveballRow,
     FailureRow,
     FlagRow,
     ItemRow,
@@ -60,6 +61,7 @@ class Report:
     roles: tuple[str, ...] = ()
     rounds: int = 1
     timeline: Timeline | None = None
+    curveballs: tuple[CurveballRow, ...] = ()
 
     @property
     def codes(self) -> set[str]:

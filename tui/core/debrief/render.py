@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from tui.core.debrief.model import Report
-from tui.core.debrief.rows import FailureRow, FlagRow, PhaseRow
+from tui.core.debrief.rows import CurveballRow, FailureRow, FlagRow, PhaseRow
 from tui.core.debrief.timeline import Timeline, draw, legend, plain
 from tui.core.round.phases import Window
 from tui.core.text.durations import format_clock, format_minutes
@@ -54,6 +54,11 @@ def report_markdown(report: Report, timestamps: bool = True, timeline: bool = Tr
     if report.failure_modes:
         lines += _failures_md(report, where, timestamps)
     lines += _delivery_md(report, where, timestamps)
+    if report.curveballs:
+        lines += ["### Curveballs", ""]
+        lines += [f"- {stamp(c.t)}{where(c.phase)}: {inline(c.text)} {curveball_outcome(c)}"
+                  for c in report.curveballs]
+        lines.append("")
     if report.probes:
         lines += ["### Interviewer probes", ""]
         lines += [f"- {stamp(p.t)}{where(p.phase)}: {inline(p.text)}"
@@ -62,6 +67,16 @@ def report_markdown(report: Report, timestamps: bool = True, timeline: bool = Tr
     while lines and lines[-1] == "":
         lines.pop()
     return lines + [""]
+
+
+def curveball_outcome(row: CurveballRow) -> str:
+    """How the candidate took a curveball up, in words ("taken up after 0:40 (shard)")."""
+    if row.answered_after_s is not None:
+        said = f" ({inline(row.evidence)})" if row.evidence else ""
+        return f"Taken up after {format_clock(row.answered_after_s)}{said}."
+    if row.window_closed:
+        return f"Not taken up within {format_minutes(row.answer_s)}."
+    return "Not taken up before the round ended."
 
 
 def places(phases: Sequence[PhaseRow]) -> Where:

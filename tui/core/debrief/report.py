@@ -19,6 +19,7 @@ from tui.core.coach.summary import CoachSummary, summarise
 from tui.core.debrief.model import Report
 from tui.core.debrief.render import report_markdown, timeline_markdown
 from tui.core.debrief.rows import (
+    CurveballRow,
     FailureRow,
     FlagRow,
     ItemRow,
@@ -63,6 +64,8 @@ PRACTICE: tuple[tuple[str, str], ...] = (
     ("no_operability", "Close with operations: what you monitor and alert on, who is on call, "
      "how changes roll out and back."),
     ("probe_ignored", "Take every probe on, even to say what you would check first."),
+    ("curveball_ignored", "When the interviewer changes a constraint, say at once what it "
+     "changes in your design, then adapt it out loud."),
     ("same_template", "Choose components for each problem's needs, not the same stack twice."),
 )
 TOP_N = 3
@@ -102,6 +105,7 @@ def build_report(events: Sequence[Event]) -> Report:
         fillers_per_min=rate(filler_count, seconds),
         longest_silence=_silence(heard, state),
         probes=_probes(state),
+        curveballs=_curveballs(state),
         practice=(),
         rubric=build_rubric(state, heard, coach_config(state.layout),
                             [(f.code, f.phase) for f in flags]),
@@ -207,6 +211,14 @@ def _probes(state: SessionState) -> tuple[ProbeRow, ...]:
     asked = sorted(state.probes.values(), key=lambda p: (p.asked_t, p.id))
     return tuple(ProbeRow(tenths(state.round_time(p.asked_t)), p.id, p.phase, p.text,
                           p.close_reason) for p in asked)
+
+
+def _curveballs(state: SessionState) -> tuple[CurveballRow, ...]:
+    asked = sorted(state.curveballs.values(), key=lambda c: (c.asked_t, c.id))
+    return tuple(CurveballRow(
+        tenths(state.round_time(c.asked_t)), c.id, c.phase, c.text, c.answer_s,
+        None if c.answered_t is None else tenths(c.answered_t - c.asked_t), c.evidence,
+        state.last_t >= c.asked_t + c.answer_s) for c in asked)
 
 
 def _with_practice(report: Report, state: SessionState) -> Report:

@@ -124,6 +124,22 @@ class ProbeRow:
     closed: str | None
 
 
+@dataclass(frozen=True)
+class CurveballRow:
+    """A constraint change the interviewer sprang, and how soon the candidate took it up."""
+
+    t: float
+    id: str
+    phase: str | None
+    text: str
+    answer_s: float
+    #: Seconds from the curveball to the first words about it (None: not taken up).
+    answered_after_s: float | None
+    evidence: str
+    #: Its window closed before the round ended (so "not taken up" is a verdict).
+    window_closed: bool
+
+
 def phase_rows(state: SessionState, spoken: Sequence[Spoken] = ()) -> tuple[PhaseRow, ...]:
     """Every phase of the layout at the session's last moment: planned window, time used, the
     tracker's verdict (`PhaseTracker.result`, exempt roles included) and, from the coach's

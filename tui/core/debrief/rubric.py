@@ -267,6 +267,12 @@ class _Grader:
                         f"({len(answered)} of {len(asked)})",
                         [Quote(round(a.answered_t or 0.0, 1), a.answer or "")
                          for a in answered[:1]])
+        sprung = [c for c in self.state.curveballs.values() if c.phase in self.ids]
+        if sprung:
+            taken = [c for c in sprung if c.answered_t is not None]
+            sheet.check(len(taken) == len(sprung), "every curveball taken up in its window "
+                        f"({len(taken)} of {len(sprung)})",
+                        [Quote(round(c.answered_t or 0.0, 1), c.evidence) for c in taken[:1]])
 
 
 def _quote(evidence: Evidence) -> Quote:
