@@ -14,7 +14,7 @@ import sys
 import threading
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -154,6 +154,19 @@ def test_a_url_needs_sha256_and_then_installs(
     sha = hashlib.sha256(data).hexdigest()
     path = fetch_model(NAME, dest, url_override=url, sha256=sha.upper())
     assert path == dest / NAME and vosk_model_problem(path) is None
+
+
+def test_a_url_outside_the_catalogue_is_capped_at_max_download(
+    tmp_path: Path, server: tuple[str, Served]
+) -> None:
+    base, served = server
+    data = model_zip("big-model", extra={"big-model/padding": bytes(4096)})
+    served.files["/models/big.zip"] = data
+    small = replace(fetch.LIMITS, max_download=len(data) - 1)
+    with pytest.raises(ModelError, match=r"^big-model.zip is [\d,]+ bytes, more than the "):
+        fetch_model("big-model", tmp_path, url_override=base + "big.zip", sha256="0" * 64,
+                    limits=small)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_custom_name_needs_a_url(tmp_path: Path, server: tuple[str, Served]) -> None:
