@@ -326,7 +326,7 @@ class CaptionPipeline:
         self.stats.skipped_s += skipped / ENGINE_RATE
         self._behind = True
         self._status(
-            "behind",
+            CaptionsState.BEHIND,
             f"captions behind: skipped {skipped / ENGINE_RATE:.1f} s of audio "
             f"({self.stats.skipped_s:.1f} s so far)",
         )

@@ -65,7 +65,7 @@ class PocketSphinxEngine:
         self._frames_seen = 0
         self._in_utterance = False
         self._utt_start = 0.0
-        self._utt_frames = 0
+        self._utt_frames: float = 0  # a flushed tail adds part of a frame
         self._last_partial = ""
         self._partial_due = 0.0
 
