@@ -137,6 +137,12 @@ PROBE_ANSWERS = {
     "What would you do if this component had to handle ten times the load tomorrow?":
         "the placement job is offline so ten times the titles mostly means more machines for the job and more clusters at the edge",
 }
+#: What the strong candidate says when the interviewer springs a curveball (by curveball id).
+CURVEBALL_ANSWERS = {
+    "provider-drops-edge": "okay that changes the edge plan for that country so we would move that traffic to peering and transit at the nearest exchange point and redo capacity planning for the interconnects before next month",
+    "metered-mobile": "then the player should default to a data saver mode on cellular with a lower bitrate ladder encoded with a more efficient codec and let members download over wifi instead of streaming on the go",
+    "midnight-premiere": "for a midnight drop i would pre-position the episodes on every edge box the day before pre-warm the steering caches and keep admission control ready so a surge spills over to the next site instead of failing",
+}
 GENERIC_ANSWER = "good question i would handle that with a small change to the design and measure it before rolling it out everywhere"
 
 JUMP_REQUIREMENTS = [

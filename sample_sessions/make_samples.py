@@ -43,7 +43,7 @@ class Candidate:
     """Speaks, types and moves through phases on a fake clock, ticking the session every second."""
 
     def __init__(self, directory: Path, started: datetime, seed: int, wpm: float,
-                 engine: str = "vosk") -> None:
+                 engine: str = "vosk", takes_curveballs: bool = False) -> None:
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
@@ -56,6 +56,8 @@ class Candidate:
         self.engine = engine
         self.notes = 0
         self.probes: list[str] = []
+        self.takes_curveballs = takes_curveballs
+        self.curveballs: list[str] = []
         self.session.listeners.append(self._heard)
         self.session.emit("captions_status", state="loading", message="loading the vosk model")
         self.at(3.2)
@@ -64,6 +66,8 @@ class Candidate:
     def _heard(self, event: Event) -> None:
         if event.type == "probe_asked":
             self.probes.append(str(event["text"]))
+        elif event.type == "curveball_asked" and self.takes_curveballs:
+            self.curveballs.append(str(event["id"]))
 
     # ---- time -------------------------------------------------------------------------------
     def at(self, t: float) -> None:
@@ -117,6 +121,10 @@ class Candidate:
         index = 0
         parents: list[str] = []
         while self.clock.t < until - lo:
+            if self.curveballs:
+                self.say(content.CURVEBALL_ANSWERS[self.curveballs.pop(0)])
+                self.wait(self.rng.uniform(lo, lo + 2))
+                continue
             if answer and self.probes:
                 asked = self.probes.pop(0)
                 self.say(content.PROBE_ANSWERS.get(asked, content.GENERIC_ANSWER))
@@ -154,9 +162,10 @@ def _no_failure_talk(lines: Sequence[str]) -> list[str]:
 
 
 def strong_round(root: Path) -> Path:
-    """Clean: every phase inside its window, nine questions, the core challenge, failures early."""
+    """Clean: every phase inside its window, nine questions, the core challenge, failures early,
+    the curveball taken up at once."""
     c = Candidate(root / "strong-round", datetime(2026, 11, 18, 18, 30, tzinfo=timezone.utc),
-                  seed=11, wpm=132)
+                  seed=11, wpm=132, takes_curveballs=True)
     c.wait(6)
     c.phase("start")
     c.wait(3)
