@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
+from textual.widget import Widget
 
 from tui.app.app import BoardlessApp
 from tui.app.factory import build_app
@@ -75,6 +77,18 @@ async def wait_until(pilot, check: Callable[[], object], what: str = "the condit
         await pilot.pause()
         if not check():
             await pilot.pause(0.01)  # a worker thread may be what the check waits for
+
+
+def shown_text(widget: Widget) -> str:
+    """The text a widget draws, line by line, as a person reads it on the screen."""
+    lines = widget.render_lines(Region(0, 0, *widget.outer_size))
+    return "\n".join(strip.text for strip in lines)
+
+
+def toasts(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The text of every toast on the screen (title and message; a toast wraps it to its
+    width). Tests that read toasts run the app with `run_test(notifications=True)`."""
+    return [" ".join(str(toast.render()).split()) for toast in app.screen.query("Toast")]
 
 
 async def start_round(pilot) -> None:  # type: ignore[no-untyped-def]

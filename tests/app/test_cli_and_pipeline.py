@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import start_round
+from tests.app.conftest import start_round, wait_until
 from tests.support import require_module
 from tui.app.app import BoardlessApp
 from tui.app.options import SpeechOptions
@@ -18,6 +18,7 @@ from tui.app.widgets.header import level_bar
 from tui.cli import practice_cmd
 from tui.cli.main import main
 from tui.core.session.eventlog import read_log
+from tui.core.session.state import SessionState, fold
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDIO = ROOT / "tests" / "fixtures" / "audio" / "hibari_requirements.wav"
@@ -88,11 +89,7 @@ async def test_real_pipeline_captions_reach_the_log(make_app) -> None:
                                                       speed=8))
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
-        for _ in range(300):
-            await pilot.pause(0.05)
-            if app.session.state.captions:
-                break
-        assert app.session.state.captions, "no caption arrived"
+        await wait_until(pilot, lambda: app.session.state.captions, "a caption", limit_s=60)
         assert isinstance(app.feed.level, float)
         await pilot.press("ctrl+q")
     events = read_log(app.session.log_path).events
@@ -107,15 +104,27 @@ async def test_real_pipeline_captions_reach_the_log(make_app) -> None:
 
 @pytest.mark.parametrize("log", SAMPLES, ids=[p.parent.name for p in SAMPLES])
 async def test_sample_sessions_replay_to_the_results(make_app, clock, log: Path) -> None:
+    """Played to the end, a recorded round is exactly what its log folds to (every note as
+    last written, every flag, every phase), and the results screen says so."""
     events = read_log(log).events
+    expected = fold(events)
     app = make_app(mode="replay", session=str(log), replay_speed=1000)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.session is not None, "the replay to open")
         clock.advance(events[-1].t / 1000 + 1)
         app.tick()
-        await pilot.pause()
-        assert isinstance(app.screen, ResultsScreen)
-        assert len(app.session.state.outline) == len(
-            [e for e in events if e.type == "note_added"]) or app.session.state.outline
-        assert len(app.session.state.flags) == len([e for e in events if e.type == "flag_raised"])
+        await wait_until(pilot, lambda: isinstance(app.screen, ResultsScreen)
+                         and app.screen.query("#results-title"), "the results")
+        state = app.session.state
+        assert state.outline.notes and outline_of(state) == outline_of(expected)
+        assert state.flags == expected.flags
+        assert state.phases.end_reason == expected.phases.end_reason
+        assert [state.phases.elapsed(p.id, state.last_t) for p in state.layout.phases] == [
+            expected.phases.elapsed(p.id, expected.last_t) for p in expected.layout.phases]
+        title = str(app.screen.query_one("#results-title").render())
+        assert f"{len(expected.flags)} flags · {len(expected.outline)} notes" in title
         await app.workers.wait_for_complete()
+
+
+def outline_of(state: SessionState) -> list[tuple[str, str, str, int]]:
+    return [(note.id, note.kind, note.text, depth) for note, depth in state.outline.walk()]

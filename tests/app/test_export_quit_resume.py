@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import recorded_session, start_round, type_text
+from tests.app.conftest import (
+    recorded_session,
+    shown_text,
+    start_round,
+    toasts,
+    type_text,
+    wait_until,
+)
 from tui.app.screens.practice import PracticeScreen
 from tui.app.screens.results import ResultsScreen
 from tui.app.screens.start import StartScreen
@@ -13,17 +20,16 @@ from tui.core.session.store import latest_unfinished
 
 async def test_export_writes_markdown_and_shows_the_path(make_app) -> None:
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await start_round(pilot)
         await type_text(pilot, "-> edge serves segments")
         await pilot.press("ctrl+e")  # the typed note is saved first
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        path = app.last_export
-        assert path is not None and path == app.session.directory / "session.md"
+        path = app.session.directory / "session.md"
+        await wait_until(pilot, lambda: any(str(path) in toast
+                                            for toast in toasts(app)), "the export's toast")
+        assert app.last_export == path
         text = path.read_text(encoding="utf-8")
         assert "edge serves segments" in text
-        assert any(str(path) in str(n.message) for n in app._notifications)
 
 
 async def test_results_screen_exports_too(make_app) -> None:
@@ -31,12 +37,12 @@ async def test_results_screen_exports_too(make_app) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
         await pilot.press("ctrl+x", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ResultsScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ResultsScreen)
+                         and app.screen.query("#results-path"), "the results screen")
         await pilot.press("ctrl+e")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "session.md" in str(app.screen.query_one("#results-path").render())
+        await wait_until(pilot, lambda: "exported to" in shown_text(
+            app.screen.query_one("#results-path")), "the export's path on the results")
+        assert "session.md" in shown_text(app.screen.query_one("#results-path"))
 
 
 async def test_quit_saves_everything_and_next_start_offers_resume(make_app, clock) -> None:
@@ -168,13 +174,13 @@ async def test_a_damaged_session_is_listed_and_the_rest_works(make_app, clock) -
 async def test_a_session_open_elsewhere_is_not_offered_and_resume_says_why(make_app, clock) -> None:
     session = recorded_session(clock, notes=1)  # still open: its writer holds the lock
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not app.screen.query_one("#resume").display
         assert session.log_path is not None
         app.resume_round(session.log_path)
-        await pilot.pause()
+        await wait_until(pilot, lambda: any("open in another boardless" in toast
+                                            for toast in toasts(app)), "the toast saying why")
         assert isinstance(app.screen, StartScreen)
-        assert any("open in another boardless" in str(n.message) for n in app._notifications)
     session.close()

@@ -6,10 +6,8 @@ from pathlib import Path
 
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
-from textual.geometry import Region
-from textual.widget import Widget
 
-from tests.app.conftest import start_round, wait_until
+from tests.app.conftest import shown_text, start_round, wait_until
 from tui.app.keys import display_key, keys_markdown
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.practice import PracticeScreen
@@ -81,11 +79,6 @@ async def test_pick_layout_and_random_prompt_then_start(make_app) -> None:
         assert app.session.state.prompt.id == chosen
         assert app.session.state.layout.id == layout
         assert app.session.state.phases.running
-
-
-def shown_text(widget: Widget) -> str:
-    """The text a widget draws, line by line, as a person reads it on the screen."""
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, *widget.size)))
 
 
 async def test_help_lists_every_key(make_app) -> None:

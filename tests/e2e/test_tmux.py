@@ -36,7 +36,8 @@ def test_practice_round_in_a_real_terminal(tmp_path: Path) -> None:
         term.keys("Enter", "BTab", "BTab")
         term.type("Serving layer")
         term.keys("Escape")
-        wait_for("Serving layer")
+        term.wait_screen(r"■ Serving layer")  # drawn back at the top level (its glyph)
+        assert re.search(r"• (→ )?player fetches segments", term.wait_screen("origin"))
         term.keys("C-n")
         term.wait_screen(r"▶ (Framing|2 Frame)")  # the full title, or its short one
         term.keys("C-e")
