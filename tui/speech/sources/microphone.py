@@ -2,16 +2,13 @@
 
 The PortAudio callback only copies the block into the bounded queue with `put_nowait`, counts
 what it drops and overflows, and keeps a cheap level; it never blocks, prints or touches files.
-A supervisor thread notices a lost stream (PortAudio finished it without being asked, or no
-block has come for `stall_timeout` seconds: a device that went quiet without an error) and
-reopens the device every `retry_interval` seconds until it is back, reporting `state` changes
-through `on_state`.
+A `reconnect.Supervisor` thread notices a lost stream and reopens the device every
+`retry_interval` seconds until it is back, reporting `state` changes through `on_state`.
 """
 
 from __future__ import annotations
 
 import queue
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +26,7 @@ from tui.speech.sources.devices import (
     resolve_device,
     sounddevice_module,
 )
+from tui.speech.sources.reconnect import Supervisor
 from tui.speech.types import AudioBlock
 
 #: `describe_microphone` is re-exported for the app's start-up line; new code imports `devices`.
@@ -69,12 +67,8 @@ class MicrophoneSource:
         self.spec = device
         self.blocksize_ms = blocksize_ms
         self.on_state = on_state
-        self.retry_interval = retry_interval
         self.dtype = dtype
-        self.stall_timeout = stall_timeout
         self._clock = clock
-        self._last_block_at = 0.0
-        self._sleep = sleep or self._interruptible_sleep
         self.device = resolve_device(device, list_input_devices(self._sd))
         self.name = self.device.name
         self.state = DeviceState.STOPPED
@@ -82,14 +76,12 @@ class MicrophoneSource:
         """Why the device was lost, while `state` is LOST."""
         self._out: AudioQueue | None = None
         self._stream: Any = None
-        self._stopping = threading.Event()
-        self._lost = threading.Event()
-        self._lost_reason = ""
-        self._supervisor: threading.Thread | None = None
+        self._watch = Supervisor(self, self._set_state, self.name, retry_interval,
+                                 stall_timeout, sleep, clock)
+        self._started = False
         self._dropped = 0
         self._overflows = 0
         self._squares = (0.0, 0.0)
-        self.reconnects = 0
         self._resumed = False
 
     # -- AudioSource ----------------------------------------------------------------------
@@ -119,27 +111,35 @@ class MicrophoneSource:
         """Input overflows PortAudio reported."""
         return self._overflows
 
+    @property
+    def reconnects(self) -> int:
+        """How often the device was reopened after it was lost."""
+        return self._watch.reconnects
+
+    @property
+    def retry_interval(self) -> float:
+        """Seconds between attempts to reopen a lost device."""
+        return self._watch.retry_interval
+
+    @retry_interval.setter
+    def retry_interval(self, seconds: float) -> None:
+        self._watch.retry_interval = seconds
+
     def start(self, out: AudioQueue) -> None:
         """Open the device and deliver blocks to `out`; a DeviceError if it cannot open."""
-        if self._supervisor is not None:
+        if self._started:
             raise RuntimeError("MicrophoneSource.start() called twice")
+        self._started = True
         self._out = out
-        self._stopping.clear()
         self._open()
         self._set_state(DeviceState.LISTENING)
-        self._supervisor = threading.Thread(
-            target=self._supervise, name=f"mic-{self.name}", daemon=True
-        )
-        self._supervisor.start()
+        self._watch.start()
 
     def stop(self) -> None:
         """Stop capturing, then put the end-of-stream None. Safe to call twice."""
-        if self._stopping.is_set():
+        if self._watch.stopping.is_set():
             return
-        self._stopping.set()
-        self._lost.set()
-        if self._supervisor is not None:
-            self._supervisor.join()
+        self._watch.stop()
         self._close()
         self._set_state(DeviceState.STOPPED)
         if self._out is not None:
@@ -152,7 +152,7 @@ class MicrophoneSource:
 
     def _callback(self, indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         """Runs on PortAudio's thread: copy, enqueue without blocking, count, keep the level."""
-        self._last_block_at = self._clock()
+        self._watch.heard()
         if status.input_overflow:
             self._overflows += 1
         block = AudioBlock(indata.copy(), self.rate, self._clock(), self.channels)
@@ -169,16 +169,13 @@ class MicrophoneSource:
 
     def _finished(self) -> None:
         """PortAudio finished the stream: unless we asked, the device is lost."""
-        if not self._stopping.is_set():
-            self._lost_reason = "the audio stream stopped (device unplugged or failed)"
-            self._lost.set()
+        self._watch.lost("the audio stream stopped (device unplugged or failed)")
 
     def _open(self) -> None:
         """Open and start a stream on the current device."""
         sd = self._sd
         blocksize = max(1, self.rate * self.blocksize_ms // 1000)
-        self._lost.clear()  # before start(): a stream that dies at once must still count
-        self._last_block_at = self._clock()  # the stall timeout runs from the opening
+        self._watch.opened()  # before start(): a stream that dies at once must still count
         stream = None
         try:
             stream = sd.InputStream(
@@ -205,48 +202,19 @@ class MicrophoneSource:
             except self._sd.PortAudioError:
                 pass  # the device is already gone; there is nothing left to release
 
-    # -- supervision ----------------------------------------------------------------------
+    # -- reconnection (called by the supervisor) -------------------------------------------
 
-    def _supervise(self) -> None:
-        """Wait for a lost stream, then reconnect until the device is back or we stop."""
-        while not self._stopping.is_set():
-            self._wait_for_loss()
-            if self._stopping.is_set():
-                return
-            reason = self._lost_reason  # closing a stalled stream finishes it, which says why too
-            self._close()
-            self._set_state(DeviceState.LOST, reason)
-            self._reconnect()
+    def close_stream(self) -> None:
+        """Close the lost stream."""
+        self._close()
 
-    def _wait_for_loss(self) -> None:
-        """Return once the stream is lost (or stop() is called). PortAudio reports a failed
-        device by finishing the stream; one that just stops calling back is caught here, when no
-        block has come for `stall_timeout` seconds."""
-        while not self._lost.wait(min(1.0, self.stall_timeout / 4)):
-            silent = self._clock() - self._last_block_at
-            if silent > self.stall_timeout:
-                self._lost_reason = (f"no audio from the device for {silent:.1f} s "
-                                     "(it stopped delivering)")
-                self._lost.set()
-
-    def _reconnect(self) -> None:
-        while not self._stopping.is_set():
-            self._sleep(self.retry_interval)
-            if self._stopping.is_set():
-                return
-            self._set_state(DeviceState.RECONNECTING)
-            try:
-                self._refresh_portaudio()
-                self.device = self._find_again(list_input_devices(self._sd))
-                self._resumed = True
-                self._open()
-            except DeviceError as error:
-                self._set_state(DeviceState.LOST, str(error))
-                continue
-            self.name = self.device.name
-            self.reconnects += 1
-            self._set_state(DeviceState.LISTENING)
-            return
+    def reopen(self) -> None:
+        """Find the device again (PortAudio restarted, so new devices are seen) and open it."""
+        self._refresh_portaudio()
+        self.device = self._find_again(list_input_devices(self._sd))
+        self._resumed = True
+        self._open()
+        self.name = self.device.name
 
     def _find_again(self, devices: list[InputDevice]) -> InputDevice:
         """The same device after a reconnect: by its exact old name (indexes may shift), else
@@ -267,9 +235,6 @@ class MicrophoneSource:
             sd._initialize()
         except sd.PortAudioError as error:
             raise DeviceError(f"PortAudio failed to restart: {error}") from error
-
-    def _interruptible_sleep(self, seconds: float) -> None:
-        self._stopping.wait(seconds)
 
     def _set_state(self, state: DeviceState, reason: str = "") -> None:
         self.state, self.reason = state, reason
