@@ -85,10 +85,36 @@ def shown_text(widget: Widget) -> str:
     return "\n".join(strip.text for strip in lines)
 
 
+def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    """What every widget shown on the current screen draws (widgets hidden with `display`
+    left out), one widget after another."""
+    leaves = [widget for widget in app.screen.query("*")
+              if not widget.children and widget.size.area
+              and all(node.display for node in (widget, *widget.ancestors_with_self))]
+    return "\n".join(shown_text(widget) for widget in leaves)
+
+
 def toasts(app) -> list[str]:  # type: ignore[no-untyped-def]
     """The text of every toast on the screen (title and message; a toast wraps it to its
     width). Tests that read toasts run the app with `run_test(notifications=True)`."""
     return [" ".join(str(toast.render()).split()) for toast in app.screen.query("Toast")]
+
+
+async def first_screen(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the app shows its first screen of its own (start, practice or replay),
+    composed."""
+    from textual.screen import Screen
+
+    app = pilot.app
+    await wait_until(pilot, lambda: type(app.screen) is not Screen and app.screen.is_mounted
+                     and bool(app.screen.children), "the first screen")
+
+
+async def screen_is(pilot, kind: type) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the current screen is a `kind`, composed."""
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted
+                     and bool(app.screen.children), f"the {kind.__name__}")
 
 
 async def start_round(pilot) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from tests.app.conftest import (
+    first_screen,
     recorded_session,
+    screen_is,
     shown_text,
     start_round,
     toasts,
@@ -60,13 +62,13 @@ async def test_quit_saves_everything_and_next_start_offers_resume(make_app, cloc
 
     again = make_app()
     async with again.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         await again.workers.wait_for_complete()
-        await pilot.pause()
+        await screen_is(pilot, StartScreen)
         assert isinstance(again.screen, StartScreen)
         assert again.screen.query_one("#resume").display
         await pilot.press("ctrl+u")
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)
         assert isinstance(again.screen, PracticeScreen)
         state = again.session.state
         assert [n.text for n, _ in state.outline.walk()] == ["typed but not yet saved"]
@@ -82,7 +84,7 @@ async def test_resume_directly(make_app, clock) -> None:
     session.close()
     app = make_app(mode="resume", session=session.directory.name)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         assert isinstance(app.screen, PracticeScreen)
         assert len(app.session.state.outline) == 3
         assert app.session.log_path == session.log_path
@@ -116,11 +118,11 @@ async def test_new_round_from_the_results_screen(make_app, clock) -> None:
         await pilot.press("enter")
         clock.advance(30)
         await pilot.press("ctrl+x", "enter")
-        await pilot.pause()
+        await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)
         first = app.session
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await screen_is(pilot, StartScreen)
         assert isinstance(app.screen, StartScreen)
         assert app.session is None and not app.results_shown
         assert (app.screen.chosen_layout.id, app.screen.chosen_prompt.id) == (

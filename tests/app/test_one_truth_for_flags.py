@@ -8,7 +8,10 @@ from pathlib import Path
 
 from textual.widgets import Markdown
 
-from tests.app.conftest import start_round
+from tests.app.conftest import (
+    screen_is,
+    start_round,
+)
 from tui.app.screens.results import ResultsScreen
 from tui.core.config.locations import sessions_dir
 from tui.core.debrief.history import build_history
@@ -52,7 +55,7 @@ async def test_live_flags_match_report_sessions_list_and_history(make_app, clock
         await pilot.press("ctrl+x")
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
+        await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)
         live = [(round(f.t, 1), f.code, f.phase, f.message) for f in app.session.state.flags]
         log_path = app.session.log_path
@@ -109,7 +112,7 @@ async def test_one_clock_pauses_excluded_on_screen_in_report_list_and_history(
         await pilot.press("enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)
         used = state.phases.total_elapsed(state.last_t)
         timeline = str(app.screen.query_one("#results-timeline").render())

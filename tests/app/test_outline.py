@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import time
 
-from tests.app.conftest import recorded_session, start_round, type_text
+from tests.app.conftest import (
+    first_screen,
+    recorded_session,
+    start_round,
+    type_text,
+)
 from tui.app.screens.practice import PracticeScreen
 from tui.app.widgets.outline_view import OutlineView
 from tui.core.session.eventlog import read_log
@@ -235,7 +240,7 @@ async def test_two_thousand_notes_stay_smooth(make_app, clock) -> None:
     session.close()
     app = make_app(mode="resume", session=str(session.directory))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         view = app.screen.query_one(OutlineView)
         assert len(view.rows) == 2000
         started = time.perf_counter()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import start_round
+from tests.app.conftest import (
+    screen_is,
+    start_round,
+)
 from tui.app.screens.practice import PracticeScreen
 from tui.app.screens.results import ResultsScreen
 from tui.app.widgets.header import SessionHeader
@@ -92,7 +95,7 @@ async def test_running_out_of_time_opens_results(make_app, clock) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
         await advance(app, pilot, clock, 60 * 60 + 1)
-        await pilot.pause()
+        await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)
         assert app.session.state.phases.end_reason == "time"
 
@@ -104,7 +107,7 @@ async def test_end_round_asks_first(make_app, clock) -> None:
         await pilot.press("ctrl+x", "escape")
         assert isinstance(app.screen, PracticeScreen)
         await pilot.press("ctrl+x", "enter")
-        await pilot.pause()
+        await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()

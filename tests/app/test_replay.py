@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import PROMPT, start_round, type_text
+from tests.app.conftest import (
+    PROMPT,
+    first_screen,
+    screen_is,
+    screen_text,
+    start_round,
+    type_text,
+)
 from tui.app.screens.practice import PracticeScreen
 from tui.app.screens.results import ResultsScreen
 from tui.app.widgets.caption_strip import CaptionStrip
@@ -48,7 +55,7 @@ async def test_replay_plays_events_at_their_times(make_app, clock) -> None:
     size_before = recorded.log_path.stat().st_size
     app = make_app(mode="replay", session=str(recorded.directory), replay_speed=10)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         assert isinstance(app.screen, PracticeScreen) and app.screen.read_only
         assert "replay ×10" in str(app.screen.query_one("#head-engine").render())
         assert len(app.session.state.outline) == 0
@@ -68,7 +75,7 @@ async def test_replay_plays_events_at_their_times(make_app, clock) -> None:
         await advance(app, pilot, clock, 1.0)  # t = 71
         assert [f.message for f in app.session.state.flags] == ["Rushed it"]
         await advance(app, pilot, clock, 1.5)  # t = 80: the end
-        await pilot.pause()
+        await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)
         await app.workers.wait_for_complete()
     assert recorded.log_path.stat().st_size == size_before  # nothing written to the log
@@ -79,7 +86,7 @@ async def test_replay_pauses_with_ctrl_t(make_app, clock) -> None:
     recorded = record()
     app = make_app(mode="replay", session=str(recorded.directory), replay_speed=10)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         await pilot.press("ctrl+t")
         await advance(app, pilot, clock, 5)
         assert len(app.session.state.outline) == 0
@@ -123,29 +130,24 @@ def render(app, selector: str) -> str:  # type: ignore[no-untyped-def]
     return str(app.screen.query_one(selector).render())
 
 
-def screen_text(app) -> str:  # type: ignore[no-untyped-def]
-    """Every character on the screen as drawn, one line per row."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 async def test_seek_back_rebuilds_the_earlier_state(make_app, clock) -> None:
     recorded = record_steerable()
     app = make_app(mode="replay", session=str(recorded.directory), replay_speed=1)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         await advance(app, pilot, clock, 65)  # t = 65: both notes, one flag, second phase
         assert shown_notes(app) == ["note at 10", "note at 30"]
         assert app.session.state.current_phase_id == "framing"
         assert "-current" in app.screen.query_one("#phase-framing").classes
         await pilot.press("left")  # t = 55
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert app.replayer.now() == 55
         assert app.session.state.current_phase_id == "requirements"
         assert "-current" in app.screen.query_one("#phase-requirements").classes
         assert "-current" not in app.screen.query_one("#phase-framing").classes
         assert "0:55" in render(app, "#head-clock")
         await pilot.press("left", "left", "left")  # t = 25: the note of t = 30 is gone
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert app.replayer.now() == 25
         assert shown_notes(app) == ["note at 10"]
         assert [n.text for n in app.session.state.outline.notes.values()] == ["note at 10"]
@@ -156,7 +158,7 @@ async def test_seek_back_rebuilds_the_earlier_state(make_app, clock) -> None:
         await advance(app, pilot, clock, 6)  # t = 31: it is replayed again, once
         assert shown_notes(app) == ["note at 10", "note at 30"]
         await pilot.press("right")  # t = 41: forward applies what lies on the way
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert app.replayer.now() == 41
         assert [f.message for f in app.session.state.flags] == ["First flag"]
         assert recorded.log_path.stat().st_size > 0
@@ -167,15 +169,15 @@ async def test_seek_back_to_the_start_and_past_the_end(make_app, clock) -> None:
     recorded = record_steerable()
     app = make_app(mode="replay", session=str(recorded.directory), replay_speed=1)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         await advance(app, pilot, clock, 12)
         await pilot.press("left", "left")  # clamped at 0
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert app.replayer.now() == 0
         assert shown_notes(app) == [] and len(app.session.state.outline) == 0
         for _ in range(10):
             await pilot.press("right")  # clamped at the end: the results open
-        await pilot.pause()
+        await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)
         assert app.check_action("replay_seek(-10)", ()) is False
         await app.workers.wait_for_complete()
@@ -185,24 +187,24 @@ async def test_next_and_previous_flag_land_on_the_flag(make_app, clock) -> None:
     recorded = record_steerable()
     app = make_app(mode="replay", session=str(recorded.directory), replay_speed=1)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         await advance(app, pilot, clock, 5)
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert app.replayer.now() == 40
         assert [f.message for f in app.session.state.flags] == ["First flag"]
         assert "First flag" in screen_text(app)  # its message is shown as it fires
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert app.replayer.now() == 70
         assert [f.message for f in app.session.state.flags] == ["First flag", "Second flag"]
         assert "Second flag" in screen_text(app)
         assert app.session.state.current_phase_id == "framing"
         await pilot.press("right_square_bracket")  # no later flag: stays
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert app.replayer.now() == 70
         await pilot.press("left_square_bracket")  # back to the first: the second is undone
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert app.replayer.now() == 40
         assert [f.message for f in app.session.state.flags] == ["First flag"]
         assert "First flag" in screen_text(app)
@@ -210,7 +212,7 @@ async def test_next_and_previous_flag_land_on_the_flag(make_app, clock) -> None:
         assert app.session.state.current_phase_id == "requirements"
         assert shown_notes(app) == ["note at 10", "note at 30"]
         await pilot.press("left_square_bracket")  # none before the first
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert app.replayer.now() == 40
 
 
@@ -218,27 +220,27 @@ async def test_speed_changes_while_playing(make_app, clock) -> None:
     recorded = record_steerable()
     app = make_app(mode="replay", session=str(recorded.directory), replay_speed=1)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         await advance(app, pilot, clock, 2)
         assert app.replayer.now() == 2
         await pilot.press("plus")
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert "replay ×2" in render(app, "#head-engine")
         await advance(app, pilot, clock, 3)  # 3 s at x2
         assert app.replayer.now() == 8
         await pilot.press("equals_sign", "equals_sign")
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert "replay ×8" in render(app, "#head-engine")
         await advance(app, pilot, clock, 0.5)  # 0.5 s at x8: the note at 10 s is shown
         assert app.replayer.now() == 12
         assert shown_notes(app) == ["note at 10"]
         await pilot.press("minus", "minus", "minus", "minus", "minus")  # floor: x0.5
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert "replay ×0.5" in render(app, "#head-engine")
         await advance(app, pilot, clock, 4)
         assert app.replayer.now() == 14
         await pilot.press("left")  # a seek keeps the speed and its label
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)  # a seek back shows a new one
         assert "replay ×0.5" in render(app, "#head-engine")
         await advance(app, pilot, clock, 2)
         assert app.replayer.now() == 5
@@ -254,5 +256,4 @@ async def test_replay_keys_are_off_in_a_live_round(make_app) -> None:
         await type_text(pilot, "ab")
         await pilot.press("left", "x", "left_square_bracket", "minus")  # still typing
         await pilot.press("enter")
-        await pilot.pause()
         assert [n.text for n in app.session.state.outline.notes.values()] == ["ax[-b"]

@@ -7,7 +7,13 @@ from pathlib import Path
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 
-from tests.app.conftest import shown_text, start_round, wait_until
+from tests.app.conftest import (
+    first_screen,
+    screen_is,
+    shown_text,
+    start_round,
+    wait_until,
+)
 from tui.app.keys import display_key, keys_markdown
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.practice import PracticeScreen
@@ -74,7 +80,7 @@ async def test_pick_layout_and_random_prompt_then_start(make_app) -> None:
         await pilot.press("enter")  # a layout: on to the prompts
         assert app.screen.focused is screen.query_one("#prompts")
         await pilot.press("enter")  # a prompt: start
-        await pilot.pause()
+        await screen_is(pilot, PracticeScreen)
         assert isinstance(app.screen, PracticeScreen)
         assert app.session.state.prompt.id == chosen
         assert app.session.state.layout.id == layout
@@ -156,14 +162,14 @@ async def test_theme_toggle_is_remembered(make_app) -> None:
     assert load_settings().theme == "ink"
     again = make_app()
     async with again.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         assert again.theme == "ink"
 
 
 async def test_too_small_then_resize_reflows(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(70, 20)) as pilot:
-        await pilot.pause()
+        await first_screen(pilot)
         assert isinstance(app.screen, TooSmallScreen)
         message = str(app.screen.query_one("#too-small-message").render())
         assert "needs 80x24, now 70x20" in message
@@ -171,7 +177,7 @@ async def test_too_small_then_resize_reflows(make_app) -> None:
         await pilot.pause()
         assert "now 79x30" in str(app.screen.query_one("#too-small-message").render())
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
+        await screen_is(pilot, StartScreen)
         assert isinstance(app.screen, StartScreen)
         await start_round(pilot)
         assert isinstance(app.screen, PracticeScreen)
