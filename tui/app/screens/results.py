@@ -4,6 +4,7 @@ export, without the transcript, with the start in local time)."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from rich.text import Text
@@ -20,8 +21,9 @@ from tui.core.debrief.export import render_markdown
 from tui.core.debrief.report import build_report, report_markdown
 from tui.core.debrief.timeline import Timeline
 from tui.core.session.eventlog import read_log
+from tui.core.session.events import Event
 from tui.core.session.session import Session
-from tui.core.session.state import fold
+from tui.core.session.state import SessionState, fold
 from tui.core.text.durations import format_clock
 from tui.core.text.safe_text import visible_line
 
@@ -35,16 +37,17 @@ TIMELINE_COLOURS = {"ok": "success", "short": "primary", "rushed": "warning", "o
                     "label": "foreground", "status": "foreground"}
 
 
-def results_markdown(session: Session, log_path: Path | None) -> tuple[str, Timeline | None]:
-    """The results as Markdown and the timeline; with a log, folded from it (safe on a worker
-    thread)."""
-    if log_path is not None and log_path.is_file():
-        events = read_log(log_path).events
+def results_markdown(events: list[Event] | None,
+                     state: SessionState | None) -> tuple[str, Timeline | None]:
+    """The results as Markdown and the timeline: folded from the log's `events` when there is
+    a log (with the coach's debrief), else from `state` (a copy: safe on a worker thread)."""
+    if events is not None:
         report = build_report(events)
         markdown = render_markdown(fold(events), transcript=False, local_time=True,
                                    debrief=report_markdown(report, timeline=False))
         return markdown, report.timeline
-    return render_markdown(session.state, transcript=False, local_time=True), None
+    assert state is not None
+    return render_markdown(state, transcript=False, local_time=True), None
 
 
 class ResultsScreen(Screen[None]):
@@ -81,9 +84,19 @@ class ResultsScreen(Screen[None]):
         self.query_one("#results-scroll").focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="results")
     def load(self) -> None:
-        text, timeline = results_markdown(self.session, self.log_path)
+        """Build the results off the UI thread from what the UI thread hands over (the log's
+        path, or a copy of the state), then show them on the UI thread."""
+        log_path = self.log_path
+        if log_path is not None and log_path.is_file():
+            self._build(log_path, None)
+        else:
+            self._build(None, copy.deepcopy(self.session.state))
+
+    @work(thread=True, exclusive=True, group="results")
+    def _build(self, log_path: Path | None, state: SessionState | None) -> None:
+        events = read_log(log_path).events if log_path is not None else None
+        text, timeline = results_markdown(events, state)
         self.app.call_from_thread(self._show, text, timeline)
 
     def _show(self, text: str, timeline: Timeline | None) -> None:

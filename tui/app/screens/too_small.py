@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
@@ -25,7 +26,7 @@ class TooSmallScreen(Screen[None]):
         self.show_size(self.app.size.width, self.app.size.height)
 
     def show_size(self, width: int, height: int) -> None:
-        self.query_one("#too-small-message", Static).update(
-            f"[b]Make the terminal larger[/b]\n\n"
-            f"boardless needs {MIN_WIDTH}x{MIN_HEIGHT}, now {width}x{height}"
-            "\n\n(ctrl+q quits and saves)")
+        self.query_one("#too-small-message", Static).update(Text.assemble(
+            ("Make the terminal larger", "bold"),
+            f"\n\nboardless needs {MIN_WIDTH}x{MIN_HEIGHT}, now {width}x{height}"
+            "\n\n(ctrl+q quits and saves)"))

@@ -44,11 +44,14 @@ class PaperLines:
     edit: Any
     _abbr: dict[str, str]
     outline: Any
-    has_focus_within_screen: bool
     app: Any
     session: Any
 
     def _style(self, name: str) -> Style:  # provided by OutlineView
+        raise NotImplementedError
+
+    @property
+    def has_focus_within_screen(self) -> bool:  # provided by OutlineView
         raise NotImplementedError
 
     def is_folded(self, note: Note) -> bool:  # provided by OutlineView (replay folds its own)
