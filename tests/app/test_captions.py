@@ -34,7 +34,7 @@ async def test_partial_and_final_lines(make_app) -> None:
         await start_round(pilot)
         caption(app, "how many daily active users")
         caption(app, "and what p99 latency", final=False)
-        await pilot.pause()
+        await wait_until(pilot, lambda: "p99 latency" in strip_text(app), "the partial")
         text = strip_text(app)
         assert "how many daily active users" in text
         assert "and what p99 latency …" in text
@@ -82,8 +82,9 @@ async def test_a_new_flag_is_shown_in_full_for_six_seconds_whatever_the_captions
                          "how the manifest is fetched by every player")
             clock.advance(0.19)
             app.tick()
-        await pilot.pause()
         banner = app.screen.query_one(FlagBanner)
+        await wait_until(pilot, lambda: banner.display and "caption 29" in strip_text(app),
+                         "the banner and the last caption")
         assert banner.display and banner.has_class("-serious")
         shown = " ".join(str(banner.render()).split())
         assert "✖ SERIOUS" in shown and " ".join(LONG.split()) in shown  # all of it, unwrapped
@@ -95,12 +96,12 @@ async def test_a_new_flag_is_shown_in_full_for_six_seconds_whatever_the_captions
         assert "✖ 0:02 serious You have been talking" in side
         clock.advance(0.2)
         app.tick()
-        await pilot.pause()
+        await pilot.pause()  # the tick's repaint
         assert banner.display and "SERIOUS" in str(banner.render())  # 5.9 s after
         clock.advance(0.2)
         app.tick()
-        await pilot.pause()
-        assert "SERIOUS" not in str(banner.render()) or not banner.display  # gone after 6 s
+        await wait_until(pilot, lambda: "SERIOUS" not in str(banner.render())
+                         or not banner.display, "the serious flag to go after 6 s")
 
 
 async def test_severities_differ_by_symbol_word_and_colour(make_app, clock) -> None:
@@ -113,8 +114,7 @@ async def test_severities_differ_by_symbol_word_and_colour(make_app, clock) -> N
                                 ("serious", "✖ SERIOUS")):
             app.session.emit("flag_raised", code="x", phase="requirements",
                              message=f"a {severity} flag", severity=severity)
-            await pilot.pause()
-            assert words in str(banner.render())
+            await wait_until(pilot, lambda w=words: w in str(banner.render()), words)
             seen[severity] = banner.styles.border_left[1]
         assert len(set(seen.values())) == 3  # three colours
         side = str(app.screen.query_one("#side-flags").render())
@@ -130,19 +130,16 @@ async def test_ctrl_g_focuses_the_flags_list_and_scrolls_it_at_80x24(make_app, c
             app.tick()
             app.session.emit("flag_raised", code="x", phase="requirements",
                              message=f"flag number {number}", severity="warn")
-        await pilot.pause()
         side = app.screen.query_one(SidePanel)
         flags = app.screen.query_one("#side-flags")
+        await wait_until(pilot, lambda: "flag number 14" in str(flags.render()), "the 15 flags")
         await pilot.press("ctrl+g")
-        await pilot.pause()
         assert side.has_focus
         assert flags.region.overlaps(side.content_region)  # the flags are in view
         top = side.scroll_y
         await pilot.press("pagedown")
-        await pilot.pause()
-        assert side.scroll_y > top  # the keyboard scrolls the list
+        await wait_until(pilot, lambda: side.scroll_y > top, "the list to scroll")
         await pilot.press("escape")
-        await pilot.pause()
         assert app.screen.query_one(OutlineView).has_focus
         await type_text(pilot, "typed")
         await pilot.press("escape")
@@ -161,7 +158,8 @@ async def test_bell_on_serious_flags_is_a_setting(make_app, bell: bool) -> None:
                          severity="warn")
         app.session.emit("flag_raised", code="y", phase="requirements", message="serious",
                          severity="serious")
-        await pilot.pause()
+        await wait_until(pilot, lambda: "serious" in str(app.screen.query_one(FlagBanner)
+                                                         .render()), "the serious flag shown")
     assert len(rings) == (1 if bell else 0)
 
 
@@ -171,8 +169,9 @@ async def test_checklist_ticks_show_in_the_side_panel(make_app) -> None:
         await start_round(pilot)
         app.session.emit("checklist_ticked", phase="requirements", item="latency",
                          source="speech", evidence="p99")
-        await pilot.pause()
-        checklist = str(app.screen.query_one(SidePanel).query_one("#side-checklist").render())
+        box = app.screen.query_one(SidePanel).query_one("#side-checklist")
+        await wait_until(pilot, lambda: "☑" in str(box.render()), "the tick")
+        checklist = str(box.render())
         assert "☑ Latency targets" in checklist
         assert "1/6 covered" in checklist
 
@@ -183,27 +182,21 @@ async def test_probe_banner_counts_down(make_app, clock) -> None:
         await start_round(pilot)
         app.session.emit("probe_asked", id="p1", text="What if this must work for live?",
                          phase="requirements", answer_s=90)
-        await pilot.pause()
         banner = app.screen.query_one("#probe")
-        assert banner.display
+        await wait_until(pilot, lambda: banner.display, "the probe")
         assert "1:30 to answer" in str(banner.render())
         clock.advance(95)
         app.tick()
-        await pilot.pause()
-        assert "time's up" in str(banner.render())
+        await wait_until(pilot, lambda: "time's up" in str(banner.render()), "time's up")
         app.session.emit("probe_closed", id="p1", reason="answered")
-        await pilot.pause()
-        app.tick()
-        assert not banner.display
+        await wait_until(pilot, lambda: not banner.display, "the probe to close")
 
 
 async def test_captions_off_with_reason_and_typing_still_works(make_app) -> None:
     app = make_app(speech=SpeechOptions(engine="off"))
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "captions off" in strip_text(app)
+        await wait_until(pilot, lambda: "captions off" in strip_text(app), "captions off")
         await type_text(pilot, "still typing")
         await pilot.press("escape")
         assert len(app.session.state.outline) == 1
@@ -315,8 +308,7 @@ async def test_the_footer_follows_what_pin_can_do(make_app) -> None:
         await start_round(pilot)
         assert pin_key(app).has_class("-disabled")
         caption(app, "peak is ten million viewers")
-        await pilot.pause()
-        assert not pin_key(app).has_class("-disabled")
+        await wait_until(pilot, lambda: not pin_key(app).has_class("-disabled"), "Pin enabled")
         await pilot.press("ctrl+k")
-        await pilot.pause()
+        await wait_until(pilot, lambda: len(app.session.state.outline) == 1, "the pinned note")
         assert not pin_key(app).has_class("-disabled")
