@@ -170,16 +170,10 @@ def server() -> Iterator[Server]:
         httpd.server_close()
 
 
-def pin(monkeypatch: pytest.MonkeyPatch, data: bytes | None, sized: bool = True) -> None:
-    """Make the catalogue hold only NAME, pinned to `data` (None: no size and no SHA-256)."""
-    entry = CatalogueEntry(
-        NAME,
-        "en",
-        "1K",
-        "test model",
-        size=len(data) if data is not None and sized else None,
-        sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
-    )
+def pin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    """Make the catalogue hold only NAME, pinned to the size and SHA-256 of `data`."""
+    entry = CatalogueEntry(NAME, "en", "1K", "test model", size=len(data),
+                           sha256=hashlib.sha256(data).hexdigest())
     monkeypatch.setattr(fetch, "CATALOGUE", (entry,))
 
 
@@ -253,25 +247,6 @@ def test_a_tampered_archive_of_the_same_size_is_refused(
     )
     one_line(done, 1, "has the wrong SHA-256 checksum")
     assert list(dest.iterdir()) == []
-
-
-def test_an_entry_without_size_or_checksum_accepts_nothing(
-    tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    server.routes[f"/{NAME}.zip"] = model_zip()
-    pin(monkeypatch, None)
-    monkeypatch.setenv("BOARDLESS_MODEL_BASE_URL", server.base)
-    dest = tmp_path / "cache"
-    refused(dest, lambda: fetch_model(NAME, dest), "has no pinned SHA-256 checksum")
-    assert server.hits == []  # refused before downloading anything
-    # With the user's checksum it is downloaded, but never more than the cap for unsized entries.
-    server.routes[f"/{NAME}.zip"] = endless
-    small = replace(QUICK, max_download=1 << 20)
-    refused(
-        dest,
-        lambda: fetch_model(NAME, dest, sha256="0" * 64, limits=small),
-        "more than the 1,048,576 bytes expected",
-    )
 
 
 def test_a_user_archive_needs_sha256(tmp_path: Path, server: Server) -> None:
