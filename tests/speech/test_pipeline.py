@@ -346,3 +346,28 @@ def test_recreate_every_rebuilds_the_engine_at_a_pause_and_keeps_stream_times() 
     assert "storage" in first.text and first.end < 4.0
     assert "region" in second.text and second.start > 6.5  # the new engine's clock is rebased
     assert all(second.start <= w.start <= w.end <= second.end for w in second.words)
+
+
+def test_audio_heard_while_the_interviewer_speaks_reaches_the_engine_as_silence(
+        tmp_path: Path) -> None:
+    """The first sentence plays while the gate says the interviewer is speaking (no headphones:
+    the microphone hears the voice): the engine hears silence there, the second sentence is
+    captioned at its stream time, and the recording keeps what was captured."""
+    from tui.speech.voice.gate import Speaking
+
+    gate = Speaking(clock=lambda: 0.0, tail=0.0)
+    gate.begin(arrival(0) - 0.1, arrival(FIRST_SENTENCE_BLOCKS + 5))
+    source, seen = ScriptedSource(realtime=False), Recorder()
+    pipeline = seen.pipeline(source, record_to=tmp_path / "a.wav", gate=gate)
+    started(pipeline, source)
+    for index in range(len(PAUSE_BLOCKS)):
+        source.push(PAUSE_BLOCKS[index], arrival(index))
+    source.end()
+    assert pipeline.join(timeout=30)
+    assert [r.text for r in seen.results if "storage" in r.text] == []
+    assert len(seen.finals) == 1 and "region" in seen.finals[0].text
+    assert seen.finals[0].start > 6.5
+    # blocks 0 to FIRST+6: the last one starts the moment the voice ends (the gate is inclusive)
+    assert pipeline.stats.gated_s == pytest.approx((FIRST_SENTENCE_BLOCKS + 7) * 0.1, abs=0.001)
+    recorded, _ = sf.read(str(tmp_path / "a.wav"), dtype="int16")
+    assert np.abs(recorded[:FIRST_SENTENCE_BLOCKS * BLOCK]).max() > 1000  # the voice, as heard

@@ -11,6 +11,8 @@ caller. Callbacks run on the recogniser thread (a Textual app should `post_messa
 
 Times in the results are seconds of the source's stream: skipped or paused audio is accounted
 for, so they match the optional recording (which keeps every block, skipped ones included).
+With a `gate` (the interviewer's `Speaking`), audio captured while the interviewer was heard
+reaches the engine as silence of the same length (the recording keeps it as captured).
 
 For long sessions, `recreate_every_s` rebuilds the recogniser at the first utterance boundary
 after that much audio, so its memory stays flat (an engine's own `recreate()` when it has one,
@@ -38,6 +40,7 @@ from tui.speech.resample import Resampler
 from tui.speech.sources.audio_source import AudioSource, is_realtime
 from tui.speech.stream_timeline import StreamTimeline
 from tui.speech.types import ENGINE_RATE, AudioBlock, Engine, Recognition
+from tui.speech.voice.gate import Speaking, heard_during
 
 #: `PipelineStatus` and `PipelineStats` are what callers get from a pipeline.
 __all__ = ["CaptionPipeline", "PipelineStats", "PipelineStatus"]
@@ -61,6 +64,7 @@ class CaptionPipeline:
         queue_blocks: int = 512,
         recreate_every_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        gate: Speaking | None = None,
     ) -> None:
         """`clock` is the time a result is delivered, against the arrival times of the source's
         blocks (its `delay`); injectable for tests."""
@@ -70,6 +74,7 @@ class CaptionPipeline:
         self.on_status = on_status
         self.on_level = on_level
         self.record_to = record_to
+        self.gate = gate
         self.max_backlog_s = max_backlog_s
         self.recreate_every_s = recreate_every_s
         self.recreated = 0
@@ -211,6 +216,9 @@ class CaptionPipeline:
 
     def _handle(self, engine: Engine, block: AudioBlock) -> None:
         pcm = self._convert(block)
+        if self.gate is not None and heard_during(block, self.gate):
+            pcm = np.zeros_like(pcm)  # the interviewer's voice, not the candidate's
+            self.stats.gated_s += len(pcm) / ENGINE_RATE
         if self.realtime and self._backlog_s(block) > self.max_backlog_s:
             self._skip_backlog(pcm)
             return

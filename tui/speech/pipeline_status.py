@@ -30,6 +30,8 @@ class PipelineStats:
     """Audio seconds dropped because recognition was behind."""
     paused_s: float = 0.0
     """Audio seconds not recognised while paused."""
+    gated_s: float = 0.0
+    """Audio seconds silenced because the interviewer's voice was heard."""
     engine_s: float = 0.0
     """Wall seconds spent inside engine calls."""
     results: int = 0

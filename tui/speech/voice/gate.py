@@ -110,12 +110,17 @@ class Speaking:
 VOICE_GATED = "voice_gated"
 
 
-def mute_heard_voice(block: AudioBlock, gate: Speaking) -> AudioBlock:
-    """`block` as captured, or, when the interviewer was heard while it was captured (its span
-    is the `arrival` stamp less its duration), the same length of silence marked with
-    `meta[VOICE_GATED]`: the engine then hears nothing of the interviewer and audio times stay
-    aligned."""
+def heard_during(block: AudioBlock, gate: Speaking) -> bool:
+    """Whether the interviewer was heard while `block` was captured (its span is the `arrival`
+    stamp less its duration)."""
     duration = len(block.data) / block.rate
-    if not gate.overlaps(block.arrival - duration, block.arrival):
+    return gate.overlaps(block.arrival - duration, block.arrival)
+
+
+def mute_heard_voice(block: AudioBlock, gate: Speaking) -> AudioBlock:
+    """`block` as captured, or, when the interviewer was heard while it was captured, the same
+    length of silence marked with `meta[VOICE_GATED]`: the engine then hears nothing of the
+    interviewer and audio times stay aligned."""
+    if not heard_during(block, gate):
         return block
     return replace(block, data=np.zeros_like(block.data), meta={**block.meta, VOICE_GATED: True})
