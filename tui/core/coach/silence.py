@@ -1,9 +1,10 @@
 """Silence: `dead_air` when nothing is said for too long while a phase runs and captions listen.
 
 Silence is measured from the last sign of speech (a caption, partial or final, or a `speech`
-event: the voice-activity detector hearing words not yet decoded) or the start of the phase,
-only while the phase clock runs and the recognizer listens; a pause up to the thinking-pause
-length is normal and only long stretches are flagged.
+event: the voice-activity detector hearing words not yet decoded), the start of the phase or
+the end of what the interviewer's voice said, only while the phase clock runs, the recognizer
+listens and the interviewer is not speaking; a pause up to the thinking-pause length is normal
+and only long stretches are flagged.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ class SilenceObserver(CoachObserver):
     def _countable(self, state: SessionState) -> str | None:
         phase = running_phase(state)
         if phase is None or phase.role in self.config.strings("dead_air", "exempt_roles"):
+            return None
+        if state.interviewer_speaking:  # the candidate listens: no silence of theirs
             return None
         if state.captions_state not in self.config.strings("dead_air", "listening_states"):
             return None

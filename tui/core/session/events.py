@@ -87,6 +87,8 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "probe_closed": {"id": _STR, "reason": _STR},
     "curveball_asked": {"id": _STR, "text": _STR, "phase": _OPT_STR, "answer_s": _NUM},
     "curveball_answered": {"id": _STR, "evidence": _STR},
+    "interviewer_spoke": {"kind": _STR, "text": _STR, "ref": _OPT_STR},
+    "interviewer_done": {"reason": _STR},
     "audio_recorded": {"path": _STR, "rate": (int,)},
 }
 
@@ -107,6 +109,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "probe_closed": {"reason": "answered"},
     "curveball_asked": {"phase": None, "answer_s": 180.0},
     "curveball_answered": {"evidence": ""},
+    "interviewer_spoke": {"ref": None},
+    "interviewer_done": {"reason": "finished"},
     "audio_recorded": {"rate": 16000},
 }
 

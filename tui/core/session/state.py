@@ -87,6 +87,17 @@ class Curveball:
     evidence: str = ""
 
 
+@dataclass(frozen=True)
+class InterviewerLine:
+    """Something the interviewer's voice said aloud: the prompt, a probe or a curveball."""
+
+    t: float
+    kind: str
+    text: str
+    ref: str | None = None
+    done_t: float | None = None
+
+
 @dataclass
 class SessionState:
     """Everything the screen, report and export need, built only from events."""
@@ -104,6 +115,7 @@ class SessionState:
     ticks: list[Tick] = field(default_factory=list)
     probes: dict[str, Probe] = field(default_factory=dict)
     curveballs: dict[str, Curveball] = field(default_factory=dict)
+    interviewer: list[InterviewerLine] = field(default_factory=list)
     captions_state: CaptionsState | str = CaptionsState.OFF
     """A state this version does not know (never written by it) stays its string."""
     captions_message: str = ""
@@ -142,6 +154,11 @@ class SessionState:
     def current_phase_id(self) -> str | None:
         phase = self.phases.current_phase
         return None if phase is None else phase.id
+
+    @property
+    def interviewer_speaking(self) -> bool:
+        """The interviewer's voice is saying something now (the candidate is listening)."""
+        return bool(self.interviewer) and self.interviewer[-1].done_t is None
 
     def round_time(self, t: float) -> float:
         """Round time (pauses excluded) at session time `t`: the clock every time shown uses."""
@@ -197,6 +214,12 @@ class SessionState:
             if asked is not None and asked.answered_t is None:
                 self.curveballs[asked.id] = replace(asked, answered_t=event.t,
                                                     evidence=event["evidence"])
+        elif kind == "interviewer_spoke":
+            self.interviewer.append(InterviewerLine(event.t, event["kind"], event["text"],
+                                                    event["ref"]))
+        elif kind == "interviewer_done":
+            if self.interviewer and self.interviewer[-1].done_t is None:
+                self.interviewer[-1] = replace(self.interviewer[-1], done_t=event.t)
         elif kind == "audio_recorded":
             self.audio_path = event["path"]
         elif kind == "session_resumed":
