@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from tui.speech.device_choice import default_index, pick_device
 from tui.speech.errors import DeviceError
 
 PORTAUDIO_HINT = "PortAudio not found: sudo apt-get install libportaudio2"
@@ -113,7 +114,7 @@ def list_input_devices(sd: ModuleType | None = None) -> list[InputDevice]:
     try:
         devices = sd.query_devices()
         hostapis = sd.query_hostapis()
-        default_in = _default_input_index(sd)
+        default_in = default_index(sd, "input")
     except sd.PortAudioError as error:
         raise DeviceError(f"cannot list audio devices: {error}") from error
     found = []
@@ -132,45 +133,14 @@ def list_input_devices(sd: ModuleType | None = None) -> list[InputDevice]:
     return found
 
 
-def _default_input_index(sd: ModuleType) -> int | None:
-    try:
-        index = sd.default.device[0]
-        if index is None or index < 0:
-            info = sd.query_devices(kind="input")
-            return int(info["index"])
-        return int(index)
-    except (sd.PortAudioError, ValueError, TypeError):
-        return None
-
-
 def resolve_device(spec: str | int | None, devices: list[InputDevice]) -> InputDevice:
     """Pick the input by index, by case-insensitive name substring, or the default.
 
     No inputs, an unknown index, no match or several matches: a DeviceError listing the inputs.
     """
-    if not devices:
-        raise DeviceError(
-            "no audio input device found: plug in a microphone (or use --audio-file FILE)"
-        )
-    listing = "; ".join(f"{d.index}: {d.name}" for d in devices)
-    if spec is None or (isinstance(spec, str) and not spec.strip()):
-        default = [d for d in devices if d.is_default]
-        return default[0] if default else devices[0]
-    text = str(spec).strip()
-    if isinstance(spec, int) or text.isdigit():
-        index = int(text)
-        for device in devices:
-            if device.index == index:
-                return device
-        raise DeviceError(f"no input device with index {index}; inputs are {listing}")
-    exact = [d for d in devices if d.name.lower() == text.lower()]
-    matches = exact or [d for d in devices if text.lower() in d.name.lower()]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise DeviceError(f"no input device matches {text!r}; inputs are {listing}")
-    names = "; ".join(f"{d.index}: {d.name}" for d in matches)
-    raise DeviceError(f"{text!r} matches several input devices ({names}): give the index")
+    return pick_device(spec, devices, "input", DeviceError,
+                       "no audio input device found: plug in a microphone "
+                       "(or use --audio-file FILE)")
 
 
 CHOOSE_HINT = "choose with --device NAME|INDEX (see 'boardless devices') or --audio-file FILE"
