@@ -93,8 +93,8 @@ async def test_resume_directly(make_app, clock) -> None:
 async def test_start_screen_without_unfinished_session_has_no_resume(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
+        await first_screen(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
         assert not app.screen.query_one("#resume").display
         assert app.screen.check_action("resume", ()) is False
 
@@ -128,7 +128,6 @@ async def test_new_round_from_the_results_screen(make_app, clock) -> None:
         assert (app.screen.chosen_layout.id, app.screen.chosen_prompt.id) == (
             first.state.layout.id, first.state.prompt.id)
         await app.workers.wait_for_complete()
-        await pilot.pause()
         assert not app.screen.query_one("#resume").display  # the first round was closed
 
         clock.advance(5)
@@ -164,8 +163,8 @@ async def test_a_damaged_session_is_listed_and_the_rest_works(make_app, clock) -
                             encoding="utf-8")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
+        await first_screen(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
         view = app.screen.query_one("#damaged-view")
         assert view.display
         text = str(view.render())
@@ -177,8 +176,8 @@ async def test_a_session_open_elsewhere_is_not_offered_and_resume_says_why(make_
     session = recorded_session(clock, notes=1)  # still open: its writer holds the lock
     app = make_app()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await first_screen(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
         assert not app.screen.query_one("#resume").display
         assert session.log_path is not None
         app.resume_round(session.log_path)

@@ -12,6 +12,7 @@ from tests.app.conftest import (
     screen_is,
     start_round,
 )
+from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.results import ResultsScreen
 from tui.core.config.locations import sessions_dir
 from tui.core.debrief.history import build_history
@@ -28,7 +29,7 @@ async def advance(app, pilot, clock, seconds: float, step: float = 0.37) -> None
         clock.advance(move)
         left -= move
         app.tick()
-    await pilot.pause()
+    await pilot.pause()  # what the ticks posted
 
 
 def say(app, text: str, length: float) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +54,7 @@ async def test_live_flags_match_report_sessions_list_and_history(make_app, clock
         await pilot.press("ctrl+n")  # framing left without the core challenge
         await advance(app, pilot, clock, 7 * 60 + 0.45)
         await pilot.press("ctrl+x")
-        await pilot.pause()
+        await screen_is(pilot, ConfirmScreen)
         await pilot.press("enter")
         await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)
@@ -61,7 +62,6 @@ async def test_live_flags_match_report_sessions_list_and_history(make_app, clock
         log_path = app.session.log_path
         title = str(app.screen.query_one("#results-title").render())
         await app.workers.wait_for_complete()
-        await pilot.pause()
         body = app.screen.query_one("#results-body", Markdown).source
         assert "### Rubric" in body and "| Requirements | 1 |" in body  # jumped, no questions
 
@@ -108,9 +108,9 @@ async def test_one_clock_pauses_excluded_on_screen_in_report_list_and_history(
         side = str(app.screen.query_one(SidePanel).query_one("#side-flags").render())
         assert f"▲ {shown} warning" in side
         await pilot.press("ctrl+x")
-        await pilot.pause()
+        await screen_is(pilot, ConfirmScreen)
         await pilot.press("enter")
-        await pilot.pause()
+        await screen_is(pilot, ResultsScreen)
         await app.workers.wait_for_complete()
         await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)

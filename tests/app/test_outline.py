@@ -9,6 +9,7 @@ from tests.app.conftest import (
     recorded_session,
     start_round,
     type_text,
+    wait_until,
 )
 from tui.app.screens.practice import PracticeScreen
 from tui.app.widgets.outline_view import OutlineView
@@ -225,7 +226,7 @@ async def test_keys_are_applied_in_order_with_typing(make_app) -> None:
         view = app.screen.query_one(OutlineView)
         for key in [*"ab", "enter", "tab", *"cd", "enter"]:
             view.post_message(_key(key))
-        await pilot.pause()
+        await wait_until(pilot, lambda: len(tree(app)) == 2, "both notes")
         assert tree(app) == [("ab", 0, "note"), ("cd", 1, "note")]
 
 
@@ -261,8 +262,10 @@ async def test_paste_keeps_its_spaces_and_ctrl_n_after_enter_keeps_the_new_note(
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
         await type_text(pilot, "cache")
-        app.screen.query_one(OutlineView).post_message(events.Paste(" aside\nfor reads "))
-        await pilot.pause()
+        view = app.screen.query_one(OutlineView)
+        view.post_message(events.Paste(" aside\nfor reads "))
+        await wait_until(pilot, lambda: view.edit is not None and "reads" in view.edit.text,
+                         "the paste in the note being typed")
         await type_text(pilot, "now")
         await pilot.press("enter")
         await pilot.press("ctrl+n")  # a phase change right after Enter

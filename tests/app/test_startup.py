@@ -108,7 +108,9 @@ async def main():
     app = build_app(AppOptions(speech=SpeechOptions(enabled=False), prompt="video-streaming-cdn",
                                layout="netflix-l5", seed=1), FakeClock())
     async with app.run_test(size=(100, 30)) as pilot:
-        while not drawn.is_set():
+        for _ in range(2000):  # a bound, not a wait: it goes on the moment the frame is drawn
+            if drawn.is_set():
+                break
             await pilot.pause()
         view = app.screen.query_one("#prompt-view")
         print(json.dumps({{"imports": ui_imports, "screen": type(app.screen).__name__,

@@ -173,7 +173,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
         session = Session.create(layout, prompt, self.clock, directory, engine=name,
                                  on_disk_error=self._disk_error)
         self._open_live(session)
-        session.emit_all(session.state.phases.start_or_resume())  # type: ignore[arg-type]
+        session.emit_all(session.state.phases.start_or_resume())
 
     def resume_round(self, log_path: Path) -> None:
         """Reopen an unfinished session where it stopped (the clock waits for ctrl+t)."""
@@ -292,7 +292,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
             if tracker.running and tracker.remaining(now) <= 0:
                 if isinstance(self.screen, PracticeScreen):
                     self.screen.outline.commit()  # what is being typed belongs to the round
-                session.emit_all(tracker.end("time"))  # type: ignore[arg-type]
+                session.emit_all(tracker.end("time"))
             session.checkpoint()  # an idle round's clock reaches the log once a second
         if isinstance(self.screen, PracticeScreen):
             self.screen.now = session.now()  # the screen repaints its clocks
