@@ -220,7 +220,7 @@ def test_feed_merges_partial_floods() -> None:
         feed._result(FakeRecognition(f"partial {n}", final=False))
     feed._result(FakeRecognition("the final words", final=True))
     feed._result(FakeRecognition("next partial", final=False))
-    feed._status("behind", "captions behind")
+    feed._status(CaptionsState.BEHIND, "captions behind")
     events = feed.drain()
     assert [e[1].get("text", e[1].get("state")) for e in events] == [
         "the final words", "next partial", "behind"]

@@ -122,15 +122,15 @@ class CaptionFeed:
         self._wake()
 
     def _pipeline_status(self, status: Any) -> None:
-        state = CaptionsState(status.state)  # the pipeline's states are CaptionsState values
+        state = CaptionsState(status.state)  # a PipelineStatus holds a CaptionsState
         if self._device_message and state in BACKLOG_STATES:
             # the microphone is still lost: the strip keeps saying so (and why) until it is
             # back, whatever the recogniser's backlog does meanwhile
             return
         self._status(state, str(status.message))
 
-    def _status(self, state: CaptionsState | str, message: str) -> None:
-        self._items.append(Status(CaptionsState(state), message))
+    def _status(self, state: CaptionsState, message: str) -> None:
+        self._items.append(Status(state, message))
         self._wake()
 
     def _level(self, level: float) -> None:
