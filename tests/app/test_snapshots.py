@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from textual import events
 
-from tests.app.conftest import start_round, wait_until
+from tests.app.conftest import screen_is, start_round, wait_until
+from tui.app.screens.help import HelpScreen
 from tui.app.widgets.outline_view import OutlineView
 from tui.core.session.clock import FakeClock
 
@@ -114,8 +115,8 @@ def test_help_screen(snap_compare, make_app) -> None:
         await settle(pilot)
         await start_round(pilot)
         await pilot.press("f1")
+        await screen_is(pilot, HelpScreen)
         await settle(pilot)
-        await pilot.pause(0.5)  # the footer behind the dialog re-reads its bindings
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
 
