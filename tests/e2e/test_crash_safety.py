@@ -268,7 +268,7 @@ def test_sigkill_at_random_moments_loses_nothing_older_than_a_second(
     assert seen.phase_changes >= 2, seen
 
 
-#: Generous for a loaded machine: the app ends itself within 1.5 s (app.EXIT_DEADLINE_S).
+#: Generous for a loaded machine: the app ends itself within 1.5 s (quitting.EXIT_DEADLINE_S).
 EXIT_BOUND_S = 5.0
 
 CLEAN_EXITS = {

@@ -1,5 +1,9 @@
 """The Textual app: owns the session, the caption feed, the replay clock and the timers, and
-switches between the start, practice and results screens. Build it with `tui.app.factory`."""
+switches between the start, practice and results screens. Build it with `tui.app.factory`.
+
+Its jobs beyond opening and closing rounds are mixed in from their own modules: quitting
+(signals, unsaved events), replay_steering, captions_host and exporting. Screens ask it for
+things with the messages of `tui.app.requests`."""
 
 from __future__ import annotations
 
