@@ -255,12 +255,12 @@ class ListenBack:
                 if self._generation != generation:
                     break
                 piece = block[offset:offset + BLOCK_FRAMES]
+                if self._run_began is None:
+                    self._run_began = self._clock()  # the first block goes out now
                 stream.write(piece)
                 out_frames += len(piece)
                 with self._cond:
                     if not self._cut:  # a pause still counts what was just handed over
-                        if self._run_began is None:
-                            self._run_began = self._clock()
                         self._handed = int(round(renderer.source_at(out_frames)))
         with self._cond:
             cut = self._cut
