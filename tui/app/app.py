@@ -1,9 +1,7 @@
 """The Textual app: owns the session, the caption feed, the replay clock and the timers, and
 switches between the start, practice and results screens. Build it with `tui.app.factory`.
-
-Its jobs beyond opening and closing rounds are mixed in from their own modules: quitting
-(signals, unsaved events), replay_steering, captions_host and exporting. Screens ask it for
-things with the messages of `tui.app.requests`."""
+Other jobs are mixed in from quitting, replay_steering, captions_host and exporting; screens
+ask it for things with the messages of `tui.app.requests`."""
 
 from __future__ import annotations
 
@@ -37,6 +35,7 @@ from tui.app.requests import (
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.start import StartScreen
 from tui.app.screens.too_small import TooSmallScreen, too_small
+from tui.app.session_messages import EventApplied
 from tui.app.themes import INK, PAPER, other_theme
 from tui.core.config.settings import Settings, save_settings
 from tui.core.errors import BoardlessError
@@ -203,7 +202,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
         from tui.app.screens.practice import PracticeScreen
 
         self._attach_coach(session, resumed)
-        session.listeners.append(self._on_event)
+        session.listeners.append(self._event_applied)
         if session.state.ended:
             self.show_results()
             return
@@ -229,7 +228,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
 
         assert self.replayer is not None
         self.session = Session(state, self.replayer)  # type: ignore[arg-type]
-        self.session.listeners.append(self._on_event)
+        self.session.listeners.append(self._event_applied)
         return PracticeScreen(self.session, read_only=True,
                               mode_label=speed_label(self.replayer.speed))
 
@@ -250,13 +249,15 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
             return
         session.observers.extend(observers)
 
-    def _disk_error(self, message: str | None) -> None:
-        if message:
-            self.notify(message, title="Disk", severity="error", timeout=10)
-        else:
-            self.notify("The session log is being written again.", title="Disk")
+    def _event_applied(self, event: Event) -> None:
+        """The session's listener (called inside the fold): the app reacts on its own queue."""
+        if self.session is not None:
+            self.post_message(EventApplied(event, self.session))
 
-    def _on_event(self, event: Event) -> None:
+    def on_event_applied(self, message: EventApplied) -> None:
+        event = message.event
+        if message.session is not self.session:
+            return  # a round (or a replay screen) already closed
         if self.replayer is None and self.feed is not None:
             if event.type == "timer_paused":
                 self.feed.pause()  # a break: what is said now is not part of the round
@@ -264,10 +265,10 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
                 self.feed.resume()
             elif (event.type == "captions_status" and event["state"] == CaptionsState.READY
                   and self.feed.record_to is not None and self.session is not None
-                  and self.session.state.audio_path is None):
+                  and self.session.state.audio_path is None and not self.session.state.closed):
                 self.session.emit("audio_recorded", path=AUDIO_NAME, rate=16000)
         if event.type == "round_ended" and self.replayer is None:
-            self.call_later(self.show_results)
+            self.show_results()
         elif event.type == "probe_asked" and self.replayer is None and self.settings.speak_probes:
             self._speak(event["text"])
         elif (event.type == "flag_raised" and event["severity"] == "serious"

@@ -94,6 +94,13 @@ class Quitting(App[int]):
         self._exit_saying(code, message)
 
     # ---- events the disk would not take -----------------------------------------------------
+    def _disk_error(self, message: str | None) -> None:
+        """The log writer's fault (its message), or None once it writes again."""
+        if message:
+            self.notify(message, title="Disk", severity="error", timeout=10)
+        else:
+            self.notify("The session log is being written again.", title="Disk")
+
     def _waiting(self) -> int:
         """Events of the live session still waiting to be written (a disk fault)."""
         session = self.session

@@ -10,11 +10,24 @@ with `can_replace`: the widgets draw the state as it is, so one waiting message 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from tui.core.session.events import Event
-from tui.core.session.state import Flag
+
+if TYPE_CHECKING:  # the app imports these messages before a round (and its modules) opens
+    from tui.core.session.session import Session
+    from tui.core.session.state import Flag
+
+
+@dataclass
+class EventApplied(Message):
+    """For the app: `event` was applied to `session` (it reacts to a few: a break pauses the
+    captions, the round's end opens the results, a probe is spoken, a serious flag rings)."""
+
+    event: Event
+    session: Session
 
 
 @dataclass
