@@ -255,6 +255,72 @@ def written(player: ListenBack) -> np.ndarray:
     return player._sd.samples()  # type: ignore[no-any-return]
 
 
+class BufferedSoundDevice(FakeSoundDevice):
+    """A paced stand-in that models a sound card's buffer: the last `buffer` frames written
+    sound only once more is written or the stream is stopped (drained); `abort` drops them.
+    (The ALSA file device writes everything at once, so it cannot show a dropped buffer.)"""
+
+    def __init__(self, buffer: int = 2048, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.buffer = buffer
+        self.pending: list[np.ndarray] = []
+
+    def OutputStream(self, samplerate: float, channels: int, dtype: str,  # noqa: N802
+                     device: int) -> object:
+        owner = self
+        inner = super().OutputStream(samplerate, channels, dtype, device)
+
+        class Buffered:
+            latency = inner.latency
+
+            def start(self) -> None:
+                inner.start()
+
+            def write(self, data: np.ndarray) -> bool:
+                with owner.lock:
+                    owner.pending.append(np.array(data, copy=True))
+                    while sum(map(len, owner.pending)) - len(owner.pending[0]) >= owner.buffer:
+                        owner.written.append(owner.pending.pop(0))
+                time.sleep(len(data) / samplerate * owner.pace)
+                return False
+
+            def stop(self) -> None:
+                with owner.lock:
+                    owner.written.extend(owner.pending)
+                    owner.pending.clear()
+                inner.stop()
+
+            def abort(self) -> None:
+                with owner.lock:
+                    owner.pending.clear()
+                inner.abort()
+
+            def close(self) -> None:
+                inner.close()
+
+        return Buffered()
+
+
+def test_pause_drains_the_device_buffer_so_resume_loses_nothing(
+        session: Path, players: list[ListenBack]) -> None:
+    sd = BufferedSoundDevice(rates=(16_000,), pace=1.0)
+    player = ListenBack(session / "audio.wav", sd=sd)  # type: ignore[arg-type]
+    players.append(player)
+    player.play(0.0)
+    for _ in range(3):
+        time.sleep(0.5)
+        player.pause()
+        wait_for(lambda: sd.events[-1] == "stop", "the pause to drain")
+        assert player.position() * ENGINE_RATE == len(written(player))  # exactly what sounded
+        player.resume()
+    time.sleep(0.5)
+    player.pause()
+    wait_for(lambda: sd.events[-1] == "stop", "the last pause to drain")
+    out = written(player)
+    assert len(out) > 1.8 * ENGINE_RATE and len(out) == player.position() * ENGINE_RATE
+    assert np.array_equal(out, recorded(session)[:len(out)])  # no gap, nothing twice
+
+
 def test_position_follows_the_audio_and_seek_cuts_at_once(session: Path,
                                                           players: list[ListenBack]) -> None:
     player = stand_in(session, players)
