@@ -181,9 +181,10 @@ class Quitting(App[int]):
                 self._copy.parent.rmdir()
             self._copy = None
 
-    async def action_help_quit(self) -> None:
-        """Ctrl+C (a key in raw mode, not SIGINT) saves and quits like ctrl+q."""
-        await self.action_quit()
+    def action_help_quit(self) -> None:
+        """Textual's Ctrl+C action (a key in raw mode, not SIGINT) saves and quits like ctrl+q
+        instead of telling how to quit."""
+        self.call_later(self.action_quit)
 
 
 def _detach_from_dead_terminal() -> None:

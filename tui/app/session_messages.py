@@ -1,8 +1,10 @@
-"""Session changes as Textual messages: what the practice screen is told when an event is applied.
+"""Session changes as Textual messages: what the app and the practice screen are told when an
+event is applied.
 
 The session calls its listeners synchronously for every event (live, in replay, from observers);
-`messages_for` turns one event into the message that says what changed, and the screen posts it
-to itself, so widgets are repainted from the message queue, never from inside the fold. Changes
+the app posts itself EventApplied, and `message_for` turns one event into the message that says
+what changed on the practice screen, which posts it to itself, so widgets are repainted from the
+message queue, never from inside the fold. Changes
 that come in floods (captions while someone talks, notes and phases while a replay seeks) merge
 with `can_replace`: the widgets draw the state as it is, so one waiting message is enough.
 """
