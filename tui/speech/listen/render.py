@@ -1,12 +1,10 @@
 """The recording read block by block from any sample, at a speed, as the int16 mono samples an
 output device takes.
 
-Speed is **resampling** (soxr): the recording is treated as if it had been made at
-`speed` times its rate and converted to the device's rate, so 2x plays twice the samples in
-the same time and the voice sounds an octave higher (0.5x: an octave lower). It costs one
-soxr stream (a few percent of one core at 4x) and keeps every sample of the recording in
-order. At 1x on a device that takes the recording's own rate nothing is converted: the device
-gets exactly the recorded samples.
+Speed is a **time-stretch** (`stretch.Wsola`): 0.5x to 4x at the voice's own pitch. A device
+that does not take the recording's rate gets it converted with soxr after the stretch. At 1x on
+a device that takes the recording's own rate nothing is converted at all: the device gets
+exactly the recorded samples.
 
 Read from one thread only (the player's).
 """
@@ -22,6 +20,7 @@ import soxr  # type: ignore[import-untyped]
 
 from tui.speech.errors import one_line
 from tui.speech.listen.errors import RecordingUnreadable
+from tui.speech.listen.stretch import Wsola
 from tui.speech.resample import float_to_int16, to_mono_float
 
 #: The speeds a recording can be played at.
@@ -59,6 +58,7 @@ class Renderer:
         self.origin = 0
         self.speed = 1.0
         self._resampler: soxr.ResampleStream | None = None
+        self._stretch: Wsola | None = None
         self._flushed = False
 
     @property
@@ -77,8 +77,10 @@ class Renderer:
         self.speed = check_speed(speed)
         self._file.seek(self.origin)
         self._flushed = False
-        self._resampler = (None if self.ratio == 1.0 else soxr.ResampleStream(
-            self.rate * self.speed, self.out_rate, 1, dtype="float32", quality="HQ"))
+        self._stretch = (None if self.speed == 1.0 else
+                         Wsola(self._read, self.rate, self.origin, self.speed, self.frames))
+        self._resampler = (None if self.rate == self.out_rate else soxr.ResampleStream(
+            self.rate, self.out_rate, 1, dtype="float32", quality="HQ"))
 
     def source_at(self, out_frames: int) -> float:
         """The recording sample reached after `out_frames` device frames of this run."""
@@ -86,8 +88,8 @@ class Renderer:
 
     def next_block(self, frames: int) -> np.ndarray | None:
         """About `frames` device frames of audio (int16 mono), or None at the end of the file.
-        A resampled block may be shorter or longer, or empty while the filter fills."""
-        if self._resampler is None:
+        A converted block may be shorter or longer, or empty while a filter fills."""
+        if self._stretch is None and self._resampler is None:
             data = self._file.read(frames, dtype="int16", always_2d=True)
             if not len(data):
                 return None
@@ -95,12 +97,34 @@ class Renderer:
                                         else float_to_int16(to_mono_float(data)))
         if self._flushed:
             return None
-        data = self._file.read(max(1, math.ceil(frames * self.ratio)), dtype="float32",
-                               always_2d=True)
-        last = len(data) == 0
+        wanted = max(1, math.ceil(frames * self.rate / self.out_rate))
+        samples = self._stretched(wanted) if self._stretch is not None else self._next(wanted)
+        last = len(samples) == 0
         self._flushed = last
-        out = self._resampler.resample_chunk(to_mono_float(data), last=last)
-        return float_to_int16(np.asarray(out, dtype=np.float32))
+        if self._resampler is not None:
+            samples = self._resampler.resample_chunk(samples, last=last)
+        elif last:
+            return None
+        return float_to_int16(np.asarray(samples, dtype=np.float32))
+
+    def _stretched(self, wanted: int) -> np.ndarray:
+        assert self._stretch is not None
+        hops: list[np.ndarray] = []
+        while sum(map(len, hops)) < wanted:
+            hop = self._stretch.next_hop()
+            if hop is None:
+                break
+            hops.append(hop)
+        return np.concatenate(hops) if hops else np.zeros(0, dtype=np.float32)
+
+    def _next(self, count: int) -> np.ndarray:
+        """The next `count` samples of the file as float32 mono."""
+        return to_mono_float(self._file.read(count, dtype="float32", always_2d=True))
+
+    def _read(self, start: int, count: int) -> np.ndarray:
+        """`count` samples from `start` as float32 mono (the stretch reads where it likes)."""
+        self._file.seek(max(0, start))
+        return self._next(count)
 
     def close(self) -> None:
         """Close the file. Safe to call twice."""
