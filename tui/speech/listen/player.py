@@ -110,7 +110,7 @@ class ListenBack:
 
     @property
     def speed(self) -> float:
-        """Playback speed, 0.5 to 4.0 (resampled: pitch follows speed)."""
+        """Playback speed, 0.5 to 4.0 (time-stretched: the voice keeps its pitch)."""
         return self._speed
 
     @speed.setter
