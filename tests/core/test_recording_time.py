@@ -119,14 +119,50 @@ def test_the_caption_being_heard() -> None:
     assert found is not None and found.seq == 22 and found.t == heard_at(9.5)
 
 
-def test_only_the_first_recording_and_its_own_capture_count() -> None:
+def ready(t: float, message: str) -> Event:
+    return make_event("captions_status", t, state="ready", message=message)
+
+
+def test_a_resumed_capture_that_records_again_is_the_recording() -> None:
+    # the app rewrites audio.wav when a resumed round's capture starts (and logs no new
+    # audio_recorded): the file then holds the capture that began at that "ready"
+    events = log(caption(heard_at(4.0), 2.0, 4.0, "before the crash"),
+                 make_event("session_resumed", 300.0),
+                 caption(301.0, 0.5, 0.9, "between"),
+                 ready(305.0, "whisper captions from USB mic, recording to audio.wav"),
+                 caption(305.0 + 3.0 + 0.3, 1.0, 3.0, "after", delay=0.3))
+    timing = recording_time(events)
+    assert timing is not None and timing.path == "audio.wav" and timing.start_t == 305.0
+    assert [c.text for c in timing.captions] == ["after"]
+    assert timing.stream_at(310.0) == 5.0
+
+
+def test_a_resume_that_does_not_record_keeps_the_first_capture() -> None:
     events = log(caption(heard_at(4.0), 2.0, 4.0, "kept"),
                  make_event("session_resumed", 300.0),
+                 ready(305.0, "whisper captions from USB mic (recording off: disk full)"),
                  caption(310.0, 1.0, 3.0, "another capture"),
-                 make_event("audio_recorded", 320.0, path="other.wav"))
+                 ready(320.0, "microphone back: listening again"))
     timing = recording_time(events)
-    assert timing is not None and timing.path == "audio.wav"
+    assert timing is not None and timing.start_t == 20.0
     assert [c.text for c in timing.captions] == ["kept"]
+
+
+def test_a_later_audio_recorded_starts_the_recording_again() -> None:
+    events = log(caption(heard_at(4.0), 2.0, 4.0, "first file"),
+                 make_event("audio_recorded", 320.0, path="audio-2.wav"),
+                 caption(320.0 + 2.0 + 0.3, 1.0, 2.0, "second file"))
+    timing = recording_time(events)
+    assert timing is not None and timing.path == "audio-2.wav" and timing.start_t == 320.0
+    assert [c.text for c in timing.captions] == ["second file"]
+
+
+def test_a_ready_within_a_capture_does_not_restart_it() -> None:
+    events = log(caption(heard_at(4.0), 2.0, 4.0, "one"),
+                 ready(40.0, "whisper captions from USB mic, recording to audio.wav"),
+                 caption(heard_at(50.0), 48.0, 50.0, "two"))
+    timing = recording_time(events)
+    assert timing is not None and timing.start_t == 20.0 and len(timing.captions) == 2
 
 
 def test_tolerance_is_documented_size() -> None:

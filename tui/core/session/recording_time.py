@@ -32,6 +32,9 @@ from tui.core.session.events import Event
 DRIFT_TOLERANCE_S = 0.5
 #: Neighbouring captions whose median is one anchor's offset.
 SMOOTHING = 5
+#: What the caption pipeline's "ready" message says when it records (speech/pipeline.py:
+#: ", recording to audio.wav").
+RECORDING_NOTE = "recording to "
 #: A corrected stretch may run no slower than this against session time (keeps it invertible).
 MIN_SLOPE = 0.5
 
@@ -108,22 +111,28 @@ class RecordingTime:
 def recording_time(events: Iterable[Event]) -> RecordingTime | None:
     """The time map of the session's recording, or None when it has none.
 
-    The recording is the first `audio_recorded` event's; its captions are the final ones logged
-    after it, up to the next `audio_recorded` or `session_resumed` (a resumed session's capture
-    starts again at stream time 0 and is not this recording)."""
+    The recording is the one the last capture wrote. A capture starts at an `audio_recorded`
+    event; a resumed session's capture starts again at stream time 0 and, as the app records
+    today, rewrites the same file without a new `audio_recorded`: the `captions_status`
+    "ready" after a `session_resumed` whose message says it is `RECORDING_NOTE` starts it.
+    Captions logged after a resume and before its capture starts belong to no recording."""
     recorded: Event | None = None
+    start_t = 0.0
     finals: list[HeardCaption] = []
     anchors: list[tuple[float, float]] = []  # (stream end, session time its audio arrived)
+    resumed = False
     for event in events:
-        if event.type == "audio_recorded":
-            if recorded is not None:
-                break
-            recorded = event
-        elif recorded is None:
-            continue
-        elif event.type == "session_resumed":
-            break
-        elif event.type == "caption" and event.get("final"):
+        kind = event.type
+        restarts = kind == "audio_recorded" or (
+            kind == "captions_status" and resumed and recorded is not None
+            and event.get("state") == "ready" and RECORDING_NOTE in str(event.get("message")))
+        if restarts:
+            recorded = event if kind == "audio_recorded" else recorded
+            start_t, resumed = event.t, False
+            finals, anchors = [], []
+        elif kind == "session_resumed":
+            resumed = True
+        elif kind == "caption" and event.get("final") and recorded is not None and not resumed:
             caption = _heard(event)
             if caption is None:
                 continue
@@ -133,7 +142,6 @@ def recording_time(events: Iterable[Event]) -> RecordingTime | None:
                 anchors.append((caption.end, event.t - delay))
     if recorded is None:
         return None
-    start_t = recorded.t
     knots, corrected = _knots(start_t, anchors)
     finals.sort(key=lambda caption: (caption.start, caption.seq))
     return RecordingTime(path=str(recorded["path"]), rate=int(recorded.get("rate", 16000)),
