@@ -378,6 +378,10 @@ def test_a_device_failing_while_playing_is_reported_once(session: Path,
     time.sleep(0.1)
     assert reports == [player.error] and not player.playing
     assert "listening back on 'Fake speakers' failed: " in reports[0] and "\n" not in reports[0]
+    timing = recording_time(log_events(session))
+    assert timing is not None
+    ReplayAudio(timing, player).follow(RECORDED_AT + 2.0, 1.0, paused=False)  # silent, no raise
+    assert reports == [player.error] and not player.playing
 
 
 def test_an_unreadable_recording_is_one_line(tmp_path: Path) -> None:

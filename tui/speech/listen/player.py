@@ -56,8 +56,8 @@ class ListenBack:
                  on_error: Callable[[str], None] | None = None, sd: ModuleType | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._renderer = Renderer(path)
-        self._sd = sd or output_sounddevice()
         try:
+            self._sd = sd or output_sounddevice()
             self.device: OutputDevice = resolve_output_device(device,
                                                               list_output_devices(self._sd))
             self.rate = self._workable_rate(self._renderer.rate)
@@ -188,6 +188,7 @@ class ListenBack:
         """Stop at once, release the device and the file, end the thread. Safe to call twice."""
         with self._cond:
             self._closed = True
+            self._want_playing = False
             self._cut = True
             self._generation += 1
             self._cond.notify_all()

@@ -58,6 +58,8 @@ class ReplayAudio:
     def follow(self, session_t: float, speed: float, paused: bool) -> None:
         """Make the audio sound what the replay shows at `session_t` (cheap; call each tick)."""
         player = self.player
+        if player.error is not None:
+            return  # the device failed (reported once): the replay goes on silently
         target = self.timing.stream_at(session_t)
         audible = not paused and MIN_SPEED <= speed <= MAX_SPEED
         if not audible or target < 0.0 or target >= player.duration:
