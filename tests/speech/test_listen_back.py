@@ -4,7 +4,6 @@ and resumed, at 2x; a paced stand-in checks position, errors and the replay's sy
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -177,6 +176,47 @@ def test_the_issue_check_replay_audio_through_a_real_output_is_the_recording(
     assert result["position"] == pytest.approx(result["duration"])
     written, expected = played(outfile), recorded(session)
     assert contains_only(written, expected), (len(written), len(expected))
+
+
+REPLAY = CHILD + """
+from tui.core.session.eventlog import read_log
+from tui.speech.listen.sync import ReplayAudio
+audio = ReplayAudio.open(wav.parent, read_log(wav.parent / "events.jsonl").events,
+                         device={device!r}, sd=Paced())
+shown_from = audio.timing.start_t + 1.0  # the replay shows recording second 1.0 onwards
+began = time.monotonic()
+gaps, heard = [], []
+while time.monotonic() - began < 3.0:
+    shown = shown_from + (time.monotonic() - began)
+    audio.follow(shown, 1.0, paused=False)
+    if time.monotonic() - began > 0.3:
+        gaps.append(audio.timing.stream_at(shown) - audio.player.position())
+        caption = audio.caption_heard(shown)
+        heard.append(caption.seq if caption else None)
+    time.sleep(0.05)
+audio.follow(shown, 1.0, paused=True)
+time.sleep(0.3)
+print(json.dumps({{"gaps": gaps, "end": audio.player.position(), "error": audio.error,
+                  "heard": heard}}))
+audio.close()
+"""
+
+
+def test_the_replay_drives_the_real_output_in_sync_with_the_captions(
+        session: Path, speaker: tuple[dict[str, str], Path]) -> None:
+    env, outfile = speaker
+    result = run_child(REPLAY.format(wav=str(session / "audio.wav"), device=SPEAKER), env)
+    assert result["error"] is None
+    # the audio heard trails the replay's clock by the output latency, never by a word
+    assert all(0.0 <= gap < 0.2 for gap in result["gaps"]), result["gaps"]
+    end = round(result["end"] * ENGINE_RATE)
+    assert 3.5 * ENGINE_RATE < end < 4.3 * ENGINE_RATE
+    # one stretch of the recording from 1.0 s to where the replay paused: never moved
+    assert contains_only(played(outfile), recorded(session)[ENGINE_RATE:end])
+    timing = recording_time(log_events(session))
+    assert timing is not None
+    assert {seq for seq in result["heard"] if seq} <= {c.seq for c in timing.captions}
+    assert any(result["heard"])  # a caption was heard (and would be highlighted)
 
 
 def test_playing_from_2_s_writes_the_recording_from_sample_32000(
@@ -491,7 +531,7 @@ def test_disk_use_is_32000_bytes_a_second(session: Path) -> None:
     size = (session / "audio.wav").stat().st_size
     seconds = len(recorded(session)) / ENGINE_RATE
     assert (size - 44) / seconds == pytest.approx(32_000, rel=0.001)
-    assert json.dumps(round(32_000 * 3600 / 1e6)) == "115"
+    assert round(32_000 * 3600 / 1e6) == 115  # MB an hour, as docs/voice.md says
 
 
 # -- speed: a time-stretch at the voice's own pitch ---------------------------------------------
