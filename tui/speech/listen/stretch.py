@@ -5,7 +5,7 @@ under a Hann window, so `speed` x faster (or slower) at the same pitch. Each fra
 up to 10 ms from its nominal place to where it best continues the frame before (the highest
 normalised cross-correlation with the audio that naturally follows it), which keeps the voice's
 periods in phase: no echo, no warble at 2x, speech still clear at 4x. Cost: one correlation of
-321 lags a frame, about 1% of one core at any speed.
+321 lags a frame: about 1% of one core at any speed.
 """
 
 from __future__ import annotations
