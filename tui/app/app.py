@@ -5,13 +5,10 @@ ask it for things with the messages of `tui.app.requests`."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import App
 from textual.filter import LineFilter
 from textual.screen import Screen
@@ -22,6 +19,7 @@ from tui.app.captions_host import AUDIO_NAME, CaptionsHost
 from tui.app.commands import ActionsProvider
 from tui.app.contrast import ReadableDim
 from tui.app.exporting import Exporting
+from tui.app.interviewer import InterviewerHost
 from tui.app.keys import bindings
 from tui.app.options import AppOptions, Plan
 from tui.app.quitting import Quitting
@@ -63,7 +61,7 @@ MIC_REPAINT_S = 0.15
 REPLAY_TICK_S = 0.1
 
 
-class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
+class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, InterviewerHost, Exporting, App[int]):
     """boardless: practise a spoken system-design round."""
 
     TITLE = "boardless"
@@ -126,6 +124,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
 
     def on_mount(self) -> None:
         self._install_signal_handlers()
+        self.prepare_voice()  # loads in a worker while the start screen is up
         plan = self.plan  # in "start" mode the start screen is already up (get_default_screen)
         if plan.mode == "resume":
             assert plan.log_path is not None
@@ -206,7 +205,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
         if session.state.ended:
             self.show_results()
             return
-        self._show(PracticeScreen(session))
+        self._show(PracticeScreen(session, voice_note=self.voice_problem or ""))
         self._start_feed()
         self._ticker = self.set_interval(LIVE_TICK_S, self.tick)
         self._mic_timer = self.set_interval(MIC_REPAINT_S, self._show_level)
@@ -267,10 +266,10 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
                   and self.feed.record_to is not None and self.session is not None
                   and self.session.state.audio_path is None and not self.session.state.closed):
                 self.session.emit("audio_recorded", path=AUDIO_NAME, rate=16000)
+        if self.replayer is None:
+            self.interviewer_hears(event, message.session)  # reads the prompt, probes, ...
         if event.type == "round_ended" and self.replayer is None:
             self.show_results()
-        elif event.type == "probe_asked" and self.replayer is None and self.settings.speak_probes:
-            self._speak(event["text"])
         elif (event.type == "flag_raised" and event["severity"] == "serious"
               and self.replayer is None and self.settings.bell_on_serious):
             self.bell()
@@ -346,6 +345,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
             for screen in self.screen_stack:
                 if isinstance(screen, PracticeScreen) and screen.is_mounted:
                     screen.outline.commit()
+        self.silence_interviewer()
         await self.stop_captions()
         if self.session is not None and self.replayer is None:
             self.session.close(reason)
@@ -368,16 +368,6 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, Exporting, App[int]):
             save_settings(self.settings)
         except OSError as error:
             self.notify(f"Theme not saved: {error}", severity="warning")
-
-    @work(thread=True, group="speak")
-    def _speak(self, text: str) -> None:
-        program = shutil.which("espeak-ng")
-        if program is None:
-            return
-        try:
-            subprocess.run([program, text], capture_output=True, timeout=60, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
 
     # ---- size -------------------------------------------------------------------------------
     def on_resize(self, event: object) -> None:

@@ -49,8 +49,10 @@ class CaptionFeed:
     """Runs one caption pipeline for a live session."""
 
     def __init__(self, options: SpeechOptions, settings: Settings, wake: Callable[[], None],
-                 record_to: Any = None) -> None:
+                 record_to: Any = None, gate: Any = None) -> None:
         self.options = options
+        self.gate = gate
+        """The interviewer's `Speaking` gate, or None (no voice this run)."""
         self.settings = settings
         self._wake = wake
         self.record_to = record_to
@@ -83,7 +85,7 @@ class CaptionFeed:
                                          on_state=self._device_state)
             pipeline = pipeline_mod.CaptionPipeline(
                 source, choice.make, on_result=self._result, on_status=self._pipeline_status,
-                on_level=self._level, record_to=self.record_to,
+                on_level=self._level, record_to=self.record_to, gate=self.gate,
                 # a streaming recogniser's memory grows over an hour: rebuild it now and then
                 # (Whisper keeps no state between utterances, and reloading it would stall)
                 recreate_every_s=None if choice.name == "whisper" else RECREATE_EVERY_S,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tui.app.captions import CaptionFeed
     from tui.app.replay import Replayer
     from tui.core.session.session import Session
+    from tui.speech.voice.gate import Speaking
 
 AUDIO_NAME = "audio.wav"
 #: Caption states with no input level to show.
@@ -42,6 +43,7 @@ class CaptionsHost(App[int]):
     session: Session | None
     replayer: Replayer | None
     feed: CaptionFeed | None = None
+    voice_gate: Speaking | None = None
 
     def _start_feed(self) -> None:
         assert self.options.speech is not None and self.session is not None
@@ -53,8 +55,9 @@ class CaptionsHost(App[int]):
         def wake() -> None:  # on a pipeline thread: post_message is thread-safe
             self.post_message(CaptionsWaiting())
 
+        # the interviewer's gate: what the microphone hears while the voice speaks is muted
         self.feed = CaptionFeed(self.options.speech, self.settings, wake=wake,
-                                record_to=record_to)
+                                record_to=record_to, gate=self.voice_gate)
         self._run_feed(self.feed)
 
     @work(thread=True, exclusive=True, group="captions")

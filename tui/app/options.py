@@ -43,6 +43,10 @@ class AppOptions:
     seed: int | None = None
     """Seed for the random prompt (tests pin it)."""
     speech: SpeechOptions | None = None
+    voice: bool | None = None
+    """The interviewer's voice (`--voice on|off`); None: BOARDLESS_VOICE, else the setting."""
+    voice_device: str | None = None
+    """Output device for the voice (`--voice-device`): index or name part; None: settings."""
 
     def __post_init__(self) -> None:
         if self.speech is None:

@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # the app imports these messages before a round (and its modu
 @dataclass
 class EventApplied(Message):
     """For the app: `event` was applied to `session` (it reacts to a few: a break pauses the
-    captions, the round's end opens the results, a probe is spoken, a serious flag rings)."""
+    captions, the round's end opens the results, the interviewer reads the prompt, probes and
+    curveballs aloud, a serious flag rings)."""
 
     event: Event
     session: Session
@@ -80,7 +81,7 @@ class ChecklistTicked(Message):
 
 @dataclass
 class ProbesChanged(Message):
-    """An interviewer probe was asked or closed."""
+    """An interviewer probe was asked or closed, or a curveball was sprung or taken up."""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, ProbesChanged)
@@ -89,7 +90,8 @@ class ProbesChanged(Message):
 PHASE_EVENTS = frozenset({"phase_entered", "timer_started", "timer_paused", "round_ended",
                           "session_resumed"})
 CAPTION_EVENTS = frozenset({"caption", "captions_status"})
-PROBE_EVENTS = frozenset({"probe_asked", "probe_closed"})
+PROBE_EVENTS = frozenset({"probe_asked", "probe_closed", "curveball_asked",
+                          "curveball_answered"})
 
 
 def message_for(event: Event, flags: list[Flag], flash_until: float) -> Message | None:

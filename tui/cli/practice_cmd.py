@@ -43,6 +43,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                           help="caption a recording instead of the microphone")
     practice.add_argument("--speed", type=_speed, default=1.0, metavar="N",
                           help="play --audio-file N times faster than real time")
+    practice.add_argument("--voice", choices=("on", "off"), default=None,
+                          help="the interviewer reads the prompt, probes and curveballs aloud "
+                          "(default: the 'voice' setting, on)")
+    practice.add_argument("--voice-device", metavar="DEV",
+                          help="output device for the voice: index or name part")
     practice.add_argument("--resume", nargs="?", const=RESUME_LATEST, default=None,
                           metavar="SESSION",
                           help="resume SESSION (default: the latest unfinished one)")
@@ -65,11 +70,14 @@ def cmd_practice(args: argparse.Namespace) -> int:
 
     speech = SpeechOptions(engine=args.engine, model=args.model, device=args.device,
                            audio_file=args.audio_file, speed=args.speed)
+    voice = None if args.voice is None else args.voice == "on"
     if args.resume is not None:
         session = None if args.resume == RESUME_LATEST else args.resume
-        options = AppOptions(mode="resume", session=session, speech=speech)
+        options = AppOptions(mode="resume", session=session, speech=speech, voice=voice,
+                             voice_device=args.voice_device)
     else:
-        options = AppOptions(layout=args.layout, prompt=args.prompt, speech=speech)
+        options = AppOptions(layout=args.layout, prompt=args.prompt, speech=speech, voice=voice,
+                             voice_device=args.voice_device)
     return _run(options)
 
 

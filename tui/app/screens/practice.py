@@ -1,4 +1,5 @@
-"""The practice screen: header, phase bar, paper outline, side panel, probe and caption strip.
+"""The practice screen: header, phase bar, paper outline, side panel, probe and curveball
+banners and caption strip.
 
 It renders the session's state and turns keys into events; the app owns the session, the
 caption feed and the clock. In replay the same screen is read-only.
@@ -31,6 +32,7 @@ from tui.app.session_messages import (
     message_for,
 )
 from tui.app.widgets.caption_strip import CaptionStrip, ProbeBanner, cue_pattern
+from tui.app.widgets.curveball_banner import CurveballBanner
 from tui.app.widgets.flag_banner import FLASH_SECONDS, FlagBanner
 from tui.app.widgets.header import SessionHeader
 from tui.app.widgets.outline_view import OutlineView
@@ -79,12 +81,16 @@ class PracticeScreen(Screen[None]):
     """The input level (set by the app a few times a second), None when captions are off."""
     reveal: reactive[bool] = reactive(False, init=False)
     """The prompt's clarifying questions are shown in the side panel."""
+    voice_note: reactive[str] = reactive("", init=False)
+    """Why the interviewer's voice is silent (one line in the caption strip), or ""."""
 
-    def __init__(self, session: Session, read_only: bool = False, mode_label: str = "") -> None:
+    def __init__(self, session: Session, read_only: bool = False, mode_label: str = "",
+                 voice_note: str = "") -> None:
         super().__init__()
         self.session = session
         self.read_only = read_only
         self.set_reactive(PracticeScreen.mode_label, mode_label)
+        self.set_reactive(PracticeScreen.voice_note, voice_note)
         self.set_reactive(PracticeScreen.now, session.now())
         self.flashes: list[tuple[Flag, float]] = []
         """Flags in the banner, each with the session time it leaves at."""
@@ -101,6 +107,7 @@ class PracticeScreen(Screen[None]):
             yield OutlineView(self.session, read_only=self.read_only, id="outline")
             yield SidePanel(id="side")
         yield ProbeBanner(id="probe")
+        yield CurveballBanner(id="curveball")
         yield FlagBanner(id="flag-banner")
         yield CaptionStrip(id="captions")
         yield Footer(compact=True)
@@ -162,6 +169,7 @@ class PracticeScreen(Screen[None]):
     @while_shown
     def on_probes_changed(self, _message: ProbesChanged) -> None:
         self._repaint_probe()
+        self._repaint_side()
 
     # ---- reactives -> widgets ---------------------------------------------------------------
     @while_shown
@@ -178,6 +186,10 @@ class PracticeScreen(Screen[None]):
     @while_shown
     def watch_mic_level(self, level: float | None) -> None:
         self.query_one(SessionHeader).show_level(level)
+
+    @while_shown
+    def watch_voice_note(self) -> None:
+        self._repaint_strip()
 
     @while_shown
     def watch_reveal(self) -> None:
@@ -204,6 +216,7 @@ class PracticeScreen(Screen[None]):
 
     def _repaint_probe(self) -> None:
         self.query_one(ProbeBanner).show(self.session.state, self.session.now())
+        self.query_one(CurveballBanner).show(self.session.state, self.session.now())
 
     def _repaint_flags(self) -> None:
         now, state = self.session.now(), self.session.state
@@ -217,7 +230,8 @@ class PracticeScreen(Screen[None]):
             self._pattern_phase = state.current_phase_id
             self._pattern = cue_pattern(state.phases.current_phase)
         strip = self.query_one(CaptionStrip)
-        strip.show(state, max(1, strip.content_region.height or 3), self._pattern)
+        strip.show(state, max(1, strip.content_region.height or 3), self._pattern,
+                   note=self.voice_note)
 
     def _refresh_keys(self) -> None:
         """Redraw the footer when what the keys can do changes (Pin once there is a caption;

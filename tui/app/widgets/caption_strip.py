@@ -53,9 +53,13 @@ class CaptionStrip(Widget):
     def render(self) -> Text:
         return self._text
 
-    def show(self, state: SessionState, lines: int, pattern: re.Pattern[str] | None) -> None:
+    def show(self, state: SessionState, lines: int, pattern: re.Pattern[str] | None,
+             note: str = "") -> None:
+        """`note`: one more status line (why the interviewer's voice is silent)."""
         out: list[tuple[Text, Text]] = []  # (time column, body)
         blank = Text(" " * GUTTER)
+        if note:
+            out.append((blank, Text(visible_line(note), style="italic")))
         said = state.captions_state
         if said in SAID:
             message = state.captions_message or STATUS_WORDS[CaptionsState(said)]

@@ -1,5 +1,5 @@
-"""The side panel: the current phase's goal and checklist, the clarifying questions when
-revealed, and the flags so far with their times."""
+"""The side panel: the current phase's goal and checklist, the curveballs sprung so far, the
+clarifying questions when revealed, and the flags so far with their times."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ class SidePanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield QuietStatic("", id="side-goal")
         yield QuietStatic("", id="side-checklist")
+        yield QuietStatic("", id="side-curveballs")
         yield QuietStatic("", id="side-flags")
         yield QuietStatic("", id="side-questions")
 
@@ -61,6 +62,10 @@ class SidePanel(VerticalScroll, can_focus=False):
         box = self.query_one("#side-checklist", QuietStatic)
         box.show_content(checklist)
         box.display = bool(phase.checklist)
+        curveballs = self.query_one("#side-curveballs", QuietStatic)
+        curveballs.display = bool(state.curveballs)
+        if state.curveballs:
+            curveballs.show_content(curveballs_text(state))
         questions = self.query_one("#side-questions", QuietStatic)
         clarifying = state.prompt.clarifying
         if reveal and clarifying:
@@ -92,3 +97,16 @@ class SidePanel(VerticalScroll, can_focus=False):
                          style=f"bold {colour}".strip())
             flags.append(f" {visible_line(flag.message)}\n")
         return flags
+
+
+def curveballs_text(state: SessionState) -> Text:
+    """Each curveball sprung, newest first: when, what, and whether it was taken up."""
+    text = Text(f"Curveballs ({len(state.curveballs)})\n", style="bold")
+    for curveball in sorted(state.curveballs.values(), key=lambda c: -c.asked_t):
+        text.append(f"↯ {format_clock(state.round_time(curveball.asked_t))} ", style="bold")
+        text.append(visible_line(curveball.text))
+        if curveball.answered_t is not None:
+            text.append(f" ✓ taken up at {format_clock(state.round_time(curveball.answered_t))}",
+                        style="italic")
+        text.append("\n")
+    return text

@@ -33,8 +33,12 @@ class Settings:
     """Path to a CTranslate2 Whisper model directory, or a model name in the HF cache."""
     record_audio: bool = False
     """Keep the session's audio as a 16 kHz mono WAV in the session directory."""
+    voice: bool = True
+    """The interviewer's voice reads the prompt, probes and curveballs aloud (offline)."""
+    voice_device: str | None = None
+    """Output device for the voice: index or part of its name; None is the system default."""
     speak_probes: bool = False
-    """Speak interviewer probes aloud with espeak-ng when it is installed."""
+    """Obsolete (probes were read by espeak-ng); accepted and ignored: see `voice`."""
     bell_on_serious: bool = False
     """Ring the terminal bell when a serious flag is raised."""
     layout: str = "netflix-l5"
@@ -63,7 +67,8 @@ def settings_from_dict(data: dict[str, Any], path: Path) -> Settings:
         default = getattr(Settings(), key)
         expected: tuple[type, ...] = (bool,) if isinstance(default, bool) else (str,)
         if not isinstance(value, expected) or (expected == (str,) and isinstance(value, bool)):
-            if key == "device" and isinstance(value, int) and not isinstance(value, bool):
+            if (key in ("device", "voice_device") and isinstance(value, int)
+                    and not isinstance(value, bool)):
                 value = str(value)
             else:
                 raise ConfigError(
