@@ -1,8 +1,12 @@
-"""Shared fixtures: isolated data/config directories and ready-made sessions."""
+"""The one place for fixtures: isolated data and config directories for every test, a frozen
+clock, a ready-made session, and the app built exactly as the CLI builds it (`make_app`; the
+helpers that drive it are in `tests/pilot.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -28,6 +32,7 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("BOARDLESS_DATA_DIR", str(data))
     monkeypatch.setenv("BOARDLESS_CONFIG_DIR", str(config))
     monkeypatch.setenv("BOARDLESS_UNSAVED_DIR", str(tmp_path / "unsaved"))
+    monkeypatch.setenv("TEXTUAL_CURSOR_BLINK", "0")  # screens drawn the same every time
     return tmp_path
 
 
@@ -43,6 +48,26 @@ def session(tmp_path: Path, clock: FakeClock) -> Session:
     directory.mkdir()
     return Session.create(find_layout("netflix-l5"), find_prompt("video-streaming-cdn"), clock,
                           directory)
+
+
+@pytest.fixture
+def make_app(clock: FakeClock) -> Callable[..., Any]:
+    """`make_app(**options)`: the app built as the CLI builds it (`tui.app.factory.build_app`)
+    on the frozen `clock`, for netflix-l5 / video-streaming-cdn with captions off unless told
+    otherwise; what it notifies is kept for `tests.pilot.messages`. (Textual is imported only
+    by the tests that use it.)"""
+    from tests.pilot import PROMPT, record_notifications
+    from tui.app.factory import build_app
+    from tui.app.options import AppOptions, SpeechOptions
+
+    def make(**options: Any) -> Any:
+        options.setdefault("prompt", PROMPT)
+        options.setdefault("layout", "netflix-l5")
+        options.setdefault("seed", 1)
+        speech = options.pop("speech", SpeechOptions(enabled=False))
+        return record_notifications(build_app(AppOptions(speech=speech, **options), clock))
+
+    return make
 
 
 @pytest.hookimpl(hookwrapper=True)

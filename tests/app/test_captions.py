@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.app.conftest import start_round, type_text, wait_until
+from tests.pilot import start_round, type_text, wait_until
 from tui.app.captions import CaptionFeed
 from tui.app.options import SpeechOptions
 from tui.app.widgets.caption_strip import CaptionStrip, cue_pattern

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import start_round, wait_until
+from tests.pilot import start_round, wait_until
 from tests.support import require_module
 from tui.app.app import BoardlessApp
 from tui.app.options import SpeechOptions

@@ -15,8 +15,8 @@ from textual.color import Color
 from textual.geometry import Region
 from textual.theme import Theme
 
-from tests.app.conftest import start_round
 from tests.app.test_snapshots import a_round_in_progress, settle
+from tests.pilot import start_round
 from tui.app.contrast import MIN_CONTRAST, RGB, blend, contrast, luminance, readable_dim
 from tui.app.themes import INK, PAPER, other_theme
 from tui.core.session.clock import FakeClock

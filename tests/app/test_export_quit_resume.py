@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import (
+from tests.pilot import (
     first_screen,
     recorded_session,
     screen_is,

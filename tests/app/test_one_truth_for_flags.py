@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Markdown
 
-from tests.app.conftest import (
+from tests.pilot import (
     screen_is,
     start_round,
 )

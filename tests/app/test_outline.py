@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.app.conftest import (
+from tests.pilot import (
     first_screen,
     recorded_session,
     start_round,

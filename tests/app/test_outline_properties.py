@@ -8,7 +8,7 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.app.conftest import PROMPT, start_round
+from tests.pilot import PROMPT, start_round
 from tui.app.factory import build_app
 from tui.app.options import AppOptions, SpeechOptions
 from tui.app.widgets.outline_view import OutlineView

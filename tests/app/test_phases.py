@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import (
+from tests.pilot import (
     screen_is,
     start_round,
     wait_until,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import (
+from tests.pilot import (
     PROMPT,
     first_screen,
     screen_is,

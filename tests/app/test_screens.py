@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 
-from tests.app.conftest import (
+from tests.pilot import (
     first_screen,
     screen_is,
     shown_text,

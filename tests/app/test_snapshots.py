@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual import events
 
-from tests.app.conftest import screen_is, start_round, wait_until
+from tests.pilot import screen_is, start_round, wait_until
 from tui.app.screens.help import HelpScreen
 from tui.app.widgets.outline_view import OutlineView
 from tui.core.session.clock import FakeClock

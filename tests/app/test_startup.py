@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from textual.widget import Widget
 
-from tests.app.conftest import shown_text, wait_until
+from tests.pilot import shown_text, wait_until
 from tui.app import gc_pause
 from tui.app.screens.start import StartScreen
 from tui.cli.main import main

@@ -33,7 +33,8 @@ def test_the_interviewers_lines_are_folded_from_the_log() -> None:
     d = round_with_a_question(voiced=True)
     state = fold(d.events)
     (line,) = state.interviewer
-    assert (line.kind, line.ref, line.text) == ("probe", "p1", "What happens at ten times the load?")
+    assert (line.kind, line.ref) == ("probe", "p1")
+    assert line.text == "What happens at ten times the load?"
     assert line.done_t is not None and line.done_t - line.t == 18
     assert not state.interviewer_speaking
     d.run([("interviewer_spoke", {"kind": "prompt", "text": "Design a cache."})])

@@ -82,7 +82,7 @@ def write(path: Path, text: str) -> Path:
 
 def test_shipped_layouts_present() -> None:
     ids = {load_layout_file(path).id for path in SHIPPED}
-    assert EXPECTED_IDS <= ids
+    assert ids >= EXPECTED_IDS
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
@@ -359,7 +359,7 @@ def test_missing_and_directory_paths(tmp_path: Path) -> None:
 def test_list_layouts_without_user_dir(config_dir: Path) -> None:
     layouts, errors = list_layouts()
     assert errors == []
-    assert EXPECTED_IDS <= {layout.id for layout in layouts}
+    assert {layout.id for layout in layouts} >= EXPECTED_IDS
 
 
 def test_user_layouts_override_add_and_report_errors(config_dir: Path) -> None:

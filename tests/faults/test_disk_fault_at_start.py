@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.faults.conftest import type_note
+from tests.pilot import type_note
 from tui.app.app import BoardlessApp
 from tui.app.widgets.header import SessionHeader
 from tui.core.session.clock import FakeClock
@@ -22,25 +22,25 @@ def header_text(app: BoardlessApp) -> str:
 
 
 async def test_unwritable_data_directory_at_start(
-    build: Callable[..., BoardlessApp], fake_clock: FakeClock
+    make_app: Callable[..., BoardlessApp], clock: FakeClock
 ) -> None:
     data = Path(os.environ["BOARDLESS_DATA_DIR"])
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_text("a file where the data directory should be")  # ENOTDIR, even for root
-    app = build()
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert app.session is not None and app.session.writer is not None
         writer = app.session.writer
         await type_note(pilot, "typed while nothing can be saved")
-        fake_clock.advance(2)
+        clock.advance(2)
         app.tick()
         await pilot.pause()
         assert writer.error is not None and writer.pending > 0
         assert "log not saved" in header_text(app)
         data.unlink()  # the disk is usable again
-        fake_clock.advance(2)
+        clock.advance(2)
         await type_note(pilot, "after the fix")
         app.tick()
         await pilot.pause()
@@ -58,7 +58,7 @@ async def test_unwritable_data_directory_at_start(
 
 
 async def test_a_round_never_written_is_saved_to_the_fallback_and_named(
-    build: Callable[..., BoardlessApp], fake_clock: FakeClock
+    make_app: Callable[..., BoardlessApp], clock: FakeClock
 ) -> None:
     """Data directory unusable from the start to the end: at quit the whole round is saved
     elsewhere, the dialog names where, and quitting keeps it there (exit 0, nothing lost)."""
@@ -67,12 +67,12 @@ async def test_a_round_never_written_is_saved_to_the_fallback_and_named(
     data = Path(os.environ["BOARDLESS_DATA_DIR"])
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_text("a file where the data directory should be")
-    app = build()
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()
         for n in range(6):
-            fake_clock.advance(1)
+            clock.advance(1)
             await type_note(pilot, f"note {n}")
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -90,14 +90,14 @@ async def test_a_round_never_written_is_saved_to_the_fallback_and_named(
 
 
 async def test_a_signal_with_the_disk_failing_saves_the_round_without_asking(
-    build: Callable[..., BoardlessApp], fake_clock: FakeClock
+    make_app: Callable[..., BoardlessApp], clock: FakeClock
 ) -> None:
     """SIGTERM/SIGHUP: nobody may be there to answer, so the round goes to the fallback copy
     and the app exits (0: nothing lost)."""
     data = Path(os.environ["BOARDLESS_DATA_DIR"])
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_text("a file where the data directory should be")
-    app = build()
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import log_dir, messages, notes_of, type_note
+from tests.pilot import log_dir, messages, notes_of, type_note
 from tui.app.app import BoardlessApp
 from tui.app.screens.unsaved import UnsavedScreen
 from tui.core.debrief.export import render_markdown
@@ -69,9 +69,9 @@ FAULTS: dict[str, Callable[[BoardlessApp], object]] = {
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 async def test_disk_fault_warns_keeps_everything_and_recovers(
-    build: Callable[..., BoardlessApp], fake_clock: FakeClock, tmp_path: Path, fault: str
+    make_app: Callable[..., BoardlessApp], clock: FakeClock, tmp_path: Path, fault: str
 ) -> None:
-    app = build()
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()
@@ -79,11 +79,11 @@ async def test_disk_fault_warns_keeps_everything_and_recovers(
         assert app.session is not None and app.session.writer is not None
         writer = app.session.writer
         with FAULTS[fault](app):  # type: ignore[attr-defined]
-            fake_clock.advance(30)
+            clock.advance(30)
             await type_note(pilot, "written while the disk fails")
             await pilot.press("ctrl+n", "enter")  # the phase still changes; a new note
             await pilot.pause()
-            fake_clock.advance(30)
+            clock.advance(30)
             await type_note(pilot, "still typing")
             assert writer.error is not None and writer.pending > 0
             warning = [m for m in messages(app) if "cannot write" in m]
@@ -97,7 +97,7 @@ async def test_disk_fault_warns_keeps_everything_and_recovers(
             exported = elsewhere.read_text(encoding="utf-8")
             assert "written while the disk fails" in exported and "still typing" in exported
             in_memory = app.session.state.last_seq
-        fake_clock.advance(5)
+        clock.advance(5)
         await type_note(pilot, "after recovery")  # the next write retries and succeeds
         assert writer.error is None and writer.pending == 0
         assert any("written again" in m for m in messages(app)), messages(app)
@@ -114,12 +114,12 @@ async def test_disk_fault_warns_keeps_everything_and_recovers(
 
 
 async def test_export_key_during_a_disk_fault_does_not_export_a_stale_log(
-    build: Callable[..., BoardlessApp], fake_clock: FakeClock
+    make_app: Callable[..., BoardlessApp], clock: FakeClock
 ) -> None:
     """ctrl+e while the session directory is unusable: either the export holds what is on the
     screen, or the app says it failed; it must never silently write an outline missing notes.
     (Not with /dev/full: reading it never ends, which no real full disk does.)"""
-    app = build()
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()
@@ -160,9 +160,9 @@ def dialog_text(app: BoardlessApp) -> str:
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 async def test_quit_with_waiting_events_asks_and_keeps_a_copy(
-    build: Callable[..., BoardlessApp], fault: str
+    make_app: Callable[..., BoardlessApp], fault: str
 ) -> None:
-    app = build()
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()
@@ -189,9 +189,9 @@ async def test_quit_with_waiting_events_asks_and_keeps_a_copy(
 
 
 async def test_discarding_waiting_events_is_explicit_and_exits_non_zero(
-    build: Callable[..., BoardlessApp]
+    make_app: Callable[..., BoardlessApp]
 ) -> None:
-    app = build()
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()
@@ -209,9 +209,9 @@ async def test_discarding_waiting_events_is_explicit_and_exits_non_zero(
 
 
 async def test_retry_after_the_disk_recovers_writes_the_log_and_quits(
-    build: Callable[..., BoardlessApp]
+    make_app: Callable[..., BoardlessApp]
 ) -> None:
-    app = build()
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pilot import wait_until
 from tests.pty_run import run_in_pty
-from tests.waits import wait_until
 from tui.core.text.safe_text import clip, json_safe, one_line, visible, visible_line
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.long_round import build_long_session
-from tests.faults.conftest import notes_of, type_note
+from tests.pilot import notes_of, type_note
 from tests.support import require_module
 from tui.app.app import BoardlessApp
 from tui.app.factory import build_app
@@ -140,11 +140,11 @@ def session_with_notes(clock: FakeClock, notes: int) -> Path:
 
 
 async def test_screen_still_acts_on_keys_with_2000_notes(
-    fake_clock: FakeClock, build: Callable[..., BoardlessApp]
+    clock: FakeClock, make_app: Callable[..., BoardlessApp]
 ) -> None:
-    directory = session_with_notes(fake_clock, 2000)
+    directory = session_with_notes(clock, 2000)
     app = build_app(AppOptions(mode="resume", session=str(directory),
-                               speech=SpeechOptions(enabled=False)), fake_clock)
+                               speech=SpeechOptions(enabled=False)), clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")  # the clock runs again
         await pilot.pause()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.faults.conftest import notes_of, type_note
+from tests.pilot import notes_of, type_note
 from tests.support import require_module
 from tui.app.app import BoardlessApp
 from tui.app.options import SpeechOptions
@@ -19,7 +19,7 @@ AUDIO = Path(__file__).resolve().parents[1] / "fixtures" / "audio" / "hibari_pau
 
 
 async def test_engine_is_built_off_the_ui_thread(
-    build: Callable[..., BoardlessApp], monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., BoardlessApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     require_module("pocketsphinx")
     from tui.speech.engines import sphinx_engine
@@ -32,7 +32,7 @@ async def test_engine_is_built_off_the_ui_thread(
         real_init(self, *args, **kwargs)  # the real engine and model still load
 
     monkeypatch.setattr(sphinx_engine.PocketSphinxEngine, "__init__", spy)
-    app = build(SpeechOptions(engine="pocketsphinx", audio_file=AUDIO, speed=0))
+    app = make_app(speech=SpeechOptions(engine="pocketsphinx", audio_file=AUDIO, speed=0))
     async with app.run_test(size=(100, 30)) as pilot:
         ui_thread = threading.current_thread().name
         await pilot.press("ctrl+t")

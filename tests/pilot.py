@@ -1,18 +1,19 @@
-"""Fixtures for the Textual layer: isolated directories, a frozen clock, an app factory."""
+"""Driving the running app in tests as a person would: waiting on what the screen shows (never
+on a fixed pause), reading the screen, typing, and what the app notified. The `make_app` and
+`clock` fixtures are in `tests/conftest.py`."""
 
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import pytest
 from textual.geometry import Region
 from textual.widget import Widget
 
 from tui.app.app import BoardlessApp
-from tui.app.factory import build_app
-from tui.app.options import AppOptions, SpeechOptions
 from tui.core.config.layouts import find_layout
 from tui.core.config.prompts import find_prompt
 from tui.core.session.clock import FakeClock
@@ -20,34 +21,6 @@ from tui.core.session.session import Session
 from tui.core.session.store import new_session_dir
 
 PROMPT = "video-streaming-cdn"
-
-
-@pytest.fixture(autouse=True)
-def app_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Data and config directories of this test only; the cursor does not blink."""
-    monkeypatch.setenv("BOARDLESS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("BOARDLESS_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("TEXTUAL_CURSOR_BLINK", "0")
-    return tmp_path
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def make_app(clock: FakeClock) -> Callable[..., BoardlessApp]:
-    """Build the app exactly as the CLI does, with captions off and a frozen clock."""
-
-    def make(**options: object) -> BoardlessApp:
-        options.setdefault("prompt", PROMPT)
-        options.setdefault("layout", "netflix-l5")
-        options.setdefault("seed", 1)
-        speech = options.pop("speech", SpeechOptions(enabled=False))
-        return build_app(AppOptions(speech=speech, **options), clock)  # type: ignore[arg-type]
-
-    return make
 
 
 def recorded_session(clock: FakeClock, notes: int = 0) -> Session:
@@ -66,7 +39,7 @@ def recorded_session(clock: FakeClock, notes: int = 0) -> Session:
 WAIT_LIMIT_S = 20.0
 
 
-async def wait_until(pilot, check: Callable[[], object], what: str = "the condition",  # type: ignore[no-untyped-def]
+async def wait_until(pilot: Any, check: Callable[[], object], what: str = "the condition",
                      limit_s: float = WAIT_LIMIT_S) -> None:
     """Let the app process its messages (`pilot.pause()`) until `check()` holds; fail naming
     `what` if it still does not after `limit_s` seconds."""
@@ -130,3 +103,41 @@ async def start_round(pilot) -> None:  # type: ignore[no-untyped-def]
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+
+
+#: What each app built here has notified, in order ("title: message").
+_SHOWN: weakref.WeakKeyDictionary[BoardlessApp, list[str]] = weakref.WeakKeyDictionary()
+
+
+def record_notifications(app: BoardlessApp) -> BoardlessApp:
+    """Keep every notification the app shows (through its public `notify`, which still runs)."""
+    shown = _SHOWN.setdefault(app, [])
+    real_notify = app.notify
+
+    def notify(message: str, *, title: str = "", **options: Any) -> None:
+        shown.append(f"{title}: {message}")
+        real_notify(message, title=title, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return app
+
+
+async def type_note(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type one note and press Enter (saved, a new one opens below)."""
+    await pilot.press(*[("space" if ch == " " else ch) for ch in text], "enter")
+    await pilot.pause()
+
+
+def notes_of(app: BoardlessApp) -> list[str]:
+    assert app.session is not None
+    return [note.text for note, _ in app.session.state.outline.walk()]
+
+
+def messages(app: BoardlessApp) -> list[str]:
+    """Every notification the app has shown so far (titles and messages)."""
+    return list(_SHOWN.get(app, []))
+
+
+def log_dir(app: BoardlessApp) -> Path:
+    assert app.session is not None and app.session.directory is not None
+    return app.session.directory
