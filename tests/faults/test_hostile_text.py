@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pilot import wait_until
+from tests.pilot import screen_text, wait_until
 from tests.pty_run import run_in_pty
 from tui.core.text.safe_text import clip, json_safe, one_line, visible, visible_line
 
@@ -338,11 +338,6 @@ def test_report_in_a_terminal_sends_no_hostile_sequence(hostile: Path) -> None:
 
 
 # --------------------------------------------------------------------------- the app
-
-
-def screen_text(app) -> str:  # type: ignore[no-untyped-def]
-    """What the screen shows now, line by line (Textual's own rendering)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def app_on(mode: str, session: Path | None = None,
