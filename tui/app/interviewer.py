@@ -32,12 +32,21 @@ if TYPE_CHECKING:
     from tui.core.session.events import Event
     from tui.core.session.session import Session
     from tui.speech.voice.gate import Speaking
+    from tui.speech.voice.playback import Player
     from tui.speech.voice.speaker import InterviewerVoice
 
 #: Environment override of the `voice` setting ("on" or "off"; `--voice` wins over it).
 VOICE_ENV = "BOARDLESS_VOICE"
 #: Which events the interviewer reads aloud, and the `kind` it logs for each.
 SPOKEN = {"probe_asked": "probe", "curveball_asked": "curveball"}
+
+
+def open_player(device: str | None, gate: Speaking) -> Player:
+    """The player on `device` (an index, a name part, or None for the default output) that
+    records on `gate`; OutputDeviceError (one line) when there is no such output."""
+    from tui.speech.voice.playback import Player
+
+    return Player(int(device) if device and device.isdigit() else device, gate=gate)
 
 
 def voice_wanted(options: AppOptions, settings: Settings) -> bool:
@@ -126,7 +135,6 @@ class InterviewerHost(App[int]):
     def _load_voice(self, gate: Speaking) -> None:
         from tui.speech.voice.errors import VoiceError
         from tui.speech.voice.model import shared_model
-        from tui.speech.voice.playback import Player
         from tui.speech.voice.speaker import InterviewerVoice
 
         def failed(message: str) -> None:  # from the voice's threads
@@ -134,8 +142,8 @@ class InterviewerHost(App[int]):
 
         device = self.options.voice_device or self.settings.voice_device
         try:
+            player = open_player(device, gate)  # no output device: said before the model loads
             shared_model()
-            player = Player(int(device) if device and device.isdigit() else device, gate=gate)
             voice = InterviewerVoice(player, on_error=failed)
         except VoiceError as error:
             failed(str(error))
