@@ -1,7 +1,8 @@
 """Disk faults in the running app (Pilot): writes failing with ENOSPC (the log swapped for a
 symlink to /dev/full) and the session directory becoming unusable, mid-round. The screen warns,
 the outline and clock keep working, nothing in memory is lost, the writer retries until the disk
-is back and then the log holds every event; the outline can still be exported elsewhere."""
+is back and then the log holds every event; Ctrl+E still exports everything (from a full copy
+of the round saved elsewhere while the log cannot be written)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.pilot import log_dir, messages, notes_of, type_note
+from tests.pilot import log_dir, messages, notes_of, type_note, wait_until
 from tui.app.app import BoardlessApp
 from tui.app.screens.unsaved import UnsavedScreen
-from tui.core.debrief.export import render_markdown
 from tui.core.session.clock import FakeClock
 from tui.core.session.eventlog import LOG_NAME, read_log
 from tui.core.session.state import fold
@@ -91,11 +91,15 @@ async def test_disk_fault_warns_keeps_everything_and_recovers(
             assert app.session.state.current_phase_id == "framing"
             assert notes_of(app)[:3] == ["before the fault", "written while the disk fails",
                                          "still typing"]
-            # the outline can be exported elsewhere from memory while the log cannot be written
-            elsewhere = tmp_path / "elsewhere.md"
-            elsewhere.write_text(render_markdown(app.session.state), encoding="utf-8")
-            exported = elsewhere.read_text(encoding="utf-8")
+            # Ctrl+E while the log cannot be written: the app exports a full copy of the round
+            # saved elsewhere, so what is on screen is in the export
+            await pilot.press("ctrl+e")
+            await wait_until(pilot, lambda: app.last_export is not None, "the export")
+            assert app.last_export is not None
+            assert app.last_export.parent != log_dir(app)  # beside the copy, not the log
+            exported = app.last_export.read_text(encoding="utf-8")
             assert "written while the disk fails" in exported and "still typing" in exported
+            assert any("exporting a full copy" in m for m in messages(app)), messages(app)
             in_memory = app.session.state.last_seq
         clock.advance(5)
         await type_note(pilot, "after recovery")  # the next write retries and succeeds

@@ -24,12 +24,27 @@ class Exporting(App[int]):
     last_export: Path | None = None
 
     def export_markdown(self) -> None:
-        """Export beside the log in a worker; the path is shown when done."""
+        """Export beside the log in a worker; the path is shown when done. While the disk does
+        not take the log, the round is exported from a full copy saved elsewhere instead (the
+        same place quitting keeps it), so nothing on screen is missing from the export."""
         if self.log_path is None:
             self.notify("This session has no log to export.", severity="warning")
             return
-        if self.session is not None and self.session.writer is not None:
-            self.session.writer.sync()
+        writer = self.session.writer if self.session is not None else None
+        if writer is not None:
+            writer.sync()
+            if writer.pending:
+                from tui.app.quitting import save_copy_elsewhere
+
+                copy, problem = save_copy_elsewhere(writer)
+                if copy is None:
+                    self.notify(f"Export failed: the log cannot be written and no copy could be "
+                                f"saved in {problem}", severity="error")
+                    return
+                self.notify(f"The log cannot be written now; exporting a full copy of the "
+                            f"round saved in {copy.parent}.", title="Disk", severity="warning")
+                self._export(copy)
+                return
         self._export(self.log_path)
 
     @work(thread=True, exclusive=True, group="export")

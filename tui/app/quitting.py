@@ -18,10 +18,25 @@ from textual.app import App
 
 if TYPE_CHECKING:
     from tui.app.replay import Replayer
+    from tui.core.session.eventlog import LogWriter
     from tui.core.session.session import Session
 
 #: After SIGTERM, SIGHUP or SIGINT the process ends within this many seconds, saved or not.
 EXIT_DEADLINE_S = 1.5
+
+
+def save_copy_elsewhere(writer: LogWriter) -> tuple[Path | None, str]:
+    """Save the whole round (what reached the log and what is waiting) in the first fallback
+    directory that takes it: (the copy's log path, "") or (None, what failed)."""
+    from tui.core.config.locations import unsaved_dirs
+
+    problem = ""
+    for root in unsaved_dirs():
+        try:
+            return writer.save_copy(root / writer.path.parent.name), ""
+        except OSError as error:
+            problem = f"{root} ({error.strerror or error})"
+    return None, problem
 
 
 class Quitting(App[int]):
@@ -117,17 +132,8 @@ class Quitting(App[int]):
     def _save_copy(self) -> tuple[Path | None, str]:
         """Save the whole round in the first fallback directory that takes it: (the log's
         path, "") or (None, what failed)."""
-        from tui.core.config.locations import unsaved_dirs
-
         assert self.session is not None and self.session.writer is not None
-        writer = self.session.writer
-        problem = ""
-        for root in unsaved_dirs():
-            try:
-                return writer.save_copy(root / writer.path.parent.name), ""
-            except OSError as error:
-                problem = f"{root} ({error.strerror or error})"
-        return None, problem
+        return save_copy_elsewhere(self.session.writer)
 
     def _ask_unsaved(self) -> None:
         """Save a copy of the round elsewhere at once (nothing is lost if the terminal goes

@@ -301,11 +301,11 @@ class PracticeScreen(Screen[None]):
         self.outline.pin(text)
 
     def action_export(self) -> None:
-        self.outline.commit()
+        self.outline.commit(keep_empty_new=True)  # typing goes on in the new note after
         self.post_message(ExportRequested())
 
     def action_flags(self) -> None:
-        self.outline.commit()
+        self.outline.commit(keep_empty_new=True)  # back with Escape, typing goes on there
         self.query_one(SidePanel).focus_flags()
 
     def action_reveal(self) -> None:

@@ -178,7 +178,7 @@ class OutlineView(OutlineTyping, PaperLines, ScrollView, can_focus=True):
         event.stop()
 
     def on_blur(self) -> None:
-        self.commit()
+        self.commit(keep_empty_new=True)  # back in the outline, typing goes on in the new note
 
     def on_click(self, event: events.Click) -> None:
         row = self._row_at(event.y + int(self.scroll_y))[0]
