@@ -16,12 +16,6 @@ import pytest
 
 TUI = Path(__file__).resolve().parent.parent / "tui"
 MAX_LINES = 400
-#: Being split now (issue 13); each leaves this list when it is split. The list must end empty.
-NOT_YET_SPLIT: set[str] = set()
-#: Modules that still import names from their own package's `__init__` (being moved now).
-NOT_YET_MOVED: set[str] = set()
-#: App files that still silence attribute errors (being replaced by messages now).
-NOT_YET_TYPED: set[str] = set()
 
 
 def module_name(path: Path) -> str:
@@ -113,15 +107,12 @@ def test_no_import_cycle_in_tui() -> None:
 
 def test_no_module_imports_its_own_package() -> None:
     offenders = [f"{name} imports {target}" for name, targets in explicit_imports().items()
-                 for target in targets & parents(name)
-                 if target != "tui" and name not in NOT_YET_MOVED]
+                 for target in targets & parents(name) if target != "tui"]
     assert not offenders, "; ".join(offenders)
 
 
 @pytest.mark.parametrize("name", sorted(modules()))
 def test_module_is_at_most_400_lines(name: str) -> None:
-    if name in NOT_YET_SPLIT:
-        pytest.xfail("being split")
     lines = len(modules()[name].read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{name} has {lines} lines; split it by job"
 
@@ -130,6 +121,5 @@ def test_no_silenced_attribute_errors_in_the_app() -> None:
     offenders = [f"{path.relative_to(TUI.parent)}:{number}"
                  for path in sorted((TUI / "app").rglob("*.py"))
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if "type: ignore[attr-defined]" in line
-                 and str(path.relative_to(TUI.parent)) not in NOT_YET_TYPED]
+                 if "type: ignore[attr-defined]" in line]
     assert not offenders, "silenced attribute errors: " + ", ".join(offenders)
