@@ -123,3 +123,20 @@ def test_help_screen(snap_compare, make_app) -> None:
 
 def test_too_small(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), run_before=settle, terminal_size=(70, 20))
+
+
+def test_practice_screen_80x24_with_a_curveball(snap_compare, make_app, clock) -> None:
+    """A curveball is shown apart from probes: its own banner, marked CURVEBALL in its own
+    colour with its countdown, and an entry in the side panel; 80x24 still fits."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await a_round_in_progress(pilot, clock)
+        app = pilot.app
+        curveball = app.session.state.prompt.curveballs[0]
+        app.session.emit("curveball_asked", id=curveball.id, text=curveball.text,
+                         phase="framing", answer_s=180.0)
+        clock.advance(20)
+        app.tick()
+        await settle(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
