@@ -194,3 +194,47 @@ def test_the_voice_is_chosen_by_flag_then_environment_then_setting(
 
 def test_tests_run_with_the_voice_off() -> None:
     assert os.environ.get(interviewer.VOICE_ENV) == "off"
+
+
+async def test_a_probe_is_read_after_the_prompt_and_logged_with_its_id(
+        make_app: Callable[..., BoardlessApp], fake_card: FakeSoundDevice) -> None:
+    fake_card.pace = 0.05  # a fast card: the lines play in a twentieth of their length
+    app = make_app(voice=True)
+    async with app.run_test() as pilot:
+        await start_round(pilot)
+        assert app.session is not None
+        state = app.session.state
+        app.session.emit("probe_asked", id="p1", text="What if a region goes down?",
+                         phase="requirements", answer_s=90.0)
+        await wait_until(pilot, lambda: len(state.interviewer) == 2
+                         and state.interviewer[-1].done_t is not None, "the probe to be read")
+        assert [(line.kind, line.ref) for line in state.interviewer] == [("prompt", None),
+                                                                          ("probe", "p1")]
+        assert state.interviewer[1].text == "What if a region goes down?"
+        assert interviewer_events(app) == [("interviewer_spoke", "prompt"),
+                                           ("interviewer_done", "finished"),
+                                           ("interviewer_spoke", "probe"),
+                                           ("interviewer_done", "finished")]
+
+
+async def test_a_voice_that_cannot_load_is_one_line_and_the_round_goes_on(
+        make_app: Callable[..., BoardlessApp], fake_card: FakeSoundDevice,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.speech.voice.model as model
+    from tests.pilot import messages
+
+    def broken() -> None:
+        raise model.VoiceLoadError("the interviewer's voice cannot load from x.onnx: damaged")
+
+    monkeypatch.setattr(model, "shared_model", broken)
+    app = make_app(voice=True)
+    async with app.run_test() as pilot:
+        await start_round(pilot)
+        await wait_until(pilot, lambda: app.voice_problem, "the voice's one line")
+        await pilot.press(*"quota", "enter")
+        await wait_until(pilot, lambda: "quota" in screen_text(app), "the note")
+        assert "cannot load from x.onnx: damaged" in " ".join(screen_text(app).split())
+        shown = [m for m in messages(app) if "voice" in m.lower()]
+        assert shown == ["Interviewer's voice off: the interviewer's voice cannot load from "
+                         "x.onnx: damaged. The round goes on with the text on screen only."]
+        assert interviewer_events(app) == [] and fake_card.writes == 0

@@ -143,11 +143,16 @@ class InterviewerHost(App[int]):
         device = self.options.voice_device or self.settings.voice_device
         try:
             player = open_player(device, gate)  # no output device: said before the model loads
-            shared_model()
-            voice = InterviewerVoice(player, on_error=failed)
         except VoiceError as error:
             failed(str(error))
             return
+        try:
+            shared_model()
+        except VoiceError as error:
+            player.close()
+            failed(str(error))
+            return
+        voice = InterviewerVoice(player, on_error=failed)
         self.post_message(VoiceReady(voice))
 
     def on_voice_ready(self, message: VoiceReady) -> None:
