@@ -33,6 +33,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CANDIDATE_TEXT = (ROOT / "tests" / "fixtures" / "audio" / "hibari_pause.txt").read_text()
 
 
+#: Words of the candidate's speech that Whisper hears (at least four must reach the captions).
+SPOKEN_BY_CANDIDATE = {"think", "storage", "layer", "moment", "shard", "user", "table", "replica",
+                       "every", "region"}
+
+
 def voice_round(scenario: str, tmp_path: Path, env: dict[str, str]) -> dict[str, Any]:
     """Run `tests.app.voice_round SCENARIO` in a child Python with `env`; its JSON report."""
     env = dict(env, BOARDLESS_DATA_DIR=str(tmp_path / "data"),
@@ -80,7 +85,7 @@ def test_a_round_with_the_voice_on_logs_the_interviewer_and_the_captions_hold_no
     # the candidate was heard, the interviewer was not
     captions = " ".join(e["text"] for e in of_type(events, "caption") if e["final"])
     heard = words(captions)
-    assert {"storage", "shard", "replica"} <= heard, captions
+    assert len(heard & words(CANDIDATE_TEXT) & SPOKEN_BY_CANDIDATE) >= 4, captions
     candidate = words(CANDIDATE_TEXT)
     interviewer_words = {w for w in words(result["prompt_text"] + " " + curveball["text"])
                          if len(w) > 4 and w not in candidate and w.rstrip("s") not in candidate}
@@ -101,7 +106,7 @@ def test_no_output_device_is_one_line_and_the_round_goes_on(tmp_path: Path) -> N
     notes = [e["text"] for e in of_type(events, "note_added") + of_type(events, "note_edited")]
     assert "rate cap" in notes
     captions = " ".join(e["text"] for e in of_type(events, "caption") if e["final"])
-    assert {"storage", "replica"} <= words(captions), captions
+    assert len(words(captions) & SPOKEN_BY_CANDIDATE) >= 4, captions
 
 
 # -- in process: a fake sound card, paced like a real one ------------------------------------
