@@ -202,10 +202,26 @@ def test_tests_run_with_the_voice_off() -> None:
 
 
 async def test_a_probe_is_read_after_the_prompt_and_logged_with_its_id(
-        make_app: Callable[..., BoardlessApp], fake_card: FakeSoundDevice) -> None:
+        make_app: Callable[..., BoardlessApp], fake_card: FakeSoundDevice,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import tui.speech.voice.model as model
+
     fake_card.pace = 0.05  # a fast card: the lines play in a twentieth of their length
+    loaded_on: list[str] = []
+    real_model = model.shared_model
+
+    def shared_model() -> model.VoiceModel:
+        loaded_on.append(threading.current_thread().name)
+        return real_model()
+
+    monkeypatch.setattr(model, "shared_model", shared_model)
     app = make_app(voice=True)
     async with app.run_test() as pilot:
+        # the model is loaded by a worker while the start screen is up, never on the UI thread
+        await wait_until(pilot, lambda: app.voice is not None, "the voice to load")
+        assert loaded_on and threading.main_thread().name not in loaded_on
         await start_round(pilot)
         assert app.session is not None
         state = app.session.state
