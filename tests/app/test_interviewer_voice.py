@@ -259,3 +259,22 @@ async def test_a_voice_that_cannot_load_is_one_line_and_the_round_goes_on(
         assert shown == ["Interviewer's voice off: the interviewer's voice cannot load from "
                          "x.onnx: damaged. The round goes on with the text on screen only."]
         assert interviewer_events(app) == [] and fake_card.writes == 0
+
+
+def test_voice_flags_reach_the_app(monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import practice_cmd
+    from tui.cli.main import main
+
+    seen: list[AppOptions] = []
+    monkeypatch.setattr(practice_cmd, "_run", lambda options: seen.append(options) or 0)
+    main(["practice", "--voice", "off"])
+    main(["practice", "--voice", "on", "--voice-device", "2"])
+    main(["practice", "--resume", "--voice", "off"])
+    main(["practice"])
+    assert [(o.voice, o.voice_device) for o in seen] == [(False, None), (True, "2"),
+                                                         (False, None), (None, None)]
+    with pytest.raises(SystemExit) as stop:
+        main(["practice", "--voice", "loud"])
+    assert stop.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
