@@ -278,3 +278,20 @@ def test_voice_flags_reach_the_app(monkeypatch: pytest.MonkeyPatch,
         main(["practice", "--voice", "loud"])
     assert stop.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+async def test_a_device_failing_while_the_prompt_plays_is_one_line_and_the_line_stops(
+        make_app: Callable[..., BoardlessApp], fake_card: FakeSoundDevice) -> None:
+    from tests.pilot import messages
+
+    fake_card.fail_after = 5  # five blocks play, then the device is gone
+    app = make_app(voice=True)
+    async with app.run_test() as pilot:
+        await start_round(pilot)
+        await wait_until(pilot, lambda: app.voice_problem, "the voice's one line")
+        await wait_until(pilot, lambda: len(interviewer_events(app)) == 2, "the line to stop")
+        assert interviewer_events(app) == [("interviewer_spoke", "prompt"),
+                                           ("interviewer_done", "stopped")]
+        (shown,) = [m for m in messages(app) if "voice" in m.lower()]
+        assert "audio output 'Fake speakers' failed" in shown
+        assert app.session is not None and app.session.state.phases.running  # the round goes on
