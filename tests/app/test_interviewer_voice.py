@@ -295,3 +295,24 @@ async def test_a_device_failing_while_the_prompt_plays_is_one_line_and_the_line_
         (shown,) = [m for m in messages(app) if "voice" in m.lower()]
         assert "audio output 'Fake speakers' failed" in shown
         assert app.session is not None and app.session.state.phases.running  # the round goes on
+
+
+def test_a_line_a_crash_left_sounding_ends_when_the_session_resumes(tmp_path: Path) -> None:
+    from tui.core.config.layouts import find_layout
+    from tui.core.config.prompts import find_prompt
+    from tui.core.session.clock import FakeClock
+    from tui.core.session.events import make_event
+    from tui.core.session.session import Session
+
+    clock = FakeClock()
+    session = Session.create(find_layout("netflix-l5"), find_prompt("rate-limiter"), clock,
+                             tmp_path / "s")
+    session.emit_all(session.state.phases.start_or_resume())
+    clock.advance(2)
+    session.emit("interviewer_spoke", kind="prompt", text="Design a rate limiter.")
+    clock.advance(3)
+    session.emit("clock")  # the last event before the crash
+    state = session.state
+    assert state.interviewer_speaking
+    state.apply(make_event("session_resumed", 5.0, seq=99))
+    assert not state.interviewer_speaking and state.interviewer[-1].done_t == 5.0

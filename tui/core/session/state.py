@@ -226,6 +226,8 @@ class SessionState:
             self.phases.apply(event)
             self.closed = False
             self.partial = ""
+            if self.interviewer_speaking:  # a line left sounding by a crash ended with the app
+                self.interviewer[-1] = replace(self.interviewer[-1], done_t=self.last_t)
         elif kind == "session_closed":
             self.closed = True
             self.partial = ""
