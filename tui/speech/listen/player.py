@@ -35,6 +35,7 @@ from tui.speech.voice.outputs import (
     list_output_devices,
     output_sounddevice,
     resolve_output_device,
+    workable_rate,
 )
 from tui.speech.voice.playback import OutputStream
 
@@ -85,16 +86,7 @@ class ListenBack:
         self._thread.start()
 
     def _workable_rate(self, rate: int) -> int:
-        for candidate in dict.fromkeys((rate, self.device.default_rate)):
-            try:
-                self._sd.check_output_settings(device=self.device.index, channels=1,
-                                               dtype="int16", samplerate=candidate)
-                return candidate
-            except (self._sd.PortAudioError, ValueError):
-                continue
-        raise OutputDeviceError(
-            f"output device {self.device.name!r} takes neither {rate} Hz nor its own "
-            f"{self.device.default_rate} Hz mono")
+        return workable_rate(self._sd, self.device, rate)
 
     # -- what it is doing (any thread) -----------------------------------------------------------
 

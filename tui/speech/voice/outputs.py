@@ -61,3 +61,17 @@ def resolve_output_device(spec: str | int | None,
     """Pick the output by index, by case-insensitive name (exact, else a unique substring), or
     the default. None found, an unknown index, no match or several: OutputDeviceError."""
     return pick_device(spec, devices, "output", OutputDeviceError, NO_OUTPUT)
+
+
+def workable_rate(sd: ModuleType, device: OutputDevice, rate: int) -> int:
+    """`rate`, or the device's own rate when it will not take `rate`, for 16-bit mono output;
+    OutputDeviceError when it takes neither."""
+    for candidate in dict.fromkeys((rate, device.default_rate)):
+        try:
+            sd.check_output_settings(device=device.index, channels=1, dtype="int16",
+                                     samplerate=candidate)
+            return candidate
+        except (sd.PortAudioError, ValueError):
+            continue
+    raise OutputDeviceError(f"output device {device.name!r} takes neither {rate} Hz nor its own "
+                            f"{device.default_rate} Hz mono")

@@ -21,7 +21,6 @@ from typing import Protocol
 import numpy as np
 
 from tui.speech.resample import float_to_int16
-from tui.speech.voice.errors import OutputDeviceError
 from tui.speech.voice.gate import Speaking
 from tui.speech.voice.model import VOICE_RATE
 from tui.speech.voice.outputs import (
@@ -29,6 +28,7 @@ from tui.speech.voice.outputs import (
     list_output_devices,
     output_sounddevice,
     resolve_output_device,
+    workable_rate,
 )
 from tui.speech.voice.synthesis import convert_rate
 
@@ -96,17 +96,7 @@ class Player:
         self._closed = False
 
     def _workable_rate(self, rate: int) -> int:
-        for candidate in dict.fromkeys((rate, self.device.default_rate)):
-            try:
-                self._sd.check_output_settings(device=self.device.index, channels=1,
-                                               dtype="int16", samplerate=candidate)
-                return candidate
-            except (self._sd.PortAudioError, ValueError):
-                continue
-        raise OutputDeviceError(
-            f"output device {self.device.name!r} takes neither {rate} Hz nor its own "
-            f"{self.device.default_rate} Hz mono"
-        )
+        return workable_rate(self._sd, self.device, rate)
 
     @property
     def busy(self) -> bool:
