@@ -121,10 +121,11 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, InterviewerHost, Expo
     def on_ready(self) -> None:
         """The first frame is on screen."""
         gc_pause.resume()
+        self.load_voice()  # in a worker, while the start screen is up
 
     def on_mount(self) -> None:
         self._install_signal_handlers()
-        self.prepare_voice()  # loads in a worker while the start screen is up
+        self.prepare_voice()  # the speaking gate; the voice loads once the first frame is up
         plan = self.plan  # in "start" mode the start screen is already up (get_default_screen)
         if plan.mode == "resume":
             assert plan.log_path is not None

@@ -114,8 +114,8 @@ class InterviewerHost(App[int]):
     _lines_made = 0
 
     def prepare_voice(self) -> None:
-        """Start loading the voice in a worker when this run wants it (the UI thread only
-        builds the gate, so the caption pipeline can be given it at once)."""
+        """Build the gate when this run wants the voice (cheap, on the UI thread, so the
+        caption pipeline can be given it at once); `load_voice` loads the voice itself."""
         self._waiting_lines: deque[Line] = deque()
         if not voice_wanted(self.options, self.settings):
             return
@@ -129,7 +129,12 @@ class InterviewerHost(App[int]):
                 return super().begin(start, end)
 
         self.voice_gate = Gate()
-        self._load_voice(self.voice_gate)
+
+    def load_voice(self) -> None:
+        """Open the output and load the model in a worker (called once the first frame is on
+        screen, so loading never delays it); lines asked for meanwhile wait."""
+        if self.voice_gate is not None and self.voice is None and self.voice_problem is None:
+            self._load_voice(self.voice_gate)
 
     @work(thread=True, exclusive=True, group="voice-load")
     def _load_voice(self, gate: Speaking) -> None:
