@@ -27,6 +27,7 @@ from tui.core.config.settings import Settings, load_settings
 from tui.core.session.eventlog import read_log
 from tui.speech.voice.gate import Speaking
 from tui.speech.voice.playback import Player
+from tui.speech.voice.speaker import InterviewerVoice
 from tui.speech.voice.synthesis import stream_speech
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,10 @@ CANDIDATE_TEXT = (ROOT / "tests" / "fixtures" / "audio" / "hibari_pause.txt").re
 #: Words of the candidate's speech that Whisper hears (at least four must reach the captions).
 SPOKEN_BY_CANDIDATE = {"think", "storage", "layer", "moment", "shard", "user", "table", "replica",
                        "every", "region"}
+
+
+#: Imported before any test patches `model.shared_model`: `speaker` binds it when first imported.
+assert InterviewerVoice
 
 
 def voice_round(scenario: str, tmp_path: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -294,6 +299,8 @@ async def test_a_device_failing_while_the_prompt_plays_is_one_line_and_the_line_
                                            ("interviewer_done", "stopped")]
         (shown,) = [m for m in messages(app) if "voice" in m.lower()]
         assert "audio output 'Fake speakers' failed" in shown
+        await wait_until(pilot, lambda: "interviewer's voice off: audio output 'Fake speakers' "
+                         "failed" in " ".join(screen_text(app).split()), "the caption strip")
         assert app.session is not None and app.session.state.phases.running  # the round goes on
 
 

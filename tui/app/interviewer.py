@@ -15,6 +15,7 @@ and the caption strip) and the round goes on with the text on screen only. Repla
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -178,10 +179,13 @@ class InterviewerHost(App[int]):
         self._show_voice_problem()
 
     def _show_voice_problem(self) -> None:
-        from tui.app.screens.practice import PracticeScreen  # loaded when the round opened
-
-        if isinstance(self.screen, PracticeScreen):
-            self.screen.voice_note = self.voice_problem or ""
+        """On the practice screen, if a round is open (a later one is built with it)."""
+        practice = sys.modules.get("tui.app.screens.practice")  # not loaded before a round
+        if practice is None:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, practice.PracticeScreen):
+                screen.voice_note = self.voice_problem or ""
 
     # ---- what the interviewer says ----------------------------------------------------------
     def interviewer_hears(self, event: Event, session: Session) -> None:
