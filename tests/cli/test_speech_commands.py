@@ -13,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from tests.speech.alsa_file_device import DEVICE, alsa_env, capture_pcm, speech_raw
+from tests.speech.alsa_output_device import no_output_env
 from tests.speech.model_trees import isolate_models, make_vosk_tree
 from tests.speech.test_microphone_faults import WITHOUT_PORTAUDIO
 from tests.support import IN_CI
@@ -32,7 +33,8 @@ def boardless(
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """An environment with an empty home, its own data dir and one ALSA file microphone."""
+    """An environment with an empty home, its own data dir and one ALSA file device (a
+    microphone that can play too)."""
     raw = speech_raw(tmp_path, "hello there")
     environment, _ = alsa_env(tmp_path, capture_pcm(DEVICE, raw))
     environment["HOME"] = str(tmp_path / "home")
@@ -57,7 +59,8 @@ def test_doctor_on_a_working_machine(env: dict[str, str]) -> None:
     assert lines["input devices"].startswith("✓ input devices: ")
     assert lines["engine pocketsphinx"].endswith("embedded en-US model (loads)")
     assert lines["engine pocketsphinx"].startswith("✓ engine pocketsphinx: pocketsphinx ")
-    assert lines["espeak-ng"].startswith("✓ espeak-ng: ")
+    assert lines["interviewer voice"] == (
+        f"✓ interviewer voice: hibari 'heart' on {DEVICE} (another with --voice-device)")
     assert lines["data directory"] == (
         f"✓ data directory: {env['BOARDLESS_DATA_DIR']} (will be created) is writable"
     )
@@ -121,13 +124,21 @@ def test_doctor_when_nothing_works(env: dict[str, str], tmp_path: Path) -> None:
         == "✗ engine pocketsphinx: not installed — pip install pocketsphinx"
     )
     assert lines["captions"].startswith("✗ captions: off: no speech engine available")
-    assert lines["espeak-ng"] == (
-        "✗ espeak-ng: not found (only needed for spoken probes) — sudo apt-get install espeak-ng"
-    )
+    assert lines["interviewer voice"].startswith("✓ interviewer voice: hibari 'heart' on ")
     assert lines["data directory"].startswith(
         f"✗ data directory: {blocker / 'data'} is not writable"
     )
     assert done.stdout.splitlines()[-1] == "boardless is usable: NOT — nothing works (see above)"
+
+
+def test_doctor_without_an_output_device_says_the_voice_is_off(tmp_path: Path) -> None:
+    env = no_output_env(tmp_path)
+    env["BOARDLESS_DATA_DIR"] = str(tmp_path / "data")
+    done = boardless(["doctor"], env)
+    assert done.returncode == 0, done.stderr  # usable: the round goes on without the voice
+    assert lines_by_name(done.stdout)["interviewer voice"] == (
+        "✗ interviewer voice: no audio output device found — the round goes on silently, the "
+        "text on screen (or --voice off)")
 
 
 def test_models_list_and_path(

@@ -145,7 +145,8 @@ def app_child(scenario: str, devices: Path | None, present: str = "",
 
 def child_env(env: dict[str, str], tmp: Path) -> dict[str, str]:
     return {**env, "BOARDLESS_DATA_DIR": str(tmp / "data"),
-            "BOARDLESS_CONFIG_DIR": str(tmp / "config"), "TEXTUAL_CURSOR_BLINK": "0"}
+            "BOARDLESS_CONFIG_DIR": str(tmp / "config"), "TEXTUAL_CURSOR_BLINK": "0",
+            "BOARDLESS_VOICE": "off"}  # these rounds test the microphone, not the voice
 
 
 def test_microphone_lost_mid_round_is_shown_and_reconnects(tmp_path: Path) -> None:

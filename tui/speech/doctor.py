@@ -1,5 +1,6 @@
 """What works on this machine (`boardless doctor`): PortAudio and its inputs, each speech engine
-and its model, the Vosk cache, the captions a round would get, espeak-ng and the data directory.
+and its model, the Vosk cache, the captions a round would get, the interviewer's voice and the data
+directory.
 
 Each check is a `Check`: a name, whether it passed, what was found and, when it failed, how to
 fix it. `run_checks()` runs them all and says whether boardless is usable (typing notes always
@@ -10,7 +11,6 @@ The command line prints them; nothing here prints.
 from __future__ import annotations
 
 import importlib.metadata
-import shutil
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -144,17 +144,32 @@ def check_captions(settings: Settings) -> Check:
     return Check("captions", not off, choice.reason, INSTALL["pocketsphinx"] if off else None)
 
 
-def check_espeak() -> Check:
-    """espeak-ng, used only to speak interviewer probes aloud."""
-    path = shutil.which("espeak-ng")
-    if path is None:
-        return Check(
-            "espeak-ng",
-            False,
-            "not found (only needed for spoken probes)",
-            "sudo apt-get install espeak-ng",
-        )
-    return Check("espeak-ng", True, path)
+def check_voice(sd: Any) -> Check:
+    """The interviewer's voice: hibari-tts's bundled voice (found, not loaded) and an output
+    device to play it on."""
+    from tui.speech.voice.errors import VoiceError
+    from tui.speech.voice.model import VOICE_NAME, bundled_model_path
+    from tui.speech.voice.outputs import list_output_devices
+
+    off = "the round goes on silently, the text on screen (or --voice off)"
+    try:
+        model = bundled_model_path()
+    except VoiceError as error:
+        return Check("interviewer voice", False, str(error), off)
+    if not model.is_file():
+        return Check("interviewer voice", False, f"the {VOICE_NAME!r} voice file is missing: "
+                     f"{tilde(model)}", off)
+    if sd is None:
+        return Check("interviewer voice", False, "no audio output without PortAudio", off)
+    try:
+        devices = list_output_devices(sd)
+    except VoiceError as error:
+        return Check("interviewer voice", False, str(error), off)
+    if not devices:
+        return Check("interviewer voice", False, "no audio output device found", off)
+    default = next((d for d in devices if d.is_default), devices[0])
+    return Check("interviewer voice", True, f"hibari {VOICE_NAME!r} on {default.name} "
+                 "(another with --voice-device)")
 
 
 def check_data_dir() -> Check:
@@ -195,5 +210,5 @@ def run_checks() -> Diagnosis:
     checks += check_model_dirs()
     checks.append(check_captions(settings))
     data = check_data_dir()
-    checks += [check_espeak(), data]
+    checks += [check_voice(sd), data]
     return Diagnosis(checks, any(check.ok for check in engines) or data.ok)
