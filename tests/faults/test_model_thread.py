@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.pilot import notes_of, type_note
+from tests.pilot import notes_of, type_note, wait_until
 from tests.support import require_module
 from tui.app.app import BoardlessApp
 from tui.app.options import SpeechOptions
@@ -37,11 +37,8 @@ async def test_engine_is_built_off_the_ui_thread(
         ui_thread = threading.current_thread().name
         await pilot.press("ctrl+t")
         await type_note(pilot, "typed as captions start")
-        for _ in range(400):
-            if app.session is not None and app.session.state.captions:
-                break
-            await pilot.pause(0.05)
-        assert app.session is not None and app.session.state.captions, "no captions came"
+        await wait_until(pilot, lambda: app.session is not None
+                         and bool(app.session.state.captions), "captions", limit_s=60)
         assert notes_of(app) == ["typed as captions start"]
         await pilot.press("ctrl+q")
         await pilot.pause()
