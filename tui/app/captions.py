@@ -45,6 +45,28 @@ def describe_input(options: SpeechOptions, settings: Settings) -> str:
     return describe_microphone(options.device or settings.device)
 
 
+#: Bytes a second of a round's recording (16 kHz mono 16-bit) and so MB an hour, rounded.
+RECORDING_BYTES_S = 32_000
+RECORDING_MB_HOUR = round(RECORDING_BYTES_S * 3600 / 1e6)
+
+
+def records(options: SpeechOptions, settings: Settings) -> bool:
+    """Whether a live round keeps its audio: `--no-record` for this run, else the setting."""
+    return settings.record_audio if options.record is None else options.record
+
+
+def describe_recording(options: SpeechOptions, settings: Settings) -> str:
+    """Where a round's audio will be kept and what it costs, or that it will not be: one line."""
+    if not records(options, settings):
+        why = "--no-record" if options.record is False else "record_audio = false in settings"
+        return f"off ({why}); the replay will be silent"
+    from tui.core.config.locations import sessions_dir
+    from tui.speech.models import tilde
+
+    return (f"audio.wav in the session's folder under {tilde(sessions_dir())}, about "
+            f"{RECORDING_MB_HOUR} MB an hour (--no-record turns it off)")
+
+
 class CaptionFeed:
     """Runs one caption pipeline for a live session."""
 

@@ -48,7 +48,9 @@ class CaptionsHost(App[int]):
     def _start_feed(self) -> None:
         assert self.options.speech is not None and self.session is not None
         record_to = None
-        if self.settings.record_audio and self.session.directory is not None:
+        from tui.app.captions import records
+
+        if records(self.options.speech, self.settings) and self.session.directory is not None:
             record_to = self.session.directory / AUDIO_NAME
         from tui.app.captions import CaptionFeed
 

@@ -25,6 +25,8 @@ class SpeechOptions:
     audio_file: Path | None = None
     speed: float = 1.0
     """Pace of an audio file: 1 is real time, N is N times faster."""
+    record: bool | None = None
+    """Keep the round's audio (`--no-record`: False); None means the settings' record_audio."""
 
 
 @dataclass
@@ -40,6 +42,8 @@ class AppOptions:
     session: str | None = None
     """SESSION for resume/replay (directory, events.jsonl or id); None: the latest unfinished."""
     replay_speed: float = 1.0
+    replay_from: float | None = None
+    """`replay --from`: round time (as the header's clock shows it) to start the replay at."""
     seed: int | None = None
     """Seed for the random prompt (tests pin it)."""
     speech: SpeechOptions | None = None

@@ -96,7 +96,7 @@ class StartScreen(Screen[None]):
     # ---- workers ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="engine")
     def check_engine(self) -> None:
-        from tui.app.captions import describe_input
+        from tui.app.captions import describe_input, describe_recording
         from tui.speech.select import choose_engine
 
         if not self.speech.enabled:
@@ -111,7 +111,8 @@ class StartScreen(Screen[None]):
                 detail = choice.reason.removeprefix(f"{choice.name}: ")
                 text = f"Engine: {choice.name} — {detail}"
                 if name != "off":
-                    text += f"\nListening to: {describe_input(self.speech, self.settings)}"
+                    text += (f"\nListening to: {describe_input(self.speech, self.settings)}"
+                             f"\nRecording: {describe_recording(self.speech, self.settings)}")
         self.app.call_from_thread(self._engine_ready, name, text)
 
     def _engine_ready(self, name: str, text: str) -> None:

@@ -31,8 +31,9 @@ class Settings:
     """Path to an unpacked Vosk model directory."""
     whisper_model: str | None = None
     """Path to a CTranslate2 Whisper model directory, or a model name in the HF cache."""
-    record_audio: bool = False
-    """Keep the session's audio as a 16 kHz mono WAV in the session directory."""
+    record_audio: bool = True
+    """Keep the session's audio as a 16 kHz mono WAV in the session directory (to listen back
+    in the replay); `--no-record` turns it off for one run."""
     voice: bool = True
     """The interviewer's voice reads the prompt, probes and curveballs aloud (offline)."""
     voice_device: str | None = None
