@@ -21,6 +21,7 @@ from tui.app.contrast import ReadableDim
 from tui.app.exporting import Exporting
 from tui.app.interviewer import InterviewerHost
 from tui.app.keys import bindings
+from tui.app.listening import Listening
 from tui.app.options import AppOptions, Plan
 from tui.app.quitting import Quitting
 from tui.app.replay_steering import ReplaySteering
@@ -61,7 +62,8 @@ MIC_REPAINT_S = 0.15
 REPLAY_TICK_S = 0.1
 
 
-class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, InterviewerHost, Exporting, App[int]):
+class BoardlessApp(Quitting, ReplaySteering, Listening, CaptionsHost, InterviewerHost, Exporting,
+                   App[int]):
     """boardless: practise a spoken system-design round."""
 
     TITLE = "boardless"
@@ -213,12 +215,13 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, InterviewerHost, Expo
 
     def _open_replay(self, events: list[Event]) -> None:
         from tui.app.replay import Replayer
-        from tui.core.session.state import SessionState
 
         self.replayer = Replayer(events, self.clock, self.options.replay_speed)
         self.log_path = self.plan.log_path
-        self._show(self._replay_screen(SessionState.from_start(events[0])))
+        self._show(self._replay_screen(self.replay_start(events)))  # at --from, if given
         self._ticker = self.set_interval(REPLAY_TICK_S, self.tick)
+        if self.log_path is not None:
+            self.start_listening(self.log_path.parent, events)  # its recording, if any
 
     def _replay_screen(self, state: SessionState) -> Screen[None]:
         """A new replay session over `state` and the read-only practice screen showing it."""
@@ -286,6 +289,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, InterviewerHost, Expo
         if self.replayer is not None:
             for event in self.replayer.due():
                 session.apply(event)
+            self.follow_audio()
             if self.replayer.finished and not self.results_shown:
                 self.show_results()
         elif not session.state.closed:
@@ -307,6 +311,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, InterviewerHost, Expo
         if self.results_shown or self.session is None:
             return
         self.results_shown = True
+        self.stop_listening()
         from tui.app.screens.results import ResultsScreen  # Markdown rendering: load when needed
 
         self._show(ResultsScreen(self.session, self.log_path, replay=self.replayer is not None))
@@ -347,6 +352,7 @@ class BoardlessApp(Quitting, ReplaySteering, CaptionsHost, InterviewerHost, Expo
                 if isinstance(screen, PracticeScreen) and screen.is_mounted:
                     screen.outline.commit()
         self.silence_interviewer()
+        self.stop_listening()
         await self.stop_captions()
         if self.session is not None and self.replayer is None:
             self.session.close(reason)

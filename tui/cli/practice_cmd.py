@@ -25,6 +25,24 @@ def _speed(text: str) -> float:
     return value
 
 
+def _round_time(text: str) -> float:
+    """`--from`: seconds (750, 750.5) or a clock as the header shows it (12:30, 1:02:30)."""
+    parts = text.strip().split(":")
+    problem = f"expected seconds or MM:SS (like 750 or 12:30), got {text!r}"
+    try:
+        numbers = [float(part) for part in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(problem) from None
+    if (len(parts) > 3 or any(n < 0 or n != n or n == float("inf") for n in numbers)
+            or any(n >= 60 for n in numbers[1:])
+            or any(not part.isdigit() for part in parts[:-1])):
+        raise argparse.ArgumentTypeError(problem)
+    seconds = 0.0
+    for number in numbers:
+        seconds = seconds * 60 + number
+    return seconds
+
+
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add `practice` and `replay`."""
     practice = subparsers.add_parser(
@@ -62,6 +80,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                         help="session directory, events.jsonl, or id from 'sessions list'")
     replay.add_argument("--speed", type=_speed, default=1.0, metavar="N",
                         help="play N times faster (default 1)")
+    replay.add_argument("--from", dest="start", type=_round_time, default=None,
+                        metavar="TIME", help="start at TIME of the round, as the clock on "
+                        "screen shows it: 12:30, or seconds (750)")
     replay.set_defaults(func=cmd_replay)
 
 
@@ -85,6 +106,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from tui.app.options import AppOptions, SpeechOptions
 
     options = AppOptions(mode="replay", session=args.session, replay_speed=args.speed,
+                         replay_from=args.start,
                          speech=SpeechOptions(enabled=False))
     return _run(options)
 
