@@ -64,7 +64,7 @@ async def replay(scenario: str, session_dir: Path) -> dict[str, Any]:
     from tui.core.session.clock import SystemClock
 
     real = player.output_sounddevice
-    player.output_sounddevice = lambda: Paced(real())  # type: ignore[assignment]
+    player.output_sounddevice = lambda: Paced(real())  # type: ignore[assignment,return-value]
     moves: list[list[Any]] = []  # how the replay moved the audio (said when a check fails)
 
     def logged(name: str) -> Any:
