@@ -66,6 +66,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                           "(default: the 'voice' setting, on)")
     practice.add_argument("--voice-device", metavar="DEV",
                           help="output device for the voice: index or name part")
+    practice.add_argument("--no-record", dest="record", action="store_false", default=None,
+                          help="do not keep this round's audio (default: kept as audio.wav in "
+                          "the session's folder, about 115 MB an hour, to listen back in the "
+                          "replay; the 'record_audio' setting)")
     practice.add_argument("--resume", nargs="?", const=RESUME_LATEST, default=None,
                           metavar="SESSION",
                           help="resume SESSION (default: the latest unfinished one)")
@@ -90,7 +94,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
     from tui.app.options import AppOptions, SpeechOptions
 
     speech = SpeechOptions(engine=args.engine, model=args.model, device=args.device,
-                           audio_file=args.audio_file, speed=args.speed)
+                           audio_file=args.audio_file, speed=args.speed, record=args.record)
     voice = None if args.voice is None else args.voice == "on"
     if args.resume is not None:
         session = None if args.resume == RESUME_LATEST else args.resume
