@@ -89,17 +89,21 @@ async def replay(scenario: str, session_dir: Path) -> dict[str, Any]:
         AppOptions(mode="replay", session=str(session_dir), voice_device=device,
                    speech=SpeechOptions(enabled=False)), SystemClock()))
     seen: list[str] = []
+    heard: list[str] = []  # captions highlighted as heard, in order
     playing = False
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         def watch() -> bool:
             nonlocal playing
             if isinstance(app.screen, PracticeScreen):
                 seen.extend(toast for toast in toasts(app) if toast not in seen)
+                strip = str(app.screen.query_one("#captions").render())
+                if app.screen.heard and "▶ heard" in strip and app.screen.heard not in heard:
+                    heard.append(app.screen.heard)
             playing = playing or (app.listen_audio is not None
                                   and app.listen_audio.player.playing)
             return app.results_shown
         await wait_until(pilot, watch, "the replay's end", limit_s=40)
-        return {"toasts": seen, "notified": messages(app), "played": playing,
+        return {"toasts": seen, "notified": messages(app), "played": playing, "heard": heard,
                 "closed": app.listen_audio is None, "moves": moves,
                 "replayed_to": app.replayer.now() if app.replayer else None}
 

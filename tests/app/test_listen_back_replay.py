@@ -20,7 +20,7 @@ from tests.speech import audio_fixtures as fx
 from tests.speech.alsa_output_device import contains_only, no_output_env, played, speaker_env
 from tui.app.listening import session_time_at
 from tui.core.session.clock import FakeClock
-from tui.core.session.eventlog import read_log
+from tui.core.session.eventlog import LOG_NAME, read_log
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDED_AT = 1.0  # session time of the recording's first sample
@@ -68,6 +68,10 @@ def test_the_issue_check_replay_plays_the_recording_through_a_real_output(
     assert result["replayed_to"] == pytest.approx(ROUND_END)
     written = played(speaker)
     assert contains_only(written, pcm), (len(written), len(pcm), result["moves"])
+    # the caption being heard is highlighted in the strip, in the order they were said
+    said = [e["text"] for e in read_log(directory / LOG_NAME).events
+            if e.type == "caption" and e["final"]]
+    assert result["heard"] and result["heard"] == [t for t in said if t in result["heard"]]
 
 
 def test_no_output_device_is_one_line_and_the_replay_goes_on(

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tui.app.replay import Replayer
     from tui.core.config.settings import Settings
     from tui.core.session.events import Event
+    from tui.core.session.recording_time import HeardCaption
     from tui.core.session.state import SessionState
     from tui.speech.listen.sync import ReplayAudio
 
@@ -134,6 +135,14 @@ class Listening(App[int]):
                 and player.duration - player.position() <= PLAY_OUT_S * replayer.speed):
             return  # the audio trails the clock: its last blocks still play, not cut off
         audio.follow(now, replayer.speed, replayer.paused)
+        self._show_heard(audio.caption_heard(now))
+
+    def _show_heard(self, caption: HeardCaption | None) -> None:
+        """Highlight the caption being heard in the replay's caption strip."""
+        from tui.app.screens.practice import PracticeScreen
+
+        if isinstance(self.screen, PracticeScreen):
+            self.screen.heard = caption.text if caption is not None else ""
 
     def stop_listening(self) -> None:
         """Stop the audio and release the device (the replay screen is left). Safe twice."""

@@ -82,6 +82,8 @@ class PracticeScreen(Screen[None]):
     reveal: reactive[bool] = reactive(False, init=False)
     """The prompt's clarifying questions are shown in the side panel."""
     voice_note: reactive[str] = reactive("", init=False)
+    #: In a replay with its recording: the caption whose audio is being heard now.
+    heard: reactive[str] = reactive("", init=False)
     """Why the interviewer's voice is silent (one line in the caption strip), or ""."""
 
     def __init__(self, session: Session, read_only: bool = False, mode_label: str = "",
@@ -192,6 +194,10 @@ class PracticeScreen(Screen[None]):
         self._repaint_strip()
 
     @while_shown
+    def watch_heard(self) -> None:
+        self._repaint_strip()
+
+    @while_shown
     def watch_reveal(self) -> None:
         self._repaint_side()
 
@@ -231,7 +237,7 @@ class PracticeScreen(Screen[None]):
             self._pattern = cue_pattern(state.phases.current_phase)
         strip = self.query_one(CaptionStrip)
         strip.show(state, max(1, strip.content_region.height or 3), self._pattern,
-                   note=self.voice_note)
+                   note=self.voice_note, heard=self.heard)
 
     def _refresh_keys(self) -> None:
         """Redraw the footer when what the keys can do changes (Pin once there is a caption;

@@ -54,8 +54,9 @@ class CaptionStrip(Widget):
         return self._text
 
     def show(self, state: SessionState, lines: int, pattern: re.Pattern[str] | None,
-             note: str = "") -> None:
-        """`note`: one more status line (why the interviewer's voice is silent)."""
+             note: str = "", heard: str = "") -> None:
+        """`note`: one more status line (why the interviewer's voice is silent); `heard`: in a
+        replay, the caption whose recording is playing, highlighted as the newest line."""
         out: list[tuple[Text, Text]] = []  # (time column, body)
         blank = Text(" " * GUTTER)
         if note:
@@ -64,7 +65,7 @@ class CaptionStrip(Widget):
         if said in SAID:
             message = state.captions_message or STATUS_WORDS[CaptionsState(said)]
             out.append((blank, Text(visible(message), style="italic")))
-        room = max(1, lines - len(out) - (1 if state.partial else 0))
+        room = max(1, lines - len(out) - (1 if state.partial or heard else 0))
         for caption in state.captions[-room:]:
             body = Text(visible_line(caption.text))
             if pattern is not None:
@@ -76,6 +77,9 @@ class CaptionStrip(Widget):
             if pattern is not None:
                 partial.highlight_regex(pattern, style="underline")
             out.append((blank, partial))
+        if heard:
+            out.append((Text(" ▶ heard", style="bold"),
+                        Text(visible_line(heard), style="reverse")))
         if not out:
             out.append((blank, Text("listening… captions appear here; ctrl+k pins the last "
                                     "one", style="dim italic")))
