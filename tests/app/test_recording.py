@@ -51,3 +51,35 @@ def test_no_record_reaches_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     main(["practice"])
     main(["practice", "--resume", "--no-record"])
     assert [o.speech.record for o in seen if o.speech is not None] == [False, None, False]
+
+
+async def test_a_resumed_round_records_beside_what_it_kept(
+        make_app: Callable[..., BoardlessApp]) -> None:
+    """Quit mid-round, resume: the first recording is kept as it was and the resumed capture
+    goes to audio-2.wav, each named by its own audio_recorded event."""
+    speech = SpeechOptions(engine="pocketsphinx", audio_file=wav("hibari_pause"), speed=0)
+    first = make_app(speech=speech)
+    async with first.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await wait_until(pilot, lambda: first.session is not None
+                         and first.session.state.captions_state == "stopped",
+                         "the first capture", limit_s=60)
+        directory = log_dir(first)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not first.is_running, "the app to quit")
+    kept = (directory / "audio.wav").read_bytes()
+    again = make_app(mode="resume", session=str(directory), speech=speech)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: again.session is not None
+                         and any(e for e in again.session.state.captions),
+                         "captions after the resume", limit_s=60)
+        await wait_until(pilot, lambda: again.session is not None
+                         and again.session.state.audio_path == "audio-2.wav",
+                         "the second recording", limit_s=60)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not again.is_running, "the app to quit")
+    assert (directory / "audio.wav").read_bytes() == kept
+    assert sf.info(str(directory / "audio-2.wav")).samplerate == 16000
+    recorded = [e["path"] for e in read_log(directory / LOG_NAME).events
+                if e.type == "audio_recorded"]
+    assert recorded == ["audio.wav", "audio-2.wav"]

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.app import gc_pause
-from tui.app.captions_host import AUDIO_NAME, CaptionsHost
+from tui.app.captions_host import CaptionsHost
 from tui.app.commands import ActionsProvider
 from tui.app.contrast import ReadableDim
 from tui.app.exporting import Exporting
@@ -268,8 +268,9 @@ class BoardlessApp(Quitting, ReplaySteering, Listening, CaptionsHost, Interviewe
                 self.feed.resume()
             elif (event.type == "captions_status" and event["state"] == CaptionsState.READY
                   and self.feed.record_to is not None and self.session is not None
-                  and self.session.state.audio_path is None and not self.session.state.closed):
-                self.session.emit("audio_recorded", path=AUDIO_NAME, rate=16000)
+                  and self.session.state.audio_path != self.feed.record_to.name
+                  and not self.session.state.closed):
+                self.session.emit("audio_recorded", path=self.feed.record_to.name, rate=16000)
         if self.replayer is None:
             self.interviewer_hears(event, message.session)  # reads the prompt, probes, ...
         if event.type == "round_ended" and self.replayer is None:

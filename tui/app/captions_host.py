@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -23,6 +24,16 @@ if TYPE_CHECKING:
     from tui.speech.voice.gate import Speaking
 
 AUDIO_NAME = "audio.wav"
+
+
+def recording_path(directory: Path) -> Path:
+    """Where the next capture of a session is recorded: `audio.wav`, and for each capture after
+    a resume `audio-2.wav`, `audio-3.wav`, ... (a resume never writes over what was recorded)."""
+    path, number = directory / AUDIO_NAME, 1
+    while path.exists():
+        number += 1
+        path = directory / f"audio-{number}.wav"
+    return path
 #: Caption states with no input level to show.
 CAPTIONS_SILENT = frozenset({CaptionsState.OFF, CaptionsState.ERROR, CaptionsState.STOPPED})
 
@@ -51,7 +62,7 @@ class CaptionsHost(App[int]):
         from tui.app.captions import records
 
         if records(self.options.speech, self.settings) and self.session.directory is not None:
-            record_to = self.session.directory / AUDIO_NAME
+            record_to = recording_path(self.session.directory)
         from tui.app.captions import CaptionFeed
 
         def wake() -> None:  # on a pipeline thread: post_message is thread-safe

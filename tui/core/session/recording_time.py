@@ -112,9 +112,10 @@ def recording_time(events: Iterable[Event]) -> RecordingTime | None:
     """The time map of the session's recording, or None when it has none.
 
     The recording is the one the last capture wrote. A capture starts at an `audio_recorded`
-    event; a resumed session's capture starts again at stream time 0 and, as the app records
-    today, rewrites the same file without a new `audio_recorded`: the `captions_status`
-    "ready" after a `session_resumed` whose message says it is `RECORDING_NOTE` starts it.
+    event (a resumed session's capture writes its own file, `audio-2.wav`, ..., from stream
+    time 0). Logs of versions that rewrote the same file on a resume, without a new
+    `audio_recorded`, are read too: the `captions_status` "ready" after a `session_resumed`
+    whose message says it is `RECORDING_NOTE` starts that capture.
     Captions logged after a resume and before its capture starts belong to no recording."""
     recorded: Event | None = None
     start_t = 0.0
