@@ -29,11 +29,6 @@ if TYPE_CHECKING:
     from tui.speech.listen.sync import ReplayAudio
 
 
-#: When the replay's clock passes the recording's end, audio this close to its end (recording
-#: seconds at 1x; times the speed) is let play out: the audio trails the clock by up to 85 ms.
-PLAY_OUT_S = 0.35
-
-
 class ListenReady(Message):
     """The recording is open on its output device."""
 
@@ -129,11 +124,7 @@ class Listening(App[int]):
         audio, replayer = self.listen_audio, self.replayer
         if audio is None or replayer is None:
             return
-        now, player = replayer.now(), audio.player
-        if (player.playing and not replayer.paused and player.speed == replayer.speed
-                and audio.timing.stream_at(now) >= player.duration
-                and player.duration - player.position() <= PLAY_OUT_S * replayer.speed):
-            return  # the audio trails the clock: its last blocks still play, not cut off
+        now = replayer.now()
         audio.follow(now, replayer.speed, replayer.paused)
         self._show_heard(audio.caption_heard(now))
 

@@ -62,6 +62,9 @@ class ReplayAudio:
             return  # the device failed (reported once): the replay goes on silently
         target = self.timing.stream_at(session_t)
         audible = not paused and MIN_SPEED <= speed <= MAX_SPEED
+        if (audible and target >= player.duration and player.playing and player.speed == speed
+                and player.duration - player.position() <= TOLERANCE_S * speed):
+            return  # the audio trails the clock a little: its last blocks still play out
         if not audible or target < 0.0 or target >= player.duration:
             if player.playing:
                 player.pause()
