@@ -88,7 +88,8 @@ async def main():
         await press(pilot, "ctrl+t")
         state = lambda: app.session.state
         await until(pilot, lambda: state().captions_message and
-                    state().captions_state != "loading", "captions to start or say why not")
+                    state().captions_state != "loading" and "loading" not in strip_text(),
+                    "captions to start or say why not, on screen")
         report["first"] = [state().captions_state, strip_text()]
         await note(pilot, "first note")
         if {scenario!r} == "lost":
