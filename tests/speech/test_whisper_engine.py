@@ -146,3 +146,59 @@ def test_missing_and_broken_models_raise_model_error(tmp_path: Path) -> None:
     assert "\n" not in str(caught.value)
     with pytest.raises(ModelError, match="not available offline"):
         WhisperEngine("no-such-whisper-model-name")
+
+
+#: Sentences that tiny.en, prompted, wrote twice in one decode when each was said alone with a
+#: pause after it ("... a very hot oven. In the morning, ... a very hot oven."): 3 of the 55
+#: single sentences of bench/speech/clips.toml, in hibari's voice (seed, room noise as there),
+#: decoded one after the other by one engine. Decoded alone, as here, the first still echoes.
+ECHOED = (
+    ("In the morning, shape it gently, let it rise once more, and bake it in a very hot oven.",
+     5, False),
+    ("And then, uh, the workers pull chunks and write the outputs to object storage.", 13, False),
+    ("For normal users we push new posts into each follower's timeline cache at write time.",
+     31, True),
+)
+
+
+@pytest.mark.parametrize(("sentence", "seed", "noisy"), ECHOED)
+def test_a_sentence_said_once_is_written_once(fast, sentence: str, seed: int,  # type: ignore[no-untyped-def]
+                                               noisy: bool) -> None:
+    from bench.speech_clips import SpeechClip, synthesise
+
+    clip = SpeechClip("echo", "read", "dev", (sentence,), seed=seed, noisy=noisy)
+    pcm = (synthesise(clip) * 32767).astype(np.int16)
+    finals = [r for r in feed(fast, pcm) if r.final]
+    heard = finals_text(finals)
+    assert wer(sentence, heard) <= 0.1, heard
+    words = [w for r in finals for w in r.words]
+    # The saying kept is the one whose word times follow the audio (at least 0.15 s a word).
+    assert words[-1].end - words[0].start >= 0.15 * len(words), [(w.text, w.start) for w in words]
+
+
+class _Said:
+    """A word as faster-whisper gives it."""
+
+    def __init__(self, word: str, start: float, end: float) -> None:
+        self.word, self.start, self.end = word, start, end
+
+
+def _said(text: str, start: float, step: float) -> list[_Said]:
+    return [_Said(f" {w}", start + i * step, start + (i + 1) * step)
+            for i, w in enumerate(text.split())]
+
+
+def test_an_echo_keeps_the_saying_that_follows_the_audio() -> None:
+    from tui.speech.engines.whisper_decode import _without_echo
+
+    spoken = _said("bake it in a very hot oven.", 0.0, 0.4)
+    squeezed = [_Said(w.word, 2.8, 2.8) for w in spoken]
+    assert _without_echo(spoken + squeezed) == spoken
+    assert _without_echo(squeezed + spoken) == spoken
+    # Restarts and short repeats are speech: kept as said.
+    restart = _said("we could we could shard it by user", 0.0, 0.3)
+    assert _without_echo(restart) == restart
+    three = _said("the cache the cache the cache", 0.0, 0.3)
+    assert _without_echo(three) == three
+    assert [w.word for w in _without_echo(_said("a b c d a b c d e", 0, 0.1))] == [
+        " a", " b", " c", " d", " e"]

@@ -3,8 +3,9 @@ both behind the hallucination guard.
 
 Hallucination guard: decoding does not condition on previous text and is bounded in length;
 segments with a high no-speech probability and a low log probability, short segments the
-model doubts ("Thank you." in a pause), segments with no word it is even slightly sure of, and
-repetitive text are dropped, and a word repeated three times running is cut to one.
+model doubts ("Thank you." in a pause), segments with no word it is even slightly sure of,
+and repetitive text are dropped, a word repeated three times running is cut to one, and so is
+a run of four words or more written twice in a row (an echo of the sentence in the padding).
 
 Fillers: tiny.en leaves out most "um"s and "uh"s unless the text before it has them, so every
 decode is prompted with `VERBATIM_PROMPT`; on bench/bench_wer.py's clips that keeps every filler
@@ -31,6 +32,7 @@ MIN_PARTIAL_FRAMES, PARTIAL_PAD_FRAMES = 500, 100  # drafts: 5 s at least, 1 s o
 #: keeps "um" and "uh" (it never adds them: see bench/bench_wer.py for recall and false fillers).
 VERBATIM_PROMPT = "So, um, I think, uh, we could, um, use a cache."
 MAX_DECODE_TOKENS = 220  # faster-whisper's limit leaves 448 minus the prompt's tokens
+ECHO_WORDS = 4  # a run this long said twice in a row is an echo, not speech
 TAIL_S = 0.15  # a segment ending this close to the end of the speech has covered it
 CHECK_RATE_AFTER_S, MIN_WORDS_PER_S = 4.0, 1.6  # fewer words a second than this: decode again
 
@@ -138,8 +140,8 @@ class WhisperDecoder:
             log_prob_threshold=LOW_LOGPROB,
             compression_ratio_threshold=MAX_COMPRESSION,
         )
-        texts: list[str] = []
-        words: list[Word] = []
+        heard: list[Any] = []  # faster-whisper's words, in order
+        loose: list[str] = []  # text of segments that came without words
         covered = len(audio) / ENGINE_RATE - PAD_S - TAIL_S
         for segment in segments:
             # Segments come lazily, one 30 s window at a time: once they reach the end of the
@@ -154,19 +156,17 @@ class WhisperDecoder:
             if raw and max(word.probability for word in raw) < UNSURE_WORD_PROB:
                 pass  # not one word the model is even slightly sure of: noise
             elif not raw:
-                texts.append(segment.text.strip())
+                loose.append(segment.text.strip())
             else:
-                texts.append("".join(word.word for word in raw).strip())
-                for word in raw:
-                    token = word.word.strip()
-                    if token:
-                        words.append(Word(token, float(word.start), float(word.end),
-                                          round(float(word.probability), 3)))
+                heard += raw
             if done:
                 break
-        text = " ".join(t for t in texts if t)
+        heard = _without_echo(heard)
+        text = " ".join(t for t in ["".join(w.word for w in heard).strip(), *loose] if t)
         if not any(ch.isalnum() for ch in text):
             return "", []
+        words = [Word(w.word.strip(), float(w.start), float(w.end), round(float(w.probability), 3))
+                 for w in heard if w.word.strip()]
         return text, words
 
 
@@ -206,6 +206,36 @@ def _without_loops(words: list[Any]) -> list[Any]:
         elif run == 3:
             kept.pop()  # a third repeat: it was a loop, keep only the first
     return kept
+
+
+def _without_echo(words: list[Any]) -> list[Any]:
+    """Words with a run of `ECHO_WORDS` or more said twice in a row cut to the first saying.
+
+    In the padding after a short utterance tiny.en may write the whole sentence a second time,
+    its words squeezed into the last moments ("... a very hot oven. In the morning, ... a very
+    hot oven."). People restart a phrase, but do not say four words or more twice over. One of
+    the two sayings has its words squeezed into a moment; the other, kept, follows the audio.
+    """
+    bare = [_bare(w.word) for w in words]
+    kept: list[Any] = []
+    i = 0
+    while i < len(words):
+        longest = (len(words) - i) // 2
+        run = next((k for k in range(longest, ECHO_WORDS - 1, -1)
+                    if bare[i:i + k] == bare[i + k:i + 2 * k]), 0)
+        if not run:
+            kept.append(words[i])
+            i += 1
+            continue
+        first, second = words[i:i + run], words[i + run:i + 2 * run]
+        kept += max(first, second, key=_span)  # the saying whose times follow the audio
+        i += 2 * run
+    return kept
+
+
+def _span(words: list[Any]) -> float:
+    """Seconds from the first word's start to the last word's end."""
+    return float(words[-1].end - words[0].start)
 
 
 def _bare(word: str) -> str:
