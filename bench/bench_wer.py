@@ -206,7 +206,7 @@ def report(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Parse options, run, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
+    parser.add_argument("--split", choices=("dev", "heldout", "fresh", "all"), default="all")
     parser.add_argument("--single", action="store_true",
                         help="score each sentence said alone (recordings of one utterance)")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")

@@ -81,3 +81,34 @@ def test_a_minute_of_silence_or_room_noise_is_not_decoded(whole, signal: str) ->
     minute = np.zeros(60 * ENGINE_RATE, np.int16) if signal == "silence" else room_noise(
         60, 0.03, 2)
     assert list(whole.transcribe(floats(minute))) == []
+
+
+def test_long_files_are_cut_into_pieces_in_pauses() -> None:
+    from tui.speech.engines.whisper_file import PIECE_S, Span, pieces
+
+    assert pieces([Span(0.0, 5.0)], PIECE_S) == [(0.0, PIECE_S)]
+    talk = [Span(i * 10.0, i * 10.0 + 8.0) for i in range(400)]  # 4000 s, a pause every 10 s
+    cut = pieces(talk, 4000.0)
+    assert cut[0][0] == 0.0 and cut[-1][1] == 4000.0
+    assert all(a[1] == b[0] for a, b in zip(cut, cut[1:]))
+    assert all(end - start <= PIECE_S for start, end in cut)
+    assert all(start % 10.0 == 9.0 for start, _ in cut[1:])  # in the pauses (8 s to 10 s)
+    assert len(cut) == 7  # as few as fit
+    # Speech with no pause at all is cut where each piece is full.
+    assert pieces([Span(0.0, 3000.0)], 3000.0) == [
+        (i * PIECE_S, (i + 1) * PIECE_S) for i in range(5)]
+
+
+def test_a_file_decoded_in_pieces_keeps_every_sentence_at_its_time(whole, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tui.speech.engines import whisper_file
+
+    speech = load_pcm("hibari_pause")  # two sentences 4 s apart, about 12 s
+    audio = floats(np.concatenate([speech, np.zeros(3 * ENGINE_RATE, np.int16), speech]))
+    at_once = list(whole.transcribe(audio))
+    monkeypatch.setattr(whisper_file, "PIECE_S", 8.0)  # one sentence a piece
+    cut = whisper_file.pieces(whisper_file.utterance_spans(audio), len(audio) / ENGINE_RATE)
+    assert len(cut) == 4
+    in_pieces = list(whole.transcribe(audio))
+    assert [r.text for r in in_pieces] == [r.text for r in at_once]
+    for a, b in zip(in_pieces, at_once):
+        assert abs(a.start - b.start) < 1.0 and abs(a.end - b.end) < 1.0

@@ -32,6 +32,8 @@ from tui.speech.types import ENGINE_RATE, Recognition
 
 SPEECH_SHARE = 0.5  # a segment at least this much inside heard speech is kept
 SPEECH_AT_LEAST_S = 1.0  # as is one with at least this many seconds of speech in it
+PIECE_S = 600.0  # longer files are decoded ten minutes at a time
+PROMPT_CHARS = 600  # of the text before, as a piece's context (Whisper keeps ~220 tokens)
 
 
 @dataclass(frozen=True)
@@ -51,15 +53,21 @@ def speech_spans(audio: np.ndarray) -> list[Span]:
     return [Span(s["start"] / ENGINE_RATE, s["end"] / ENGINE_RATE) for s in stamps]
 
 
-def utterances(audio: np.ndarray) -> int:
-    """How many utterances the live Whisper engine would cut 16 kHz float32 audio into: speech
+def utterance_spans(audio: np.ndarray) -> list[Span]:
+    """The utterances the live Whisper engine would cut 16 kHz float32 audio into: speech
     (Silero at its thresholds, clicks under 0.25 s left out) split at pauses of 0.4 s."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     options = VadOptions(threshold=SPEECH_ON, neg_threshold=SPEECH_OFF,
                          min_speech_duration_ms=250, min_silence_duration_ms=400,
                          speech_pad_ms=int(PAD_S * 1000))
-    return len(get_speech_timestamps(audio, options))
+    stamps = get_speech_timestamps(audio, options)
+    return [Span(s["start"] / ENGINE_RATE, s["end"] / ENGINE_RATE) for s in stamps]
+
+
+def utterances(audio: np.ndarray) -> int:
+    """How many utterances the live Whisper engine would cut the audio into."""
+    return len(utterance_spans(audio))
 
 
 def within_speech(start: float, end: float, spans: list[Span]) -> Span | None:
@@ -86,6 +94,36 @@ def read_audio(path: Path) -> np.ndarray:
         raise AudioFileError(f"{path.name}: could not be decoded ({error})") from error
 
 
+def pieces(spans: list[Span], duration: float) -> list[tuple[float, float]]:
+    """The file cut into pieces of at most `PIECE_S` (one piece when it is that short), in the
+    middle of pauses between the utterances `spans`.
+
+    faster-whisper computes the features of all the audio it is given at once, about 70 MB a
+    minute at its peak: an hour's round would take 4 GB. Longer files are decoded a piece at a
+    time, each cut in the middle of the last pause before it is full (where it is full when
+    there is none), and each piece is given the end of the text before it as its prompt, as
+    Whisper conditions one window on the one before.
+    """
+    if duration <= PIECE_S:
+        return [(0.0, duration)]
+    pauses = [(a.end + b.start) / 2 for a, b in zip(spans, spans[1:]) if b.start > a.end]
+    cuts, last_pause = [0.0], 0.0
+    for moment in [*pauses, duration]:
+        while moment - cuts[-1] > PIECE_S:
+            # The last pause before the piece is full; with none, where it is full.
+            cuts.append(last_pause if last_pause > cuts[-1] else cuts[-1] + PIECE_S)
+        last_pause = moment
+    return list(zip(cuts, [*cuts[1:], duration]))
+
+
+def _tail(text: str) -> str:
+    """The last `PROMPT_CHARS` of the text, from a word's start."""
+    if len(text) <= PROMPT_CHARS:
+        return text.strip()
+    tail = text[-PROMPT_CHARS:]
+    return tail[tail.find(" ") + 1:].strip()
+
+
 class WholeFileWhisper:
     """Decodes whole recordings with faster-whisper's defaults, keeping only heard speech."""
 
@@ -104,12 +142,19 @@ class WholeFileWhisper:
         spans = speech_spans(audio)
         if not spans:
             return
-        segments, _info = self.model.transcribe(audio, language=self.language)
-        for segment in segments:
-            kept = within_speech(segment.start, segment.end, spans)
-            if kept is None or not any(ch.isalnum() for ch in segment.text):
-                continue
-            yield make_result(self.name, segment.text, True, kept.start, kept.end)
+        duration = len(audio) / ENGINE_RATE
+        cuts = pieces(utterance_spans(audio) if duration > PIECE_S else [], duration)
+        before = ""  # the text decoded so far, the next piece's context
+        for start, end in cuts:
+            piece = audio[int(start * ENGINE_RATE):int(end * ENGINE_RATE)]
+            segments, _info = self.model.transcribe(
+                piece, language=self.language, initial_prompt=_tail(before) or None)
+            for segment in segments:
+                kept = within_speech(start + segment.start, start + segment.end, spans)
+                if kept is None or not any(ch.isalnum() for ch in segment.text):
+                    continue
+                before += segment.text
+                yield make_result(self.name, segment.text, True, kept.start, kept.end)
 
     def close(self) -> None:
         """Release the model."""
