@@ -33,7 +33,6 @@ from tui.speech.types import ENGINE_RATE, Recognition
 SPEECH_SHARE = 0.5  # a segment at least this much inside heard speech is kept
 SPEECH_AT_LEAST_S = 1.0  # as is one with at least this many seconds of speech in it
 PIECE_S = 600.0  # longer files are decoded ten minutes at a time
-PROMPT_CHARS = 600  # of the text before, as a piece's context (Whisper keeps ~220 tokens)
 
 
 @dataclass(frozen=True)
@@ -101,8 +100,9 @@ def pieces(spans: list[Span], duration: float) -> list[tuple[float, float]]:
     faster-whisper computes the features of all the audio it is given at once, about 70 MB a
     minute at its peak: an hour's round would take 4 GB. Longer files are decoded a piece at a
     time, each cut in the middle of the last pause before it is full (where it is full when
-    there is none), and each piece is given the end of the text before it as its prompt, as
-    Whisper conditions one window on the one before.
+    there is none). A piece starts afresh, without the text before it: given that text as a
+    prompt, tiny.en ran sentences together and left some out (200 errors in 1,788 words of the
+    benchmark's clips joined, against 45 afresh and 44 in one piece).
     """
     if duration <= PIECE_S:
         return [(0.0, duration)]
@@ -114,14 +114,6 @@ def pieces(spans: list[Span], duration: float) -> list[tuple[float, float]]:
             cuts.append(last_pause if last_pause > cuts[-1] else cuts[-1] + PIECE_S)
         last_pause = moment
     return list(zip(cuts, [*cuts[1:], duration]))
-
-
-def _tail(text: str) -> str:
-    """The last `PROMPT_CHARS` of the text, from a word's start."""
-    if len(text) <= PROMPT_CHARS:
-        return text.strip()
-    tail = text[-PROMPT_CHARS:]
-    return tail[tail.find(" ") + 1:].strip()
 
 
 class WholeFileWhisper:
@@ -144,16 +136,13 @@ class WholeFileWhisper:
             return
         duration = len(audio) / ENGINE_RATE
         cuts = pieces(utterance_spans(audio) if duration > PIECE_S else [], duration)
-        before = ""  # the text decoded so far, the next piece's context
         for start, end in cuts:
             piece = audio[int(start * ENGINE_RATE):int(end * ENGINE_RATE)]
-            segments, _info = self.model.transcribe(
-                piece, language=self.language, initial_prompt=_tail(before) or None)
+            segments, _info = self.model.transcribe(piece, language=self.language)
             for segment in segments:
                 kept = within_speech(start + segment.start, start + segment.end, spans)
                 if kept is None or not any(ch.isalnum() for ch in segment.text):
                     continue
-                before += segment.text
                 yield make_result(self.name, segment.text, True, kept.start, kept.end)
 
     def close(self) -> None:
