@@ -127,7 +127,7 @@ def run(split: str, single: bool = False) -> dict[str, Any]:
     from faster_whisper import WhisperModel
 
     from tui.speech.engines.whisper_engine import WhisperEngine, bundled_model_path
-    from tui.speech.engines.whisper_file import WholeFileWhisper, utterances
+    from tui.speech.engines.whisper_file import WholeFileWhisper, utterance_spans
 
     model = bundled_model_path()
     if model is None:
@@ -147,7 +147,7 @@ def run(split: str, single: bool = False) -> dict[str, Any]:
         heard = {
             "reference": " ".join(s.text for s in segments),
             "transcribe": (" ".join(r.text for r in whole.transcribe(samples))
-                           if utterances(samples) > 1 else live),
+                           if len(utterance_spans(samples)) > 1 else live),
             "engine": live,
             "no prompt": engine_text(bare, pcm),
         }

@@ -42,11 +42,11 @@ def test_within_speech_keeps_segments_mostly_in_speech_and_cuts_their_times() ->
 
 def test_utterances_are_counted_as_the_live_engine_cuts_them() -> None:
     require_module("faster_whisper")
-    from tui.speech.engines.whisper_file import utterances
+    from tui.speech.engines.whisper_file import utterance_spans
 
-    assert utterances(floats(load_pcm("hibari_pause"))) == 2
-    assert utterances(np.zeros(10 * ENGINE_RATE, dtype=np.float32)) == 0
-    assert utterances(floats(room_noise(20, 0.03, 2))) == 0
+    assert len(utterance_spans(floats(load_pcm("hibari_pause")))) == 2
+    assert utterance_spans(np.zeros(10 * ENGINE_RATE, dtype=np.float32)) == []
+    assert utterance_spans(floats(room_noise(20, 0.03, 2))) == []
 
 
 def test_the_text_is_faster_whispers_own_default_decode(whole) -> None:  # type: ignore[no-untyped-def]

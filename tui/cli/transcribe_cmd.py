@@ -11,9 +11,7 @@ import json
 import sys
 import threading
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from tui.core.config.settings import load_settings
 from tui.core.session.events import CaptionsState
@@ -24,6 +22,11 @@ from tui.speech.pipeline_status import PipelineStatus
 from tui.speech.select import choose_engine
 from tui.speech.sources.file_source import FileSource
 from tui.speech.types import Recognition
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tui.speech.engines.whisper_file import Span
 
 ENGINE_CHOICES = ("auto", "vosk", "whisper", "pocketsphinx")
 
@@ -123,15 +126,15 @@ def run(args: argparse.Namespace) -> int:
     if source.notice:
         note(f"note: {source.notice}\n")
     if choice.name == "whisper" and choice.model and not args.live and not args.speed:
-        from tui.speech.engines.whisper_file import read_audio, utterances
+        from tui.speech.engines.whisper_file import read_audio, utterance_spans
 
         audio = read_audio(args.audio)
-        count = utterances(audio)
-        if count > 1:
-            note(f"note: {count} utterances: the whole file is decoded at once, each sentence "
-                 "in the context of those before it (--live captions it utterance by "
+        utterances = utterance_spans(audio)
+        if len(utterances) > 1:
+            note(f"note: {len(utterances)} utterances: the whole file is decoded at once, each "
+                 "sentence in the context of those before it (--live captions it utterance by "
                  "utterance, as the app does)")
-            return _whole_file(audio, choice.model, args.json)
+            return _whole_file(audio, utterances, choice.model, args.json)
 
     failures: list[str] = []
     printed = threading.Lock()
@@ -162,13 +165,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _whole_file(audio: np.ndarray, model: str, as_json: bool) -> int:
+def _whole_file(audio: np.ndarray, utterances: list[Span], model: str, as_json: bool) -> int:
     """Decode the file whole with Whisper and print each final as it is decoded."""
     from tui.speech.engines.whisper_file import WholeFileWhisper
 
     decoder = WholeFileWhisper(model)  # ModelError: one line, exit 1
     try:
-        for result in decoder.transcribe(audio):
+        for result in decoder.transcribe(audio, utterances):
             print(format_final(result, as_json, live=False), flush=True)
     finally:
         decoder.close()

@@ -209,7 +209,7 @@ def _without_loops(words: list[Any]) -> list[Any]:
 
 
 def _without_echo(words: list[Any]) -> list[Any]:
-    """Words with a run of `ECHO_WORDS` or more said twice in a row cut to the first saying.
+    """Words with a run of `ECHO_WORDS` or more said twice in a row cut to one saying.
 
     In the padding after a short utterance tiny.en may write the whole sentence a second time,
     its words squeezed into the last moments ("... a very hot oven. In the morning, ... a very

@@ -6,8 +6,8 @@ the precision the model was saved in. The live engine (`whisper_engine`) instead
 at pauses and decodes each alone, so that a caption arrives within 0.8 s; with no earlier
 sentences to lean on it hears "ad" as "add" and "queue" as "cue" a little more often. On a single
 utterance there is no context to gain, and the live engine's decode is the better one (its
-verbatim prompt keeps fillers; see `bench/bench_wer.py` for both measures), so `utterances`
-tells the two cases apart the way the live engine cuts speech.
+verbatim prompt keeps fillers; see `bench/bench_wer.py` for both measures), so
+`utterance_spans` tells the two cases apart the way the live engine cuts speech.
 
 Whisper writes words into silence and noise ("You", "."), and after a long silence it may
 repeat a sentence from before. Silero VAD (shipped with faster-whisper, run with
@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,27 +47,27 @@ class Span:
 def speech_spans(audio: np.ndarray) -> list[Span]:
     """Where Silero VAD hears speech in 16 kHz float32 audio (padded by 0.4 s, as faster-whisper
     pads it)."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    from faster_whisper.vad import VadOptions
 
-    stamps = get_speech_timestamps(audio, VadOptions())
-    return [Span(s["start"] / ENGINE_RATE, s["end"] / ENGINE_RATE) for s in stamps]
+    return _heard(audio, VadOptions())
 
 
 def utterance_spans(audio: np.ndarray) -> list[Span]:
     """The utterances the live Whisper engine would cut 16 kHz float32 audio into: speech
     (Silero at its thresholds, clicks under 0.25 s left out) split at pauses of 0.4 s."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    from faster_whisper.vad import VadOptions
 
-    options = VadOptions(threshold=SPEECH_ON, neg_threshold=SPEECH_OFF,
-                         min_speech_duration_ms=250, min_silence_duration_ms=400,
-                         speech_pad_ms=int(PAD_S * 1000))
+    return _heard(audio, VadOptions(threshold=SPEECH_ON, neg_threshold=SPEECH_OFF,
+                                    min_speech_duration_ms=250, min_silence_duration_ms=400,
+                                    speech_pad_ms=int(PAD_S * 1000)))
+
+
+def _heard(audio: np.ndarray, options: Any) -> list[Span]:
+    """Silero VAD's speech timestamps with `options`, in seconds."""
+    from faster_whisper.vad import get_speech_timestamps
+
     stamps = get_speech_timestamps(audio, options)
     return [Span(s["start"] / ENGINE_RATE, s["end"] / ENGINE_RATE) for s in stamps]
-
-
-def utterances(audio: np.ndarray) -> int:
-    """How many utterances the live Whisper engine would cut the audio into."""
-    return len(utterance_spans(audio))
 
 
 def within_speech(start: float, end: float, spans: list[Span]) -> Span | None:
@@ -125,17 +126,23 @@ class WholeFileWhisper:
         self.model, self.model_source = load_model(model, threads, compute_type="default")
         self.language = language
 
-    def transcribe(self, audio: np.ndarray) -> Iterator[Recognition]:
+    def transcribe(
+        self, audio: np.ndarray, utterances: list[Span] | None = None
+    ) -> Iterator[Recognition]:
         """Finals, one per Whisper segment in speech, in order; lazily, as they are decoded.
 
-        They carry no word times (Whisper's word alignment shifts where the next window starts,
-        and with it the words) and no delay (nothing is live).
+        `utterances` are the audio's `utterance_spans` when the caller has them already (they
+        place the cuts between pieces of a long file). The finals carry no word times
+        (Whisper's word alignment shifts where the next window starts, and with it the words)
+        and no delay (nothing is live).
         """
         spans = speech_spans(audio)
         if not spans:
             return
         duration = len(audio) / ENGINE_RATE
-        cuts = pieces(utterance_spans(audio) if duration > PIECE_S else [], duration)
+        if duration > PIECE_S and utterances is None:
+            utterances = utterance_spans(audio)
+        cuts = pieces(utterances or [], duration)
         for start, end in cuts:
             piece = audio[int(start * ENGINE_RATE):int(end * ENGINE_RATE)]
             segments, _info = self.model.transcribe(piece, language=self.language)
