@@ -254,20 +254,32 @@ def page(info: dict[str, str], quick: bool, core_text: str, ends: dict[str, list
     return "\n".join(out)
 
 
-def wer_section(table: str) -> str:
-    """The word-error-rate, biasing and filler-recall table of `bench.bench_wer`."""
+def wer_section(whole: str, single: str) -> str:
+    """The word-error-rate, biasing and filler-recall tables of `bench.bench_wer`: the clips
+    whole, and each of their sentences as a recording of its own."""
     return "\n".join([
         "",
         "## Whisper: word error rate, biasing, fillers",
         "",
         "From `bench.bench_wer` (method in its docstring): held-back hibari speech "
-        "(bench/speech/clips.toml: read speech, design talk, talk with fillers, four clips with "
-        "room noise). `reference` is faster-whisper tiny.en's own default decode of the whole "
-        "file; `engine` is what `boardless transcribe` runs; `biased` adds the round's "
-        "vocabulary as hint words (measured, and left off: it raises the error rate).",
+        "(bench/speech/clips.toml: read speech, design talk, talk with fillers, some clips with "
+        "room noise; dev, held-out and fresh clips). `reference` is faster-whisper tiny.en's own "
+        "default decode of the whole file (its default compute type, beam 5); `transcribe` is "
+        "what `boardless transcribe` does (a file of several utterances decoded whole and kept "
+        "to the speech the voice detector hears, one utterance through the live engine); "
+        "`engine` is the live engine the app captions with; `biased` adds the round's "
+        "vocabulary as hint words (measured, and left off: it does not help).",
+        "",
+        "The clips whole (5 or 6 sentences with pauses between them):",
         "",
         "```",
-        table.strip(),
+        whole.strip(),
+        "```",
+        "",
+        "Each sentence of the clips said alone, a recording of its own (`--single`):",
+        "",
+        "```",
+        single.strip(),
         "```",
         "",
     ])
@@ -289,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = json.loads(run("bench.bench_engines", "--json", *quick))
     app = json.loads(run("bench.bench_app", "--json", *quick))
     text = page(info, args.quick, core_text, ends, engines, app, load(), corpus)
-    text += wer_section(run("bench.bench_wer"))
+    text += wer_section(run("bench.bench_wer"), run("bench.bench_wer", "--single"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
